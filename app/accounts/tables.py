@@ -1,0 +1,64 @@
+"""Candidate accounts, dossier numbers and single-use tokens."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    ForeignKey,
+    OnDelete,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.constraints import Check
+from piccolo.table import Table
+
+from app.catalog.tables import Campaign
+from app.db import one_of
+
+
+class CandidateAccount(Table):
+    """Compte: the login is the 8-character dossier number."""
+
+    campaign = ForeignKey(Campaign, on_delete=OnDelete.restrict, index=True, null=False)
+    login = Varchar(length=8, unique=True)
+    email = Varchar(length=254, unique=True)  # stored lower-cased: unique ignoring case
+    pending_email = Varchar(length=254, null=True, default=None)
+    last_name = Varchar(length=100)
+    first_name = Varchar(length=100)
+    password_hash = Varchar(length=200, null=True, default=None)  # None for SSO-only
+    language = Varchar(length=2, default="fr")
+    activated_at = Timestamptz(null=True, default=None)
+    email_validated_at = Timestamptz(null=True, default=None)
+    purge_after = Timestamptz(null=True, default=None, index=True)
+    cas_login = Varchar(length=100, null=True, default=None, unique=True)
+    student_number = Varchar(length=20, null=True, default=None, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_login_at = Timestamptz(null=True, default=None)
+
+    login_format = Check("length(login) = 8")
+    email_lower = Check("email = lower(email)")
+    language_check = one_of("language", ["fr", "en"])
+
+
+class DossierNumberHistory(Table):
+    """Every dossier number ever issued, so that none is reissued."""
+
+    login = Varchar(length=8, unique=True)
+    issued_at = Timestamptz(default=TimestamptzNow())
+
+
+class AccountToken(Table):
+    """Single-use link: activation, password reset or email change.
+
+    Only the SHA-256 of the token is stored; the mail carries the token itself.
+    """
+
+    account = ForeignKey(CandidateAccount, on_delete=OnDelete.cascade, index=True, null=False)
+    purpose = Varchar(length=20)
+    token_hash = Varchar(length=64, unique=True)
+    email = Varchar(length=254, null=True, default=None)  # target of an email change
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(index=True)
+    used_at = Timestamptz(null=True, default=None)
+
+    purpose_check = one_of("purpose", ["activation", "reset", "email_change"])

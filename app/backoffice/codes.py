@@ -1,0 +1,12 @@
+"""Staff roles (DESIGN.md §6)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class StaffRole(StrEnum):
+    TECH_ADMIN = "admin"  # administrateur technique
+    CENTRAL_OFFICE = "central"  # scolarité centrale
+    CENTRE_MANAGER = "centre"  # gestionnaire de centre
+    COMMISSION_MEMBER = "commission"  # membre de commission

@@ -1,0 +1,55 @@
+"""Mail templates and the outbox."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.constraints import Unique
+from piccolo.table import Table
+
+from app.accounts.tables import CandidateAccount
+from app.applications.tables import Application
+from app.db import one_of
+from app.mail.codes import MailCode, MailStatus
+
+
+class MailTemplate(Table):
+    """Subject and body (sandboxed Jinja) of one mail code in one language."""
+
+    code = Varchar(length=40, choices=MailCode)
+    language = Varchar(length=2, default="fr")
+    subject = Varchar(length=300)
+    body_html = Text()
+    body_text = Text(default="")
+    variables = Text(default="")  # documentation of the variables staff may use
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+    mail_template_code_language_unique = Unique(["code", "language"])
+    language_check = one_of("language", ["fr", "en"])
+
+
+class OutboxMail(Table):
+    """Every mail is a row, written in the transaction that causes it."""
+
+    to_address = Varchar(length=254)
+    subject = Varchar(length=300)
+    html = Text()
+    text = Text()
+    template_code = Varchar(length=40, index=True)
+    account = ForeignKey(CandidateAccount, null=True, on_delete=OnDelete.set_null, index=True)
+    application = ForeignKey(Application, null=True, on_delete=OnDelete.set_null, index=True)
+    status = Varchar(length=10, choices=MailStatus, default=MailStatus.QUEUED.value, index=True)
+    attempts = Integer(default=0)
+    last_error = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    sending_since = Timestamptz(null=True, default=None)
+    sent_at = Timestamptz(null=True, default=None)
+
+    status_check = one_of("status", MailStatus)

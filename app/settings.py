@@ -1,0 +1,166 @@
+"""Every setting of eCésure, read once from the environment.
+
+Each field has a default that works on one developer machine (SQLite file under
+``var/``, local Redis, the dev SMTP sink). ``ENV=prod`` refuses insecure defaults:
+see :func:`Settings.problems_for_production`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    return _env(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(_env(name, str(default)))
+
+
+def _var_dir() -> Path:
+    return Path(_env("VAR_DIR", str(PROJECT_ROOT / "var"))).resolve()
+
+
+def _dev_secret_key(var_dir: Path) -> str:
+    """Generate the dev secret once and keep it, so sessions survive restarts."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    """``dev`` (default) or ``prod``. ``prod`` refuses insecure defaults at start-up."""
+    var_dir: Path
+    """Writable folder for the dev database, the dev secret, files and the mail sink."""
+    database_url: str
+    """``sqlite:///path.db`` (default ``var/ecesure.db``) or ``postgres://user@host/db``."""
+    redis_url: str
+    """Redis for sessions, rate limits and the arq job queue."""
+    secret_key: str
+    """Signs sessions and tokens. Dev: generated once into ``var/secret_key``."""
+    secret_key_is_default: bool
+    base_url: str
+    """Public URL of the portal, used in mail links."""
+    smtp_host: str
+    """SMTP server. Dev default: the local sink started by ``make run``."""
+    smtp_port: int
+    smtp_tls: str
+    """``none``, ``starttls`` or ``tls`` (implicit TLS, port 465)."""
+    smtp_username: str
+    smtp_password: str
+    mail_from: str
+    """Sender address of every mail."""
+    storage_dir: Path
+    """Uploaded files live here, outside the web root."""
+    timezone: str
+    """Dates shown and windows computed in this zone."""
+    default_language: str
+    """``fr`` or ``en``: the language before the user chooses."""
+    admin_allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
+    """Host names the admin accepts behind HTTPS (prod)."""
+    account_activation_days: int = 5
+    """Days an unactivated account is kept before the purge job destroys it."""
+    password_reset_hours: int = 2
+    """Validity of a password-reset link."""
+    max_wishes: int = 20
+    """Maximum live applications per candidate."""
+    max_upload_bytes: int = 2 * 1024 * 1024
+    """Largest accepted piece."""
+    cas_server_url: str = ""
+    """University CAS server (``https://cas.example.fr/cas``). Empty in dev: the built-in
+    development CAS server is used."""
+
+    @property
+    def is_prod(self) -> bool:
+        return self.env == "prod"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def mail_sink_dir(self) -> Path:
+        return self.var_dir / "mail-sink"
+
+    def problems_for_production(self) -> list[str]:
+        """Reasons this configuration is unsafe to run with ``ENV=prod``."""
+        problems = []
+        if self.secret_key_is_default:
+            problems.append("SECRET_KEY must be set (at least 32 characters)")
+        elif len(self.secret_key) < 32:
+            problems.append("SECRET_KEY is shorter than 32 characters")
+        if self.is_sqlite:
+            problems.append("DATABASE_URL must point to PostgreSQL, not SQLite")
+        if not self.base_url.startswith("https://"):
+            problems.append("BASE_URL must start with https://")
+        if self.smtp_host in {"127.0.0.1", "localhost"} and self.smtp_port == 8025:
+            problems.append("SMTP_HOST/SMTP_PORT still point to the dev mail sink")
+        if not self.admin_allowed_hosts:
+            problems.append("ADMIN_ALLOWED_HOSTS must list the public host name(s)")
+        return problems
+
+
+def load_settings() -> Settings:
+    env = _env("ENV", "dev").lower()
+    if env not in {"dev", "prod"}:
+        raise RuntimeError(f"ENV must be 'dev' or 'prod', not {env!r}")
+    var_dir = _var_dir()
+    explicit_key = os.environ.get("SECRET_KEY", "")
+    if explicit_key:
+        secret_key = explicit_key
+    elif env == "prod":
+        secret_key = ""
+    else:
+        secret_key = _dev_secret_key(var_dir)
+    language = _env("DEFAULT_LANGUAGE", "fr")
+    if language not in {"fr", "en"}:
+        raise RuntimeError(f"DEFAULT_LANGUAGE must be 'fr' or 'en', not {language!r}")
+    hosts = tuple(h.strip() for h in _env("ADMIN_ALLOWED_HOSTS", "").split(",") if h.strip())
+    return Settings(
+        env=env,
+        var_dir=var_dir,
+        database_url=_env("DATABASE_URL", f"sqlite:///{var_dir / 'ecesure.db'}"),
+        redis_url=_env("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        secret_key=secret_key,
+        secret_key_is_default=not explicit_key,
+        base_url=_env("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        smtp_host=_env("SMTP_HOST", "127.0.0.1"),
+        smtp_port=_env_int("SMTP_PORT", 8025),
+        smtp_tls=_env("SMTP_TLS", "none").lower(),
+        smtp_username=_env("SMTP_USERNAME", ""),
+        smtp_password=_env("SMTP_PASSWORD", ""),
+        mail_from=_env("MAIL_FROM", "eCésure <no-reply@ecesure.localhost>"),
+        storage_dir=Path(_env("STORAGE_DIR", str(var_dir / "storage"))).resolve(),
+        timezone=_env("TIMEZONE", "Europe/Paris"),
+        default_language=language,
+        admin_allowed_hosts=hosts,
+        account_activation_days=_env_int("ACCOUNT_ACTIVATION_DAYS", 5),
+        password_reset_hours=_env_int("PASSWORD_RESET_HOURS", 2),
+        max_wishes=_env_int("MAX_WISHES", 20),
+        max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", 2 * 1024 * 1024),
+        cas_server_url=_env("CAS_SERVER_URL", ""),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,36 @@
+"""Piccolo configuration: the engine comes from ``DATABASE_URL`` (see app/settings.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from piccolo.conf.apps import AppRegistry
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from app.settings import get_settings
+
+
+def make_engine(database_url: str):
+    scheme = urlsplit(database_url).scheme
+    if scheme == "sqlite":
+        path = Path(database_url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=str(path))
+    if scheme in {"postgres", "postgresql"}:
+        return PostgresEngine(config={"dsn": database_url})
+    raise RuntimeError(
+        f"DATABASE_URL must start with sqlite:/// or postgres://, not {scheme or database_url!r}"
+    )
+
+
+DB = make_engine(get_settings().database_url)
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "app.piccolo_app",
+        "piccolo.apps.user.piccolo_app",
+        "piccolo_api.session_auth.piccolo_app",
+    ]
+)
