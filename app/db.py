@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from enum import Enum
 
 from piccolo.constraints import Check
@@ -20,11 +19,6 @@ def one_of(column: str, codes: Iterable[str | Enum], *, nullable: bool = False) 
     if nullable:
         condition = f"{column} IS NULL OR {condition}"
     return Check(condition)
-
-
-def utcnow() -> datetime:
-    """The one clock of the application (tests move it with time-machine)."""
-    return datetime.now(UTC)
 
 
 def _sqlite_create_ddl(self: Create) -> list[str]:

@@ -1,0 +1,129 @@
+"""Application factory: ``app.asgi:create_app``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from litestar import Litestar, Response, asgi
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader, State
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+from litestar.types import Receive, Scope, Send
+from piccolo.engine import engine_finder
+
+from app.backoffice.admin import create_admin_app
+from app.catalog.routes import home
+from app.ops.health import healthz, readyz
+from app.settings import Settings, get_settings
+from app.web.errors import EXCEPTION_HANDLERS
+from app.web.middleware import language_middleware, security_headers_middleware
+from app.web.routes import set_language
+from app.web.sessions import ResilientRedisStore, redis_client
+from app.web.templating import STATIC_DIR, make_environment
+
+log = structlog.get_logger(__name__)
+
+CSRF_COOKIE = "ecesure_csrf"  # piccolo-admin owns "csrftoken"
+CSRF_HEADER = "X-CSRFToken"
+SESSION_COOKIE = "ecesure_session"
+
+
+def refuse_insecure_production(settings: Settings) -> None:
+    if settings.is_prod and (problems := settings.problems_for_production()):
+        raise RuntimeError(
+            "ENV=prod refuses to start with insecure defaults:\n- " + "\n- ".join(problems)
+        )
+
+
+def _admin_mount(settings: Settings):
+    admin_app = create_admin_app(settings)
+
+    @asgi("/admin", is_mount=True, copy_scope=True)
+    async def admin(scope: Scope, receive: Receive, send: Send) -> None:
+        # The admin UI uses relative URLs: "/admin" must become "/admin/" here, since a
+        # separate route would be shadowed by the mount.
+        if scope["path"] in ("", "/") and not scope.get("raw_path", b"").endswith(b"/"):
+            response = Response(content=None, status_code=308, headers={"Location": "/admin/"})
+            await response.to_asgi_response(app=None, request=None)(scope, receive, send)  # type: ignore[arg-type]
+            return
+        await admin_app(scope, receive, send)
+
+    return admin
+
+
+@asynccontextmanager
+async def database_pool(app: Litestar) -> AsyncIterator[None]:
+    """PostgreSQL: one pool per process (SQLite has none). A pool someone else opened
+    (a test session, a worker in the same process) is left for them to close."""
+    engine = engine_finder()
+    owns_pool = getattr(engine, "pool", "n/a") is None
+    if owns_pool:
+        await engine.start_connection_pool()
+    try:
+        yield
+    finally:
+        if owns_pool:
+            await engine.close_connection_pool()
+        await app.state.redis.aclose()
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    refuse_insecure_production(settings)
+    redis = redis_client(settings.redis_url)
+    environment = make_environment()
+    route_handlers = [
+        home,
+        healthz,
+        readyz,
+        set_language,
+        _admin_mount(settings),
+        create_static_files_router(
+            path="/static",
+            directories=[STATIC_DIR],
+            cache_control=CacheControlHeader(max_age=3600, public=True),
+            opt={"skip_session": True},
+            include_in_schema=False,
+        ),
+    ]
+    if not settings.is_prod:
+        from app.mail.dev_routes import dev_mail_routes
+
+        route_handlers.extend(dev_mail_routes)
+    return Litestar(
+        route_handlers=route_handlers,
+        debug=False,
+        request_class=HTMXRequest,
+        plugins=[HTMXPlugin()],
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name=CSRF_COOKIE,
+            header_name=CSRF_HEADER,
+            cookie_secure=settings.is_prod,
+            cookie_samesite="lax",
+            exclude=["/admin"],
+        ),
+        middleware=[
+            security_headers_middleware,
+            language_middleware,
+            ServerSideSessionConfig(
+                key=SESSION_COOKIE,
+                secure=settings.is_prod,
+                samesite="lax",
+                max_age=8 * 3600,
+                exclude=["/admin", "/static"],
+            ).middleware,
+        ],
+        stores={"sessions": ResilientRedisStore(redis, namespace="ecesure:session")},
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[database_pool],
+        state=State({"redis": redis, "settings": settings}),
+        openapi_config=None,
+    )

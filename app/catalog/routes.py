@@ -1,0 +1,18 @@
+"""Public pages of the catalogue: the home page shows the offer tree read-only."""
+
+from __future__ import annotations
+
+from litestar import Request, get
+from litestar.response import Template
+
+from app.catalog.offer import load_offer
+from app.clock import today
+
+
+@get("/", name="home", opt={"skip_session": True})
+async def home(request: Request) -> Template:
+    offer = await load_offer()
+    return Template(
+        template_name="catalog/home.html",
+        context={"offer": offer, "today": today()},
+    )

@@ -1,0 +1,45 @@
+"""French (or English) error pages for 403, 404, 405 and 500."""
+
+from __future__ import annotations
+
+import structlog
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+log = structlog.get_logger(__name__)
+
+ERROR_TEMPLATES = {400: "400", 403: "403", 404: "404", 405: "404", 429: "429", 500: "500"}
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "text/html")
+
+
+def error_page(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        status = exc.status_code
+    else:
+        status = HTTP_500_INTERNAL_SERVER_ERROR
+        log.exception("unhandled_error", path=request.url.path, exc_info=exc)
+    headers = dict(getattr(exc, "headers", None) or {})
+    if not _wants_html(request):
+        detail = exc.detail if isinstance(exc, HTTPException) and status < 500 else "error"
+        return Response(
+            {"status_code": status, "detail": detail},
+            status_code=status,
+            media_type=MediaType.JSON,
+            headers=headers,
+        )
+    name = ERROR_TEMPLATES.get(status, "500" if status >= 500 else "400")
+    detail = exc.detail if isinstance(exc, ValidationException) else ""
+    return Template(
+        template_name=f"errors/{name}.html",
+        context={"status_code": status, "detail": detail},
+        status_code=status,
+        headers=headers,
+    )
+
+
+EXCEPTION_HANDLERS = {HTTPException: error_page, Exception: error_page}

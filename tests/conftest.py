@@ -1,0 +1,40 @@
+"""Test configuration. The environment is set here, before any app module is imported,
+so that settings (cached) and the Piccolo engine see the test values.
+
+- Database: ``DATABASE_URL`` when it is set (PostgreSQL run; the database name must
+  contain "test", since its schema is dropped), otherwise a fresh SQLite file.
+- Redis: ``REDIS_URL`` or database 15 of the local server (flushed between tests).
+- SMTP: a real aiosmtpd sink on a free local port (tests/fixtures/mail.py).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+from pathlib import Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+_VAR = Path(tempfile.mkdtemp(prefix="ecesure-tests-"))
+os.environ["ENV"] = "dev"
+os.environ["VAR_DIR"] = str(_VAR)
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_VAR / 'test.db'}")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ["SMTP_HOST"] = "127.0.0.1"
+os.environ["SMTP_PORT"] = str(_free_port())
+os.environ["BASE_URL"] = "http://testserver.local"
+os.environ.pop("SECRET_KEY", None)
+
+pytest_plugins = [
+    "tests.fixtures.db",
+    "tests.fixtures.web",
+    "tests.fixtures.clock",
+    "tests.fixtures.mail",
+    "tests.fixtures.worker",
+]
