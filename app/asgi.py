@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import lru_cache
 
 import structlog
 from litestar import Litestar, Response, asgi
@@ -41,8 +42,14 @@ def refuse_insecure_production(settings: Settings) -> None:
         )
 
 
+@lru_cache(maxsize=4)
+def _admin_app(settings: Settings):
+    """Building piccolo-admin takes over a second; one per configuration is enough."""
+    return create_admin_app(settings)
+
+
 def _admin_mount(settings: Settings):
-    admin_app = create_admin_app(settings)
+    admin_app = _admin_app(settings)
 
     @asgi("/admin", is_mount=True, copy_scope=True)
     async def admin(scope: Scope, receive: Receive, send: Send) -> None:

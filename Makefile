@@ -1,0 +1,49 @@
+# eCésure — the two commands a newcomer needs:
+#   make run    set up everything and run the portal (web + worker + dev mail sink)
+#   make test   install what the tests need and run the suite on SQLite and PostgreSQL
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/ecesure_test
+
+.PHONY: run test test-sqlite test-postgres setup lint messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/python -m app.cli setup
+
+run: $(STAMP)
+	$(BIN)/python -m app.devserver
+
+test: $(STAMP)
+	bash scripts/test-deps.sh
+	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: $(STAMP)
+	@echo "=== eCésure test suite on SQLite ==="
+	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider
+
+test-postgres: $(STAMP)
+	@echo "=== eCésure test suite on PostgreSQL ($(TEST_POSTGRES_URL)) ==="
+	bash scripts/create-test-database.sh '$(TEST_POSTGRES_URL)'
+	DATABASE_URL='$(TEST_POSTGRES_URL)' $(BIN)/pytest -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -o var/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i var/messages.pot -d app/translations -l en --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) var
