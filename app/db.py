@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from enum import Enum
 
 from piccolo.constraints import Check
+from piccolo.engine import engine_finder
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.query.methods.create import Create
 
 
@@ -37,3 +39,15 @@ def _sqlite_create_ddl(self: Create) -> list[str]:
 
 
 Create.sqlite_ddl = property(_sqlite_create_ddl)  # type: ignore[assignment]
+
+
+def write_transaction():
+    """A transaction for a state change.
+
+    On SQLite it takes the write lock at BEGIN (IMMEDIATE): two concurrent changes then
+    queue instead of failing halfway with "database is locked". PostgreSQL needs nothing.
+    """
+    engine = engine_finder()
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()

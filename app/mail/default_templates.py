@@ -1,0 +1,86 @@
+"""The mail templates shipped with eCésure, installed as ``MailTemplate`` rows.
+
+A template's subjects and variable list are declared here; its bodies are files under
+``templates/mail/defaults/``: ``{code}.{language}.html`` and, only when the text part
+must differ from the one derived from the HTML, ``{code}.{language}.txt``. Staff edit
+the rows in the admin afterwards: installing again adds missing rows and never
+overwrites an edit.
+
+``python -m app.mail.default_templates`` installs them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from app.mail.codes import MailCode
+from app.mail.tables import MailTemplate
+from app.settings import PROJECT_ROOT
+
+DEFAULTS_DIR = PROJECT_ROOT / "templates" / "mail" / "defaults"
+
+# Given by queue_mail to every template, whatever the caller passes.
+COMMON_VARIABLES = "base_url : adresse publique du portail, sans « / » final (toujours fournie)."
+
+
+@dataclass(frozen=True)
+class DefaultTemplate:
+    code: MailCode
+    subjects: Mapping[str, str]
+    """Subject per language; a language listed here must have its HTML body file."""
+    variables: str
+    """The variables the caller provides, one per line, as shown to staff."""
+
+
+DEFAULT_TEMPLATES: tuple[DefaultTemplate, ...] = (
+    DefaultTemplate(
+        code=MailCode.DEV_TEST,
+        subjects={"fr": "Message de test eCésure", "en": "eCésure test message"},
+        variables="name : nom du destinataire.",
+    ),
+)
+
+
+def _body(code: MailCode, language: str, suffix: str) -> str:
+    path = DEFAULTS_DIR / f"{code.value}.{language}.{suffix}"
+    if suffix == "txt" and not path.exists():
+        return ""  # the text part is derived from the HTML when sending
+    return path.read_text(encoding="utf-8")
+
+
+def default_rows() -> list[MailTemplate]:
+    """One unsaved row per (code, language) shipped with eCésure."""
+    return [
+        MailTemplate(
+            code=template.code.value,
+            language=language,
+            subject=subject,
+            body_html=_body(template.code, language, "html"),
+            body_text=_body(template.code, language, "txt"),
+            variables=f"{COMMON_VARIABLES}\n{template.variables}",
+        )
+        for template in DEFAULT_TEMPLATES
+        for language, subject in template.subjects.items()
+    ]
+
+
+async def install_default_templates() -> int:
+    """Insert the missing (code, language) rows; return how many were inserted.
+
+    ON CONFLICT DO NOTHING rather than read-then-insert: two processes starting at
+    once (web and worker) must not fail on the unique constraint, and an existing row
+    may hold a staff edit.
+    """
+    inserted = (
+        await MailTemplate.insert(*default_rows())
+        .on_conflict(target=(MailTemplate.code, MailTemplate.language), action="DO NOTHING")
+        .returning(MailTemplate.id)
+    )
+    return len(inserted)
+
+
+if __name__ == "__main__":
+    count = asyncio.run(install_default_templates())
+    print(f"{count} mail template(s) installed")

@@ -1,0 +1,172 @@
+"""Sending one outbox mail over SMTP.
+
+A row is claimed with a compare-and-set update before anything leaves, so two jobs for
+the same mail cannot both send it, and a sent row is never sent again. Delivery is at
+least once: if the process dies between the SMTP server's "250 OK" and the write of
+``sent``, the row stays ``sending``, :func:`reap_stuck_sending` makes it ``failed`` and
+it is sent again. The other way round (a mail marked sent that never left) cannot happen.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from enum import StrEnum
+from typing import Any
+
+import aiosmtplib
+
+from app.clock import now
+from app.mail.codes import MailStatus
+from app.mail.tables import OutboxMail
+from app.settings import Settings, get_settings
+
+MAX_ATTEMPTS = 5
+"""Tries per mail before it stays ``failed`` for staff to look at."""
+SMTP_TIMEOUT_SECONDS = 10.0
+CLAIMABLE = (MailStatus.QUEUED.value, MailStatus.FAILED.value)
+
+
+class DeliveryResult(StrEnum):
+    SENT = "sent"
+    ALREADY_SENT = "already-sent"
+    IN_PROGRESS = "in-progress"  # another try holds the row (or died holding it: reaper)
+    NOT_QUEUED = "not-queued"  # a draft: nothing to send yet
+    MISSING = "missing"
+
+
+class DeliveryFailed(Exception):
+    """The SMTP exchange failed; the row is ``failed`` and may be tried again."""
+
+    def __init__(self, *, mail_id: int, attempts: int, error: str) -> None:
+        super().__init__(f"mail {mail_id}, attempt {attempts}: {error}")
+        self.mail_id = mail_id
+        self.attempts = attempts
+        self.error = error
+
+
+async def _claim(mail_id: int) -> dict[str, Any] | None:
+    """queued/failed → sending, one more attempt; the row's content, or None if not ours."""
+    rows = (
+        await OutboxMail.update(
+            {
+                OutboxMail.status: MailStatus.SENDING.value,
+                OutboxMail.attempts: OutboxMail.attempts + 1,
+                OutboxMail.sending_since: now(),
+            }
+        )
+        .where((OutboxMail.id == mail_id) & OutboxMail.status.is_in(list(CLAIMABLE)))
+        .returning(
+            OutboxMail.to_address,
+            OutboxMail.subject,
+            OutboxMail.html,
+            OutboxMail.text,
+            OutboxMail.attempts,
+        )
+    )
+    return rows[0] if rows else None
+
+
+async def _why_not_claimed(mail_id: int) -> DeliveryResult:
+    row = await OutboxMail.select(OutboxMail.status).where(OutboxMail.id == mail_id).first()
+    if row is None:
+        return DeliveryResult.MISSING
+    return {
+        MailStatus.SENT.value: DeliveryResult.ALREADY_SENT,
+        MailStatus.SENDING.value: DeliveryResult.IN_PROGRESS,
+    }.get(row["status"], DeliveryResult.NOT_QUEUED)
+
+
+async def _mark_sent(mail_id: int) -> None:
+    # From "failed" too: the reaper may have given up on a slow exchange that succeeded.
+    await OutboxMail.update(
+        {
+            OutboxMail.status: MailStatus.SENT.value,
+            OutboxMail.sent_at: now(),
+            OutboxMail.last_error: "",
+        }
+    ).where(
+        (OutboxMail.id == mail_id)
+        & OutboxMail.status.is_in([MailStatus.SENDING.value, MailStatus.FAILED.value])
+    )
+
+
+async def _mark_failed(mail_id: int, error: str) -> None:
+    await OutboxMail.update(
+        {OutboxMail.status: MailStatus.FAILED.value, OutboxMail.last_error: error}
+    ).where((OutboxMail.id == mail_id) & (OutboxMail.status == MailStatus.SENDING.value))
+
+
+def build_message(mail: dict[str, Any], *, settings: Settings) -> EmailMessage:
+    """The MIME message of one outbox row: text part, HTML alternative."""
+    domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "ecesure.localhost"
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = mail["to_address"]
+    message["Subject"] = mail["subject"]
+    message["Date"] = format_datetime(now())
+    message["Message-ID"] = make_msgid(domain=domain)
+    # Tells vacation responders not to answer a robot.
+    message["Auto-Submitted"] = "auto-generated"
+    # Quoted-printable: safe through relays that do not announce 8BITMIME.
+    message.set_content(mail["text"], cte="quoted-printable")
+    message.add_alternative(mail["html"], subtype="html", cte="quoted-printable")
+    return message
+
+
+async def smtp_send(message: EmailMessage, *, settings: Settings) -> None:
+    await aiosmtplib.send(
+        message,
+        hostname=settings.smtp_host,
+        port=settings.smtp_port,
+        username=settings.smtp_username or None,
+        password=settings.smtp_password or None,
+        use_tls=settings.smtp_tls == "tls",
+        # False, not None: aiosmtplib would otherwise upgrade whenever offered.
+        start_tls=settings.smtp_tls == "starttls",
+        timeout=SMTP_TIMEOUT_SECONDS,
+    )
+
+
+async def deliver(mail_id: int, *, settings: Settings | None = None) -> str:
+    """Send one outbox mail; idempotent. Returns a :class:`DeliveryResult`.
+
+    Side effects, in order: claim the row (compare-and-set, attempts + 1), SMTP
+    exchange, row ``sent`` with ``sent_at`` — or row ``failed`` with ``last_error`` and
+    :class:`DeliveryFailed` raised (from the SMTP error) so the job retries.
+    """
+    settings = settings or get_settings()
+    mail = await _claim(mail_id)
+    if mail is None:
+        return await _why_not_claimed(mail_id)
+    try:
+        await smtp_send(build_message(mail, settings=settings), settings=settings)
+    # Any error of the exchange (refused connection, timeout, SMTP reply, bad header)
+    # must be recorded on the row. Cancellation is not an Exception: a cancelled send
+    # leaves the row "sending", for the reaper.
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        await _mark_failed(mail_id, error)
+        raise DeliveryFailed(mail_id=mail_id, attempts=mail["attempts"], error=error) from exc
+    await _mark_sent(mail_id)
+    return DeliveryResult.SENT
+
+
+async def reap_stuck_sending(older_than: timedelta) -> int:
+    """sending → failed for rows claimed longer ago than ``older_than`` (their worker
+    died mid-send); return how many. They are then sent again like any failed mail."""
+    rows = (
+        await OutboxMail.update(
+            {
+                OutboxMail.status: MailStatus.FAILED.value,
+                OutboxMail.last_error: "interrupted while sending",
+            }
+        )
+        .where(
+            (OutboxMail.status == MailStatus.SENDING.value)
+            & (OutboxMail.sending_since < now() - older_than)
+        )
+        .returning(OutboxMail.id)
+    )
+    return len(rows)

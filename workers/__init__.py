@@ -1,0 +1,2 @@
+"""arq workers: ``arq workers.settings.WorkerSettings``. Jobs are thin: load ids, call
+the domain, log."""

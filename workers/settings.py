@@ -1,0 +1,52 @@
+"""``arq workers.settings.WorkerSettings`` runs the worker; add ``--check`` for its health.
+
+The health key is written on start and every HEALTH_CHECK_SECONDS, and deleted on a
+clean stop, so ``--check`` answers 0 only while a worker is alive.
+"""
+
+from __future__ import annotations
+
+from arq import cron
+from arq.connections import RedisSettings
+from piccolo.engine import engine_finder
+from piccolo.engine.postgres import PostgresEngine
+
+from app.mail.sender import MAX_ATTEMPTS
+from app.settings import get_settings
+from workers.heartbeat import heartbeat
+from workers.mail import recover_mails, send_mail
+
+HEALTH_CHECK_SECONDS = 10
+RECOVER_MINUTES = {0, 10, 20, 30, 40, 50}
+
+
+async def startup(ctx: dict) -> None:
+    """Open the PostgreSQL pool unless someone in this process already did (tests)."""
+    ctx.setdefault("settings", get_settings())
+    engine = engine_finder()
+    ctx["owns_db_pool"] = isinstance(engine, PostgresEngine) and engine.pool is None
+    if ctx["owns_db_pool"]:
+        await engine.start_connection_pool()
+
+
+async def shutdown(ctx: dict) -> None:
+    if ctx.get("owns_db_pool"):
+        await engine_finder().close_connection_pool()
+
+
+class WorkerSettings:
+    functions = [send_mail]
+    cron_jobs = [
+        cron(heartbeat, second=0, run_at_startup=True),
+        cron(recover_mails, minute=RECOVER_MINUTES, second=0),
+    ]
+    redis_settings = RedisSettings.from_dsn(get_settings().redis_url)
+    on_startup = startup
+    on_shutdown = shutdown
+    max_tries = MAX_ATTEMPTS
+    health_check_interval = HEALTH_CHECK_SECONDS
+    # Short: a kept result blocks re-enqueueing its job id, and recover_mails must be able
+    # to hand a reaped mail (stuck for STUCK_AFTER, 15 min) a new job. Mails keep their
+    # own history in the outbox.
+    keep_result = 300
+    job_timeout = 120
