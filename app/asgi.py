@@ -10,7 +10,6 @@ import structlog
 from litestar import Litestar, Response, asgi
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -18,14 +17,16 @@ from litestar.template import TemplateConfig
 from litestar.types import Receive, Scope, Send
 from piccolo.engine import engine_finder
 
+from app.accounts.routes import account_routes
 from app.backoffice.admin import create_admin_app
 from app.catalog.routes import home
+from app.dossier.routes import dossier_routes
 from app.ops.health import healthz, readyz
 from app.settings import Settings, get_settings
 from app.web.errors import EXCEPTION_HANDLERS
 from app.web.middleware import language_middleware, security_headers_middleware
 from app.web.routes import set_language
-from app.web.sessions import ResilientRedisStore, redis_client
+from app.web.sessions import ResilientRedisStore, RotatingSessionConfig, redis_client
 from app.web.templating import STATIC_DIR, make_environment
 
 log = structlog.get_logger(__name__)
@@ -87,6 +88,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     environment = make_environment()
     route_handlers = [
         home,
+        *account_routes,
+        *dossier_routes,
         healthz,
         readyz,
         set_language,
@@ -120,7 +123,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             security_headers_middleware,
             language_middleware,
-            ServerSideSessionConfig(
+            RotatingSessionConfig(
                 key=SESSION_COOKIE,
                 secure=settings.is_prod,
                 samesite="lax",

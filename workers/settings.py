@@ -13,6 +13,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from app.mail.sender import MAX_ATTEMPTS
 from app.settings import get_settings
+from workers.accounts import purge_accounts
 from workers.heartbeat import heartbeat
 from workers.mail import recover_mails, send_mail
 
@@ -39,6 +40,8 @@ class WorkerSettings:
     cron_jobs = [
         cron(heartbeat, second=0, run_at_startup=True),
         cron(recover_mails, minute=RECOVER_MINUTES, second=0),
+        # hourly: an account is destroyed within the hour after its date
+        cron(purge_accounts, minute=5, second=0),
     ]
     redis_settings = RedisSettings.from_dsn(get_settings().redis_url)
     on_startup = startup

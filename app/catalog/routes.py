@@ -9,7 +9,7 @@ from app.catalog.offer import load_offer
 from app.clock import today
 
 
-@get("/", name="home", opt={"skip_session": True})
+@get("/", name="home")
 async def home(request: Request) -> Template:
     offer = await load_offer()
     return Template(

@@ -34,11 +34,56 @@ class DefaultTemplate:
     """The variables the caller provides, one per line, as shown to staff."""
 
 
+_ACCOUNT = "first_name, last_name : prénom et nom du candidat.\nlogin : numéro de dossier."
+
 DEFAULT_TEMPLATES: tuple[DefaultTemplate, ...] = (
     DefaultTemplate(
         code=MailCode.DEV_TEST,
         subjects={"fr": "Message de test eCésure", "en": "eCésure test message"},
         variables="name : nom du destinataire.",
+    ),
+    DefaultTemplate(
+        code=MailCode.ACCOUNT_CREATED,
+        subjects={"fr": "eCésure : création de votre compte", "en": "eCésure: your new account"},
+        variables=f"{_ACCOUNT}\ncampaign : libellé de la campagne.\n"
+        "activation_url : lien d'activation (usage unique).\n"
+        "purge_date : date (jj/mm/aaaa) après laquelle un compte non validé est détruit.",
+    ),
+    DefaultTemplate(
+        code=MailCode.ACTIVATION_RESENT,
+        subjects={
+            "fr": "eCésure : nouveau lien d'activation",
+            "en": "eCésure: new activation link",
+        },
+        variables=f"{_ACCOUNT}\ncampaign : libellé de la campagne.\n"
+        "activation_url : nouveau lien d'activation.\npurge_date : date de destruction.",
+    ),
+    DefaultTemplate(
+        code=MailCode.PASSWORD_RESET,
+        subjects={"fr": "eCésure : nouveau mot de passe", "en": "eCésure: new password"},
+        variables=f"{_ACCOUNT}\nreset_url : lien de changement (usage unique).\n"
+        "hours : durée de validité du lien en heures.",
+    ),
+    DefaultTemplate(
+        code=MailCode.LOGIN_REMINDER,
+        subjects={"fr": "eCésure : votre identifiant", "en": "eCésure: your login"},
+        variables=f"{_ACCOUNT}\nsign_in_url : page de connexion.",
+    ),
+    DefaultTemplate(
+        code=MailCode.EMAIL_CHANGE,
+        subjects={
+            "fr": "eCésure : validez votre adresse mail",
+            "en": "eCésure: confirm your email address",
+        },
+        variables=f"{_ACCOUNT}\nconfirm_url : lien de validation de la nouvelle adresse.",
+    ),
+    DefaultTemplate(
+        code=MailCode.EMAIL_CHANGED_NOTICE,
+        subjects={
+            "fr": "eCésure : votre adresse mail a changé",
+            "en": "eCésure: your email address changed",
+        },
+        variables=f"{_ACCOUNT}\nnew_email : la nouvelle adresse.",
     ),
 )
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from app.accounts.auth import SignInRequired, sign_in_url
 
 log = structlog.get_logger(__name__)
 
@@ -14,10 +16,14 @@ ERROR_TEMPLATES = {400: "400", 403: "403", 404: "404", 405: "404", 429: "429", 5
 
 
 def _wants_html(request: Request) -> bool:
-    return "text/html" in request.headers.get("accept", "text/html")
+    """HTML unless the client asks for JSON (an API call) and not for HTML."""
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept or "application/json" not in accept
 
 
 def error_page(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, SignInRequired):
+        return Redirect(sign_in_url(request.url.path), status_code=303)
     if isinstance(exc, HTTPException):
         status = exc.status_code
     else:

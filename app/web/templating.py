@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from app.accounts.auth import current_account_id
 from app.settings import PROJECT_ROOT, get_settings
 from app.web.i18n import current_language, gettext, ngettext
 
@@ -61,5 +62,6 @@ def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
         static=static_version,
         current_language=current_language.get,
         settings=get_settings(),
+        signed_in=lambda request: current_account_id(request) is not None,
     )
     return env

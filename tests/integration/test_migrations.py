@@ -35,7 +35,7 @@ async def test_migrated_database_has_every_column(database, table):
 async def test_code_columns_are_checked_by_the_database(database):
     from app.catalog.tables import DecisionType
 
-    with pytest.raises(Exception, match="(?i)check"):
+    with pytest.raises(Exception, match=r"(?i)check"):
         await DecisionType.insert(DecisionType(code="X", label_fr="X", verdict="ZZ"))
     assert await DecisionType.count() == 0
 
@@ -56,6 +56,6 @@ async def test_only_one_campaign_can_be_active(database):
         )
 
     await Campaign.insert(campaign("A"))
-    with pytest.raises(Exception, match="(?i)unique|duplicate"):
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
         await Campaign.insert(campaign("B"))
     assert await Campaign.count() == 1

@@ -1,0 +1,55 @@
+"""The password rule of the candidate guide, and argon2id hashing."""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from app.web.i18n import gettext as _
+
+SPECIAL_CHARACTERS = "@#$%^&+=-!*"
+MIN_LENGTH = 10
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified when the login is unknown, so both answers take the same time.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-Aa1!")
+
+
+def password_problems(password: str) -> list[str]:
+    """One message per broken rule, in the order the guide lists them."""
+    problems = []
+    if len(password) < MIN_LENGTH:
+        problems.append(_("Le mot de passe doit contenir au moins 10 caractères."))
+    if not re.search(r"[a-z]", password):
+        problems.append(_("Le mot de passe doit contenir au moins une lettre minuscule."))
+    if not re.search(r"[A-Z]", password):
+        problems.append(_("Le mot de passe doit contenir au moins une lettre majuscule."))
+    if not re.search(r"[0-9]", password):
+        problems.append(_("Le mot de passe doit contenir au moins un chiffre."))
+    if not any(c in SPECIAL_CHARACTERS for c in password):
+        problems.append(
+            _(
+                "Le mot de passe doit contenir au moins un caractère spécial (@ # $ % ^ & + = - ! *)."
+            )
+        )
+    if re.search(r"\s", password):
+        problems.append(_("Le mot de passe ne doit pas contenir d'espace."))
+    return problems
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with older parameters: rehash at the next sign-in."""
+    return _hasher.check_needs_rehash(password_hash)

@@ -1,0 +1,274 @@
+"""Candidate account pages (guide §02.1 and §03): thin handlers over accounts.service."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from litestar import Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from app.accounts import service
+from app.accounts.auth import candidate_required, current_account_id, sign_in, sign_out
+from app.accounts.forms import check_new_password, clean_email, validate_signup
+from app.accounts.service import AccountError, AccountRefused
+from app.mail.outbox import enqueue_mails
+from app.settings import get_settings
+from app.web.forms import Form, read_form
+from app.web.i18n import current_language
+from app.web.i18n import gettext as _
+from app.web.ratelimit import RECOVERY, RESEND, SIGN_IN, SIGN_UP, check_rate
+
+AFTER_SIGN_IN = "/dossier"
+
+
+def page(name: str, **context) -> Template:
+    return Template(template_name=f"accounts/{name}.html", context=context)
+
+
+async def _send(request: Request, outcome: service.Outcome) -> None:
+    await enqueue_mails(request.app.state.redis, outcome.mail_ids)
+
+
+def _local_path(target: str | None) -> str:
+    """Where to go after sign-in: only a path of ours (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return AFTER_SIGN_IN
+    return urlsplit(target).path or AFTER_SIGN_IN
+
+
+# --- sign-up and activation -------------------------------------------------------
+
+
+@get("/compte/creer", name="signup")
+async def signup_form() -> Template:
+    return page("signup", form=Form())
+
+
+@post("/compte/creer")
+async def signup(request: Request) -> Template | Redirect:
+    form = await read_form(request)
+    await check_rate(request, SIGN_UP, form.values.get("email"))
+    validate_signup(form)
+    if form.ok:
+        try:
+            outcome = await service.create_account(
+                last_name=form.values["last_name"],
+                first_name=form.values["first_name"],
+                email=form.values["email"],
+                password=form.values["password"],
+                language=current_language.get(),
+            )
+        except AccountRefused as refused:
+            if refused.reason is AccountError.EMAIL_TAKEN:
+                form.add_error(
+                    "email",
+                    _(
+                        "Cette adresse mail est déjà utilisée par un autre compte. "
+                        "Si c'est la vôtre, utilisez « J'ai oublié mon identifiant »."
+                    ),
+                )
+            else:
+                form.add_error(
+                    "email", _("Aucune campagne de césure n'est ouverte pour le moment.")
+                )
+        else:
+            await _send(request, outcome)
+            return Redirect("/compte/cree", status_code=303)
+    return page("signup", form=form)
+
+
+@get("/compte/cree", name="signup_done")
+async def signup_done() -> Template:
+    return page("signup_done", days=get_settings().account_activation_days)
+
+
+@get("/compte/activer/{token:str}", name="activate")
+async def activate(request: Request, token: FromPath[str]) -> Template:
+    try:
+        outcome = await service.activate_account(token)
+    except AccountRefused as refused:
+        return page(
+            "activation_failed",
+            reason=refused.reason.value,
+            days=get_settings().account_activation_days,
+        )
+    if current_account_id(request) != outcome.account_id:
+        sign_in(request, outcome.account_id)
+    return page("activated", login=outcome.login)
+
+
+@get("/compte/code-activation", name="resend_activation")
+async def resend_form() -> Template:
+    return page("resend", form=Form(), sent=False)
+
+
+@post("/compte/code-activation")
+async def resend(request: Request) -> Template:
+    form = await read_form(request)
+    await check_rate(request, RESEND, form.values.get("email"))
+    email = clean_email(form, "email", _("L'adresse mail est obligatoire."))
+    if not form.ok:
+        return page("resend", form=form, sent=False)
+    await _send(request, await service.resend_activation(email))
+    return page("resend", form=Form(), sent=True)
+
+
+# --- sign-in and sign-out ---------------------------------------------------------
+
+
+@get("/connexion", name="sign_in")
+async def sign_in_form(
+    request: Request, suivant: FromQuery[str | None] = None
+) -> Template | Redirect:
+    if current_account_id(request) is not None:
+        return Redirect(_local_path(suivant), status_code=303)
+    return page("sign_in", form=Form(values={"next": suivant or ""}))
+
+
+@post("/connexion")
+async def sign_in_post(request: Request) -> Template | Redirect:
+    form = await read_form(request)
+    identifier = form.require(
+        "identifier", _("Le numéro de dossier ou l'adresse mail est obligatoire.")
+    )
+    password = form.require("password", _("Le mot de passe est obligatoire."))
+    if form.ok:
+        await check_rate(request, SIGN_IN, identifier)
+        try:
+            outcome = await service.authenticate(identifier, password)
+        except AccountRefused as refused:
+            if refused.reason is AccountError.NOT_ACTIVATED:
+                form.add_error(
+                    "identifier",
+                    _(
+                        "Votre compte n'est pas encore validé. Cliquez sur le lien du courriel "
+                        "reçu à la création du compte, ou demandez un nouveau lien avec "
+                        "« J'ai perdu mon code d'activation »."
+                    ),
+                )
+            else:
+                form.add_error(
+                    "identifier", _("Numéro de dossier, adresse mail ou mot de passe incorrect.")
+                )
+        else:
+            sign_in(request, outcome.account_id)
+            return Redirect(_local_path(form.values.get("next")), status_code=303)
+    return page("sign_in", form=form)
+
+
+@post("/deconnexion", name="sign_out")
+async def sign_out_post(request: Request) -> Redirect:
+    sign_out(request)
+    return Redirect("/", status_code=303)
+
+
+# --- recovery ---------------------------------------------------------------------
+
+
+@get("/compte/mot-de-passe-oublie", name="forgot_password")
+async def forgot_password_form() -> Template:
+    return page("forgot", form=Form(), kind="password", sent=False)
+
+
+@post("/compte/mot-de-passe-oublie")
+async def forgot_password(request: Request) -> Template:
+    form = await read_form(request)
+    await check_rate(request, RECOVERY, form.values.get("email"))
+    email = clean_email(form, "email", _("L'adresse mail est obligatoire."))
+    if not form.ok:
+        return page("forgot", form=form, kind="password", sent=False)
+    await _send(request, await service.request_password_reset(email))
+    return page("forgot", form=Form(), kind="password", sent=True)
+
+
+@get("/compte/identifiant-oublie", name="forgot_login")
+async def forgot_login_form() -> Template:
+    return page("forgot", form=Form(), kind="login", sent=False)
+
+
+@post("/compte/identifiant-oublie")
+async def forgot_login(request: Request) -> Template:
+    form = await read_form(request)
+    await check_rate(request, RECOVERY, form.values.get("email"))
+    email = clean_email(form, "email", _("L'adresse mail est obligatoire."))
+    if not form.ok:
+        return page("forgot", form=form, kind="login", sent=False)
+    await _send(request, await service.send_login_reminder(email))
+    return page("forgot", form=Form(), kind="login", sent=True)
+
+
+@get("/compte/mot-de-passe/{token:str}", name="reset_password")
+async def reset_form(token: FromPath[str]) -> Template:
+    live = await service.reset_link_is_live(token)
+    return page("reset", form=Form(), token=token, live=live, done=False)
+
+
+@post("/compte/mot-de-passe/{token:str}")
+async def reset(request: Request, token: FromPath[str]) -> Template:
+    form = await read_form(request)
+    password = check_new_password(form)
+    if not form.ok:
+        return page("reset", form=form, token=token, live=True, done=False)
+    try:
+        await service.reset_password(token, password)
+    except AccountRefused:
+        return page("reset", form=Form(), token=token, live=False, done=False)
+    return page("reset", form=Form(), token=token, live=True, done=True)
+
+
+# --- email change (signed in) -----------------------------------------------------
+
+
+@get("/compte/adresse-mail", name="change_email", guards=[candidate_required])
+async def change_email_form() -> Template:
+    return page("change_email", form=Form(), sent=False)
+
+
+@post("/compte/adresse-mail", guards=[candidate_required])
+async def change_email(request: Request) -> Template:
+    form = await read_form(request)
+    email = clean_email(form, "email", _("La nouvelle adresse mail est obligatoire."))
+    if form.ok:
+        try:
+            outcome = await service.request_email_change(
+                account_id=current_account_id(request), new_email=email
+            )
+        except AccountRefused:
+            form.add_error("email", _("Cette adresse mail est déjà utilisée par un autre compte."))
+        else:
+            await _send(request, outcome)
+            return page("change_email", form=Form(), sent=True, new_email=email)
+    return page("change_email", form=form, sent=False)
+
+
+@get("/compte/adresse-mail/{token:str}", name="confirm_email")
+async def confirm_email(request: Request, token: FromPath[str]) -> Template:
+    try:
+        outcome = await service.confirm_email_change(token)
+    except AccountRefused as refused:
+        return page("email_confirmed", ok=False, reason=refused.reason.value)
+    await _send(request, outcome)
+    return page("email_confirmed", ok=True, reason="")
+
+
+account_routes = [
+    signup_form,
+    signup,
+    signup_done,
+    activate,
+    resend_form,
+    resend,
+    sign_in_form,
+    sign_in_post,
+    sign_out_post,
+    forgot_password_form,
+    forgot_password,
+    forgot_login_form,
+    forgot_login,
+    reset_form,
+    reset,
+    change_email_form,
+    change_email,
+    confirm_email,
+]

@@ -1,0 +1,5 @@
+"""Dossier pages (issue 4)."""
+
+from __future__ import annotations
+
+dossier_routes: list = []
