@@ -14,6 +14,8 @@ import socket
 import tempfile
 from pathlib import Path
 
+import pytest
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -30,6 +32,16 @@ os.environ["SMTP_HOST"] = "127.0.0.1"
 os.environ["SMTP_PORT"] = str(_free_port())
 os.environ["BASE_URL"] = "http://testserver.local"
 os.environ.pop("SECRET_KEY", None)
+
+
+@pytest.fixture(autouse=True)
+def fast_staff_password_hashing(monkeypatch):
+    """Piccolo hashes staff passwords with 600,000 PBKDF2 rounds (0.3 s each); no test
+    depends on the count."""
+    from piccolo.apps.user.tables import BaseUser
+
+    monkeypatch.setattr(BaseUser, "_pbkdf2_iteration_count", 1_000)
+
 
 pytest_plugins = [
     "tests.fixtures.db",
