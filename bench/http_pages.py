@@ -2,9 +2,10 @@
 
 Not a test: run it by hand, ``.venv/bin/python bench/http_pages.py``. It sets up a
 fresh SQLite database with the demo data in a temporary folder, starts uvicorn on a
-free loopback port, sends a bounded number of requests (fixed concurrency) to each
-path, and prints requests per second plus the ratio page/baseline measured in the
-same run. Record results in docs/benchmarks.md.
+free loopback port, loads each path for a bounded time with ``wrk`` (Debian package
+``wrk``; a Python client would be the bottleneck) or, without it, with a bounded
+number of httpx requests, and prints requests per second plus the ratio
+page/baseline measured in the same run. Record results in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -51,10 +53,21 @@ async def hammer(url: str, total: int, concurrency: int) -> float:
         return total / (time.perf_counter() - start)
 
 
+def wrk(url: str, seconds: int, concurrency: int) -> float:
+    """Requests per second measured by wrk (one thread: the server has the other core)."""
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", url],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    line = next(line for line in out.splitlines() if line.startswith("Requests/sec:"))
+    return float(line.split()[1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per path")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ecesure-bench-") as var:
         env = {**os.environ, "VAR_DIR": var, "ENV": "dev"}
@@ -88,8 +101,12 @@ def main() -> None:
                         break
                 except httpx.TransportError:
                     time.sleep(0.1)
-            baseline = asyncio.run(hammer(f"{base}/healthz", args.requests, args.concurrency))
-            home = asyncio.run(hammer(f"{base}/", args.requests, args.concurrency))
+            if shutil.which("wrk"):
+                baseline = wrk(f"{base}/healthz", args.seconds, args.concurrency)
+                home = wrk(f"{base}/", args.seconds, args.concurrency)
+            else:
+                baseline = asyncio.run(hammer(f"{base}/healthz", args.requests, args.concurrency))
+                home = asyncio.run(hammer(f"{base}/", args.requests, args.concurrency))
         finally:
             server.terminate()
             server.wait(timeout=10)

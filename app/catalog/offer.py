@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -44,12 +45,30 @@ class Offer:
     centres: list[OfferCentre]
 
 
+OFFER_CACHE_SECONDS = 5.0
+"""The offer changes a few times a year and is read on every home page: each process
+keeps it this long (a staff edit shows within that delay)."""
+_cache: tuple[float, Offer] | None = None
+
+
 async def active_campaign() -> dict | None:
     return await Campaign.select().where(Campaign.active.eq(True)).first()
 
 
+async def cached_offer() -> Offer:
+    global _cache
+    if _cache is None or time.monotonic() - _cache[0] > OFFER_CACHE_SECONDS:
+        _cache = (time.monotonic(), await load_offer())
+    return _cache[1]
+
+
+def forget_cached_offer() -> None:
+    global _cache
+    _cache = None
+
+
 async def load_offer() -> Offer:
-    """Two queries, whatever the size of the offer."""
+    """Three queries, whatever the size of the offer."""
     campaign = await active_campaign()
     if campaign is None:
         return Offer(campaign=None, centres=[])

@@ -5,13 +5,13 @@ from __future__ import annotations
 from litestar import Request, get
 from litestar.response import Template
 
-from app.catalog.offer import load_offer
+from app.catalog.offer import cached_offer
 from app.clock import today
 
 
 @get("/", name="home")
 async def home(request: Request) -> Template:
-    offer = await load_offer()
+    offer = await cached_offer()
     return Template(
         template_name="catalog/home.html",
         context={"offer": offer, "today": today()},
