@@ -54,7 +54,8 @@ def security_headers_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        is_admin = scope["path"].startswith("/admin")
+        # scope["path"] loses the mount prefix inside the admin: read the raw path.
+        is_admin = scope.get("raw_path", scope["path"].encode()).startswith(b"/admin")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
