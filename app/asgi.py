@@ -18,6 +18,7 @@ from litestar.types import Receive, Scope, Send
 from piccolo.engine import engine_finder
 
 from app.accounts.routes import account_routes
+from app.accounts.sso_routes import sso_routes
 from app.backoffice.admin import create_admin_app
 from app.catalog.routes import home
 from app.dossier.routes import dossier_routes
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     route_handlers = [
         home,
         *account_routes,
+        *sso_routes,
         *dossier_routes,
         healthz,
         readyz,
@@ -103,9 +105,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
     ]
     if not settings.is_prod:
+        from app.accounts.dev_cas import dev_cas_routes
         from app.mail.dev_routes import dev_mail_routes
 
-        route_handlers.extend(dev_mail_routes)
+        route_handlers.extend([*dev_mail_routes, *dev_cas_routes])
     return Litestar(
         route_handlers=route_handlers,
         debug=False,

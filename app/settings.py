@@ -88,6 +88,9 @@ class Settings:
     cas_server_url: str = ""
     """University CAS server (``https://cas.example.fr/cas``). Empty in dev: the built-in
     development CAS server is used."""
+    student_records: str = "demo"
+    """``demo`` (fictitious students, dev only) or ``package.module:factory`` of the
+    university's student-records adapter."""
 
     @property
     def is_prod(self) -> bool:
@@ -116,6 +119,10 @@ class Settings:
             problems.append("SMTP_HOST/SMTP_PORT still point to the dev mail sink")
         if not self.admin_allowed_hosts:
             problems.append("ADMIN_ALLOWED_HOSTS must list the public host name(s)")
+        if not self.cas_server_url:
+            problems.append("CAS_SERVER_URL must be set (the development CAS server is dev-only)")
+        if self.student_records == "demo":
+            problems.append("STUDENT_RECORDS must name the university's adapter, not demo")
         return problems
 
 
@@ -158,6 +165,7 @@ def load_settings() -> Settings:
         max_wishes=_env_int("MAX_WISHES", 20),
         max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", 2 * 1024 * 1024),
         cas_server_url=_env("CAS_SERVER_URL", ""),
+        student_records=_env("STUDENT_RECORDS", "demo"),
     )
 
 

@@ -95,7 +95,8 @@ async def delete_children_first():
 @pytest.fixture(scope="session")
 def live_server(database) -> Iterator[str]:
     """Base URL of the app served by uvicorn. ``database`` has migrated the schema the
-    server uses; the environment set by tests/conftest.py is handed down as it is."""
+    server uses; the environment set by tests/conftest.py is handed down, with BASE_URL
+    set to the server's own address."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = get_settings().var_dir / f"uvicorn-{port}.log"
@@ -112,7 +113,11 @@ def live_server(database) -> Iterator[str]:
     ]
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT
+            command,
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "BASE_URL": base_url},  # links and CAS service URLs
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             _wait_until_healthy(process, base_url, log_path)

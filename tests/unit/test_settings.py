@@ -31,6 +31,8 @@ def test_production_refuses_insecure_defaults_and_names_them(monkeypatch, tmp_pa
         "SMTP_HOST",
         "SMTP_PORT",
         "ADMIN_ALLOWED_HOSTS",
+        "CAS_SERVER_URL",
+        "STUDENT_RECORDS",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ENV", "prod")
@@ -42,6 +44,8 @@ def test_production_refuses_insecure_defaults_and_names_them(monkeypatch, tmp_pa
         "BASE_URL must start with https://",
         "SMTP_HOST/SMTP_PORT still point to the dev mail sink",
         "ADMIN_ALLOWED_HOSTS must list the public host name(s)",
+        "CAS_SERVER_URL must be set (the development CAS server is dev-only)",
+        "STUDENT_RECORDS must name the university's adapter, not demo",
     ]
     with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
         create_app(settings)
@@ -57,6 +61,8 @@ def test_production_accepts_a_complete_configuration(monkeypatch, tmp_path):
     monkeypatch.setenv("SMTP_HOST", "smtp.example.fr")
     monkeypatch.setenv("SMTP_PORT", "587")
     monkeypatch.setenv("ADMIN_ALLOWED_HOSTS", "cesure.example.fr")
+    monkeypatch.setenv("CAS_SERVER_URL", "https://cas.example.fr/cas")
+    monkeypatch.setenv("STUDENT_RECORDS", "ecesure_univ.records:create")
     assert load_settings().problems_for_production() == []
 
 
