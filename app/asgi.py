@@ -20,6 +20,7 @@ from piccolo.engine import engine_finder
 from app.accounts.routes import account_routes
 from app.accounts.sso_routes import sso_routes
 from app.backoffice.admin import create_admin_app
+from app.catalog.offer import remember_campaign
 from app.catalog.routes import home
 from app.dossier.routes import dossier_routes
 from app.ops.health import healthz, readyz
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         stores={"sessions": ResilientRedisStore(redis, namespace="ecesure:session")},
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=remember_campaign,
         lifespan=[database_pool],
         state=State({"redis": redis, "settings": settings}),
         openapi_config=None,

@@ -88,6 +88,8 @@ class Settings:
     cas_server_url: str = ""
     """University CAS server (``https://cas.example.fr/cas``). Empty in dev: the built-in
     development CAS server is used."""
+    offer_cache_seconds: float = 5.0
+    """How long each process keeps the offer tree (a staff edit shows within that delay)."""
     student_records: str = "demo"
     """``demo`` (fictitious students, dev only) or ``package.module:factory`` of the
     university's student-records adapter."""
@@ -166,6 +168,7 @@ def load_settings() -> Settings:
         max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", 2 * 1024 * 1024),
         cas_server_url=_env("CAS_SERVER_URL", ""),
         student_records=_env("STUDENT_RECORDS", "demo"),
+        offer_cache_seconds=float(_env("OFFER_CACHE_SECONDS", "5")),
     )
 
 

@@ -31,6 +31,7 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ["SMTP_HOST"] = "127.0.0.1"
 os.environ["SMTP_PORT"] = str(_free_port())
 os.environ["BASE_URL"] = "http://testserver.local"
+os.environ["OFFER_CACHE_SECONDS"] = "0"  # tests change the catalogue and look at once
 os.environ.pop("SECRET_KEY", None)
 
 

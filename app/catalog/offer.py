@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.catalog.tables import Campaign, Centre, Programme
+from app.settings import get_settings
 
 
 @dataclass
@@ -45,9 +46,12 @@ class Offer:
     centres: list[OfferCentre]
 
 
-OFFER_CACHE_SECONDS = 5.0
-"""The offer changes a few times a year and is read on every home page: each process
-keeps it this long (a staff edit shows within that delay)."""
+def _cache_seconds() -> float:
+    """The offer changes a few times a year and is read on every page: each process
+    keeps it OFFER_CACHE_SECONDS (default 5; a staff edit shows within that delay)."""
+    return get_settings().offer_cache_seconds
+
+
 _cache: tuple[float, Offer] | None = None
 
 
@@ -57,9 +61,20 @@ async def active_campaign() -> dict | None:
 
 async def cached_offer() -> Offer:
     global _cache
-    if _cache is None or time.monotonic() - _cache[0] > OFFER_CACHE_SECONDS:
+    if _cache is None or time.monotonic() - _cache[0] >= _cache_seconds():
         _cache = (time.monotonic(), await load_offer())
     return _cache[1]
+
+
+async def remember_campaign(request) -> None:
+    """before_request hook: the active campaign for the page header.
+
+    Routes marked ``skip_session`` (health, static files, CAS validation) render no page.
+    """
+    if request.route_handler.opt.get("skip_session"):
+        return
+    offer = await cached_offer()
+    request.state.campaign = offer.campaign
 
 
 def forget_cached_offer() -> None:

@@ -70,3 +70,27 @@ def test_unknown_env_value_is_refused(monkeypatch):
     monkeypatch.setenv("ENV", "staging")
     with pytest.raises(RuntimeError, match="ENV must be 'dev' or 'prod'"):
         load_settings()
+
+
+async def test_offer_is_cached_for_the_configured_delay(monkeypatch):
+    import dataclasses
+
+    from app.catalog import offer as offer_module
+    from app.settings import get_settings
+
+    calls = []
+
+    async def counting_load_offer():
+        calls.append(1)
+        return offer_module.Offer(campaign=None, centres=[])
+
+    settings = dataclasses.replace(get_settings(), offer_cache_seconds=60)
+    monkeypatch.setattr(offer_module, "get_settings", lambda: settings)
+    monkeypatch.setattr(offer_module, "load_offer", counting_load_offer)
+    offer_module.forget_cached_offer()
+    await offer_module.cached_offer()
+    await offer_module.cached_offer()
+    assert len(calls) == 1
+    offer_module.forget_cached_offer()
+    await offer_module.cached_offer()
+    assert len(calls) == 2
