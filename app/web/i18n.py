@@ -55,3 +55,8 @@ def negotiate(cookie_value: str | None, accept_language: str | None, default: st
         if code in LANGUAGES:
             return code
     return default
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction where it is defined; ``gettext`` it where shown."""
+    return message

@@ -1,0 +1,1 @@
+"""Per-section forms of the dossier: the fields shown, and their server-side checks."""

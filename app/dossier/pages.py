@@ -1,0 +1,106 @@
+"""Shared parts of the dossier pages: guards, modes of a form post, page responses.
+
+A section form is posted in one of three modes, by a browser without JavaScript or by
+htmx (which then keeps only a part of the same full page, with hx-select):
+
+- ``refresh``: re-render with the dependent lists narrowed (nothing is saved);
+- ``validate``: check everything, show the messages (htmx keeps one field's block);
+- save: check, then call the service, then redirect (post/redirect/get).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.exceptions import HTTPException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_403_FORBIDDEN
+
+from app.accounts.auth import SignInRequired, current_account_id
+from app.accounts.tables import CandidateAccount
+from app.dossier.labels import section_title
+from app.web.forms import Form
+from app.web.i18n import N_
+from app.web.i18n import gettext as _
+
+FIRST_SIGN_IN_PATH = "/universite/premiere-connexion"
+
+
+class FirstSignInRequired(HTTPException):
+    """A university student who has not confirmed a contact email yet."""
+
+    status_code = HTTP_403_FORBIDDEN
+
+
+async def first_sign_in_done(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Guard (after ``candidate_required``): a university student first confirms their
+    contact email on the first-sign-in page."""
+    account_id = current_account_id(connection)
+    account = (
+        await CandidateAccount.select(
+            CandidateAccount.cas_login, CandidateAccount.email_validated_at
+        )
+        .where(CandidateAccount.id == account_id)
+        .first()
+    )
+    if account is None:
+        # The account was destroyed while the session lived on: sign in again.
+        connection.clear_session()
+        raise SignInRequired(detail=connection.url.path)
+    if account["cas_login"] and account["email_validated_at"] is None:
+        raise FirstSignInRequired
+
+
+def to_first_sign_in(_: Request, __: Exception) -> Redirect:
+    return Redirect(FIRST_SIGN_IN_PATH, status_code=303)
+
+
+class Mode(StrEnum):
+    REFRESH = "refresh"
+    VALIDATE = "validate"
+    SAVE = "save"
+
+
+def mode_of(form: Form) -> Mode:
+    if form.values.get("refresh"):
+        return Mode.REFRESH
+    if form.values.get("validate"):
+        return Mode.VALIDATE
+    return Mode.SAVE
+
+
+def account_id_of(request: Request) -> int:
+    account_id = current_account_id(request)
+    if account_id is None:  # the guard lets no such request through
+        raise SignInRequired(detail=request.url.path)
+    return account_id
+
+
+def page(name: str, *, status_code: int = 200, **context) -> Template:
+    return Template(
+        template_name=f"dossier/{name}.html",
+        context={"section_title": section_title, **context},
+        status_code=status_code,
+    )
+
+
+def refused(reason: str, back_url: str) -> Template:
+    """A change of locked data: said plainly, nothing written."""
+    return page("refused", status_code=HTTP_403_FORBIDDEN, reason=reason, back_url=back_url)
+
+
+SAVED_MESSAGES = {
+    "informations-personnelles": N_("Vos informations personnelles ont été enregistrées."),
+    "adresse": N_("Votre adresse a été enregistrée."),
+    "baccalaureat": N_("Votre baccalauréat a été enregistré."),
+    "ligne": N_("La ligne a été enregistrée."),
+    "suppression": N_("La ligne a été supprimée."),
+    "adresse-mail": N_("Votre adresse mail est validée."),
+}
+
+
+def saved_message(key: str | None) -> str:
+    return _(SAVED_MESSAGES[key]) if key in SAVED_MESSAGES else ""

@@ -1,0 +1,226 @@
+"""Pages of the many-rows sections: list, add, edit, delete (guide §04.4 and §04.5).
+
+A row id in a URL is always looked up within the signed-in candidate's dossier: the
+id of someone else's row answers 404, exactly like an id that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from app.clock import today
+from app.dossier import queries, service
+from app.dossier.forms import rows as forms
+from app.dossier.lookups import diploma_label
+from app.dossier.pages import Mode, account_id_of, mode_of, page, saved_message
+from app.dossier.tables import Internship, PriorStudy, WorkExperience
+from app.web.forms import Form, read_form
+from app.web.i18n import N_
+from app.web.i18n import gettext as _
+
+
+@dataclass(frozen=True)
+class RowSection:
+    slug: str
+    new_slug: str
+    table: type
+    list_template: str
+    title_new: str
+    title_edit: str
+    values: Callable[[dict | None], Awaitable[dict[str, str]]]
+    fields: Callable[[dict[str, str]], Awaitable[dict]]
+    validate: Callable
+    add: Callable
+    update: Callable
+    delete: Callable
+    rows: Callable[[int], Awaitable[list[dict]]]
+    block_id: str = ""
+    block_fields: tuple[str, ...] = ()
+    intro: str = ""
+
+    @property
+    def base(self) -> str:
+        return f"/dossier/{self.slug}"
+
+
+async def _prior_study_rows(candidate_id: int) -> list[dict]:
+    outcomes = {c.value: c.label for c in forms.outcome_choices()}
+    return [
+        {
+            **row,
+            "diploma_text": diploma_label(
+                {"code": row["diploma_code"], "label": row["diploma_label"]}
+            )
+            if row["diploma_code"]
+            else "",
+            "outcome_text": outcomes.get(row["outcome"], ""),
+        }
+        for row in await queries.prior_studies_of(candidate_id)
+    ]
+
+
+PRIOR_STUDIES = RowSection(
+    slug="cursus-externe",
+    new_slug="nouveau",
+    table=PriorStudy,
+    list_template="prior_studies",
+    title_new=N_("Saisie d'un nouveau cursus post-baccalauréat"),
+    title_edit=N_("Modification d'un cursus post-baccalauréat"),
+    values=forms.prior_study_values,
+    fields=forms.prior_study_fields,
+    validate=forms.validate_prior_study,
+    add=service.add_prior_study,
+    update=service.update_prior_study,
+    delete=service.delete_prior_study,
+    rows=_prior_study_rows,
+    block_id=forms.PRIOR_STUDY_BLOCK,
+    block_fields=("country", "departement", "commune"),
+    intro=N_("Saisissez toutes vos années d'études : une ligne par année."),
+)
+INTERNSHIPS = RowSection(
+    slug="stages",
+    new_slug="nouveau",
+    table=Internship,
+    list_template="internships",
+    title_new=N_("Saisie d'un nouveau stage"),
+    title_edit=N_("Modification d'un stage"),
+    values=forms.internship_values,
+    fields=forms.internship_fields,
+    validate=forms.validate_internship,
+    add=service.add_internship,
+    update=service.update_internship,
+    delete=service.delete_internship,
+    rows=queries.internships_of,
+)
+EXPERIENCES = RowSection(
+    slug="experiences",
+    new_slug="nouvelle",
+    table=WorkExperience,
+    list_template="experiences",
+    title_new=N_("Saisie d'une nouvelle expérience professionnelle"),
+    title_edit=N_("Modification d'une expérience professionnelle"),
+    values=forms.experience_values,
+    fields=forms.experience_fields,
+    validate=forms.validate_experience,
+    add=service.add_experience,
+    update=service.update_experience,
+    delete=service.delete_experience,
+    rows=queries.experiences_of,
+)
+
+
+def _form_page(section: RowSection, form: Form, fields: dict, *, action: str, title: str):
+    return page(
+        "row_form",
+        form=form,
+        fields=fields,
+        action=action,
+        title=_(title),
+        intro=_(section.intro) if section.intro else "",
+        back_url=section.base,
+        block_id=section.block_id,
+        block_fields=section.block_fields,
+    )
+
+
+async def _own_row(section: RowSection, account_id: int, row_id: FromPath[int]) -> dict:
+    candidate = await service.ensure_candidate(account_id=account_id)
+    row = await queries.row_of(section.table, candidate["id"], row_id)
+    if row is None:
+        raise NotFoundException
+    return row
+
+
+async def _submit(section: RowSection, request: Request, action: str, title: str, save):
+    """The refresh / validate / save modes of a row form; ``save(values)`` writes."""
+    form = await read_form(request)
+    mode = mode_of(form)
+    fields = await section.fields(form.values)
+    if mode is not Mode.REFRESH:
+        values = section.validate(form, fields, today=today())
+        if mode is Mode.SAVE and form.ok:
+            try:
+                await save(values)
+            except service.RowNotFound as missing:
+                raise NotFoundException from missing
+            return Redirect(f"{section.base}?enregistre=ligne", status_code=303)
+    return _form_page(section, form, fields, action=action, title=title)
+
+
+def section_routes(section: RowSection) -> list:
+    base = f"/{section.slug}"
+
+    @get(base, name=f"dossier_{section.slug}")
+    async def listing(
+        request: Request,
+        enregistre: FromQuery[str | None] = None,
+        supprime: FromQuery[str | None] = None,
+    ) -> Template:
+        candidate = await service.ensure_candidate(account_id=account_id_of(request))
+        return page(
+            section.list_template,
+            rows=await section.rows(candidate["id"]),
+            saved=saved_message("suppression" if supprime else enregistre),
+        )
+
+    @get(f"{base}/{section.new_slug}")
+    async def new_form(request: Request) -> Template:
+        values = await section.values(None)
+        fields = await section.fields(values)
+        action = f"{section.base}/{section.new_slug}"
+        return _form_page(
+            section, Form(values=values), fields, action=action, title=section.title_new
+        )
+
+    @post(f"{base}/{section.new_slug}")
+    async def create(request: Request) -> Template | Redirect:
+        account_id = account_id_of(request)
+
+        async def save(values: dict) -> None:
+            await section.add(account_id=account_id, values=values)
+
+        action = f"{section.base}/{section.new_slug}"
+        return await _submit(section, request, action, section.title_new, save)
+
+    @get(f"{base}/{{row_id:int}}")
+    async def edit_form(request: Request, row_id: FromPath[int]) -> Template:
+        row = await _own_row(section, account_id_of(request), row_id)
+        values = await section.values(row)
+        fields = await section.fields(values)
+        action = f"{section.base}/{row_id}"
+        return _form_page(
+            section, Form(values=values), fields, action=action, title=section.title_edit
+        )
+
+    @post(f"{base}/{{row_id:int}}")
+    async def update(request: Request, row_id: FromPath[int]) -> Template | Redirect:
+        account_id = account_id_of(request)
+        await _own_row(section, account_id, row_id)
+
+        async def save(values: dict) -> None:
+            await section.update(account_id=account_id, row_id=row_id, values=values)
+
+        return await _submit(section, request, f"{section.base}/{row_id}", section.title_edit, save)
+
+    @post(f"{base}/{{row_id:int}}/supprimer")
+    async def delete(request: Request, row_id: FromPath[int]) -> Redirect:
+        try:
+            await section.delete(account_id=account_id_of(request), row_id=row_id)
+        except service.RowNotFound as missing:
+            raise NotFoundException from missing
+        return Redirect(f"{section.base}?supprime=1", status_code=303)
+
+    return [listing, new_form, create, edit_form, update, delete]
+
+
+row_routes = [
+    *section_routes(PRIOR_STUDIES),
+    *section_routes(INTERNSHIPS),
+    *section_routes(EXPERIENCES),
+]

@@ -1,0 +1,130 @@
+"""The many-rows sections: cursus externe, stages, expériences professionnelles.
+
+One function per change; each works only on rows of the signed-in candidate's own
+dossier (another candidate's row id raises RowNotFound, shown as a 404), writes in one
+transaction and records an audit event. These sections are not frozen by an
+application: the guide (§04.6) only freezes the personal information.
+"""
+
+from __future__ import annotations
+
+from piccolo.table import Table
+
+from app.applications.codes import ActorKind
+from app.db import write_transaction
+from app.dossier.queries import candidate_of, row_of
+from app.dossier.tables import Candidate, Internship, PriorStudy, WorkExperience
+from app.ops.audit import record_event
+
+
+class RowNotFound(Exception):
+    """No such row in this candidate's dossier."""
+
+
+ENTITIES = {PriorStudy: "prior_study", Internship: "internship", WorkExperience: "experience"}
+
+
+async def candidate_for_change(account_id: int) -> dict:
+    """The dossier about to change (row-locked on PostgreSQL; call inside the write
+    transaction), created empty when the account has none: every sign-up creates one,
+    this only repairs an account made another way."""
+    candidate = await candidate_of(account_id, for_update=True)
+    if candidate is None:
+        row = Candidate(account=account_id)
+        await row.save()
+        await record_event(
+            actor_kind=ActorKind.CANDIDATE,
+            actor_id=account_id,
+            action="dossier_created",
+            entity="candidate",
+            entity_id=row.id,
+        )
+        candidate = await candidate_of(account_id, for_update=True)
+    return candidate
+
+
+async def _candidate_id(account_id: int) -> int:
+    return (await candidate_for_change(account_id))["id"]
+
+
+async def _audit(account_id: int, table: type[Table], verb: str, row_id: int, fields) -> None:
+    entity = ENTITIES[table]
+    await record_event(
+        actor_kind=ActorKind.CANDIDATE,
+        actor_id=account_id,
+        action=f"dossier_{entity}_{verb}",
+        entity=entity,
+        entity_id=row_id,
+        data={"fields": sorted(fields)},
+    )
+
+
+async def _add(table: type[Table], account_id: int, values: dict) -> int:
+    async with write_transaction():
+        row = table(candidate=await _candidate_id(account_id), **values)
+        await row.save()
+        await _audit(account_id, table, "added", row.id, values)
+    return row.id
+
+
+async def _update(table: type[Table], account_id: int, row_id: int, values: dict) -> list[str]:
+    async with write_transaction():
+        current = await row_of(table, await _candidate_id(account_id), row_id)
+        if current is None:
+            raise RowNotFound
+        diff = {name: value for name, value in values.items() if current[name] != value}
+        if diff:
+            await table.update(
+                {table._meta.get_column_by_name(k): v for k, v in diff.items()}
+            ).where(table.id == row_id)
+            await _audit(account_id, table, "updated", row_id, diff)
+    return sorted(diff)
+
+
+async def _delete(table: type[Table], account_id: int, row_id: int) -> None:
+    async with write_transaction():
+        candidate_id = await _candidate_id(account_id)
+        if await row_of(table, candidate_id, row_id) is None:
+            raise RowNotFound
+        await table.delete().where((table.id == row_id) & (table.candidate == candidate_id))
+        await _audit(account_id, table, "deleted", row_id, [])
+
+
+async def add_prior_study(*, account_id: int, values: dict) -> int:
+    """A cursus externe row; audit ``dossier_prior_study_added``. Returns its id."""
+    return await _add(PriorStudy, account_id, values)
+
+
+async def update_prior_study(*, account_id: int, row_id: int, values: dict) -> list[str]:
+    """Change one of the candidate's cursus externe rows (RowNotFound otherwise)."""
+    return await _update(PriorStudy, account_id, row_id, values)
+
+
+async def delete_prior_study(*, account_id: int, row_id: int) -> None:
+    await _delete(PriorStudy, account_id, row_id)
+
+
+async def add_internship(*, account_id: int, values: dict) -> int:
+    """A stage row; audit ``dossier_internship_added``. Returns its id."""
+    return await _add(Internship, account_id, values)
+
+
+async def update_internship(*, account_id: int, row_id: int, values: dict) -> list[str]:
+    return await _update(Internship, account_id, row_id, values)
+
+
+async def delete_internship(*, account_id: int, row_id: int) -> None:
+    await _delete(Internship, account_id, row_id)
+
+
+async def add_experience(*, account_id: int, values: dict) -> int:
+    """An expérience professionnelle row; audit ``dossier_experience_added``."""
+    return await _add(WorkExperience, account_id, values)
+
+
+async def update_experience(*, account_id: int, row_id: int, values: dict) -> list[str]:
+    return await _update(WorkExperience, account_id, row_id, values)
+
+
+async def delete_experience(*, account_id: int, row_id: int) -> None:
+    await _delete(WorkExperience, account_id, row_id)

@@ -1,0 +1,170 @@
+"""Changes to the candidate's dossier: one function per change (DESIGN.md §4 "Dossier").
+
+Each function takes already-validated column values (``app.dossier.forms``), and in one
+transaction: reads the dossier, checks the lock rules (``app.dossier.locks``), writes
+what changed, and records an audit event naming the changed fields (never their values:
+the trail must not copy personal data). Nothing is written when nothing changed.
+
+The many-rows sections live in ``app.dossier.rows`` and the completeness check in
+``app.dossier.completeness``; both are re-exported here.
+"""
+
+from __future__ import annotations
+
+from app.accounts.tables import CandidateAccount
+from app.applications.codes import ActorKind
+from app.db import write_transaction
+from app.dossier.completeness import Completeness, MissingItem, dossier_completeness
+from app.dossier.locks import DossierLocked, bac_lock, identity_locks, refused_changes
+from app.dossier.queries import address_of, bac_of, candidate_of, has_live_application
+from app.dossier.rows import (
+    RowNotFound,
+    add_experience,
+    add_internship,
+    add_prior_study,
+    candidate_for_change,
+    delete_experience,
+    delete_internship,
+    delete_prior_study,
+    update_experience,
+    update_internship,
+    update_prior_study,
+)
+from app.dossier.tables import Address, Baccalaureate, Candidate
+from app.ops.audit import record_event
+
+__all__ = [
+    "Completeness",
+    "DossierLocked",
+    "IneTaken",
+    "MissingItem",
+    "RowNotFound",
+    "add_experience",
+    "add_internship",
+    "add_prior_study",
+    "delete_experience",
+    "delete_internship",
+    "delete_prior_study",
+    "dossier_completeness",
+    "ensure_candidate",
+    "save_address",
+    "save_bac",
+    "save_identity",
+    "update_experience",
+    "update_internship",
+    "update_prior_study",
+]
+
+
+class IneTaken(Exception):
+    """Another dossier of the same campaign already has this INE."""
+
+
+async def _audit(account_id: int, action: str, entity: str, entity_id: int, fields) -> None:
+    await record_event(
+        actor_kind=ActorKind.CANDIDATE,
+        actor_id=account_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        data={"fields": sorted(fields)},
+    )
+
+
+async def ensure_candidate(*, account_id: int) -> dict:
+    """The account's dossier (Candidate row), created empty when missing."""
+    candidate = await candidate_of(account_id)
+    if candidate is not None:
+        return candidate
+    async with write_transaction():
+        return await candidate_for_change(account_id)
+
+
+def _changed(stored: dict, changes: dict) -> dict:
+    return {name: value for name, value in changes.items() if stored.get(name) != value}
+
+
+async def _ine_taken(candidate: dict, ine: str) -> bool:
+    """INE unique within the campaign of the candidate's account (as eCandidat)."""
+    account = (
+        await CandidateAccount.select(CandidateAccount.campaign)
+        .where(CandidateAccount.id == candidate["account"])
+        .first()
+    )
+    return await Candidate.exists().where(
+        (Candidate.ine == ine)
+        & (Candidate.id != candidate["id"])
+        & (Candidate.account.campaign == account["campaign"])
+    )
+
+
+async def save_identity(*, account_id: int, changes: dict) -> list[str]:
+    """« Informations personnelles ». Check: no live application, imported fields kept
+    (else DossierLocked); the INE unused in the campaign (else IneTaken). Write the
+    Candidate columns that changed; audit ``dossier_identity_saved``. Returns the
+    changed column names."""
+    async with write_transaction():
+        candidate = await candidate_for_change(account_id)
+        has_application = await has_live_application(candidate["id"])
+        locks = identity_locks(candidate, has_application=has_application)
+        reason = refused_changes(candidate, changes, locks, has_application=has_application)
+        if reason:
+            raise DossierLocked(reason)
+        diff = _changed(candidate, changes)
+        if diff.get("ine") and await _ine_taken(candidate, diff["ine"]):
+            raise IneTaken
+        if diff:
+            await Candidate.update(
+                {Candidate._meta.get_column_by_name(k): v for k, v in diff.items()}
+            ).where(Candidate.id == candidate["id"])
+            await _audit(account_id, "dossier_identity_saved", "candidate", candidate["id"], diff)
+    return sorted(diff)
+
+
+async def save_address(*, account_id: int, changes: dict) -> list[str]:
+    """« Adresse » (never locked: the guide only freezes the personal information).
+    Write the Address row (created on the first save); audit ``dossier_address_saved``."""
+    async with write_transaction():
+        candidate = await candidate_for_change(account_id)
+        address = await address_of(candidate)
+        if address is None:
+            row = Address(**changes)
+            await row.save()
+            await Candidate.update({Candidate.address: row.id}).where(
+                Candidate.id == candidate["id"]
+            )
+            diff, address_id = changes, row.id
+        else:
+            diff, address_id = _changed(address, changes), address["id"]
+            if diff:
+                await Address.update(
+                    {Address._meta.get_column_by_name(k): v for k, v in diff.items()}
+                ).where(Address.id == address_id)
+        if diff:
+            await _audit(account_id, "dossier_address_saved", "address", address_id, diff)
+    return sorted(diff)
+
+
+async def save_bac(*, account_id: int, changes: dict) -> list[str]:
+    """« Baccalauréat »: the one bac of the candidate, or "sans bac" (série 0000).
+    Check: not imported from the student records (else DossierLocked). Write (insert
+    the first time, then update the same row); audit ``dossier_bac_saved``."""
+    async with write_transaction():
+        candidate = await candidate_for_change(account_id)
+        bac = await bac_of(candidate["id"])
+        reason = bac_lock(bac)
+        if reason:
+            raise DossierLocked(reason)
+        if bac is None:
+            row = Baccalaureate(candidate=candidate["id"], **changes)
+            await row.save()
+            diff, bac_id = changes, row.id
+        else:
+            diff, bac_id = _changed(bac, changes), bac["id"]
+            if diff:
+                await Baccalaureate.update(
+                    {Baccalaureate._meta.get_column_by_name(k): v for k, v in diff.items()}
+                ).where(Baccalaureate.id == bac_id)
+        if diff:
+            await _audit(account_id, "dossier_bac_saved", "baccalaureate", bac_id, diff)
+    return sorted(diff)
