@@ -69,7 +69,12 @@ def ensure_redis(url: str, var_dir) -> subprocess.Popen | None:
     sys.exit(f"redis-server did not start on {url}")
 
 
+def _stop_on_sigterm(*_: object) -> None:
+    raise KeyboardInterrupt  # same clean stop as Ctrl-C
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     settings = get_settings()
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     children: list[subprocess.Popen] = []

@@ -184,7 +184,14 @@ async def test_the_heartbeat_job_writes_its_redis_key(arq_pool, run_worker, redi
 
 def test_the_worker_schedule():
     schedule = {job.name: job for job in WorkerSettings.cron_jobs}
-    assert set(schedule) == {"cron:heartbeat", "cron:recover_mails"}
+    assert set(schedule) == {
+        "cron:heartbeat",
+        "cron:recover_mails",
+        "cron:purge_accounts",
+        "cron:auto_withdraw",
+        "cron:remind_unanswered",
+    }
+    assert (schedule["cron:purge_accounts"].minute, schedule["cron:purge_accounts"].hour) == (5, None)
     beat = schedule["cron:heartbeat"]
     assert (beat.minute, beat.second, beat.run_at_startup) == (None, 0, True)
     assert schedule["cron:recover_mails"].minute == {0, 10, 20, 30, 40, 50}
