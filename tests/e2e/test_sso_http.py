@@ -155,6 +155,22 @@ async def test_first_sign_in_creates_the_dossier_then_the_email_is_confirmed(
     assert await account_ready(account.id)
     assert (await browser.get("/universite/premiere-connexion")).headers["location"] == "/dossier"
 
+    # the dossier shows the identity from the student records, and it cannot be edited
+    identity = await browser.get("/dossier/informations-personnelles")
+    assert identity.status_code == 200
+    html = unescape(identity.text)
+    assert '<p class="locked-value">BERNARD</p>' in html
+    assert "Donnée issue du logiciel de scolarité de l'université" in html
+    assert 'name="birth_name"' not in html  # no input to type into
+    token = CSRF_INPUT.search(identity.text).group(1)
+    refused = await browser.post(
+        "/dossier/informations-personnelles",
+        data={"_csrf_token": token, "birth_name": "DURAND", "first_name": "Lucas"},
+    )
+    assert refused.status_code == 403
+    candidate = await Candidate.objects().get(Candidate.account == account.id)
+    assert candidate.birth_name == "BERNARD"
+
 
 async def test_the_next_sign_in_goes_straight_to_the_dossier(sso_server, campaign):
     async with httpx.AsyncClient(base_url=sso_server) as first:
