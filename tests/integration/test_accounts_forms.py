@@ -103,4 +103,4 @@ async def test_english_messages_when_the_user_chose_english(client):
     await make_campaign(active=True)
     await post_form(client, "/langue", {"language": "en", "next": "/compte/creer"})
     response = await post_form(client, "/compte/creer", {**GOOD, "first_name": ""})
-    assert "First name is required." in response.text
+    assert "The first name is required." in response.text
