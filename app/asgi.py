@@ -19,6 +19,7 @@ from piccolo.engine import engine_finder
 
 from app.accounts.routes import account_routes
 from app.accounts.sso_routes import sso_routes
+from app.applications.routes import application_routes
 from app.backoffice.admin import create_admin_app
 from app.catalog.offer import remember_campaign
 from app.catalog.routes import home
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *account_routes,
         *sso_routes,
         *dossier_routes,
+        *application_routes,
         healthz,
         readyz,
         set_language,

@@ -14,6 +14,7 @@ from piccolo.engine.postgres import PostgresEngine
 from app.mail.sender import MAX_ATTEMPTS
 from app.settings import get_settings
 from workers.accounts import purge_accounts
+from workers.applications import auto_withdraw, remind_unanswered
 from workers.heartbeat import heartbeat
 from workers.mail import recover_mails, send_mail
 
@@ -42,6 +43,10 @@ class WorkerSettings:
         cron(recover_mails, minute=RECOVER_MINUTES, second=0),
         # hourly: an account is destroyed within the hour after its date
         cron(purge_accounts, minute=5, second=0),
+        # daily, in the worker's local time (run it with TZ=Europe/Paris): see
+        # workers/applications.py
+        cron(auto_withdraw, hour=23, minute=15, second=0),
+        cron(remind_unanswered, hour=23, minute=30, second=0),
     ]
     redis_settings = RedisSettings.from_dsn(get_settings().redis_url)
     on_startup = startup

@@ -1,0 +1,184 @@
+"""The candidate's answer to a favourable decision, and the two jobs around it:
+the reminder before the deadline and the automatic withdrawal after it."""
+
+from __future__ import annotations
+
+import structlog
+from redis.asyncio import Redis
+
+from app.applications.codes import ActorKind, Answer, Verdict
+from app.applications.deadlines import reminder_due
+from app.applications.lifecycle_base import (
+    Actor,
+    AuditAction,
+    Change,
+    LifecycleRefused,
+    Refusal,
+    audit,
+    load_for_change,
+    refuse,
+)
+from app.applications.lifecycle_mail import day, mail_candidate, mail_commission
+from app.applications.lifecycle_rules import answer_refusal
+from app.applications.queries import ApplicationView, application_views
+from app.applications.tables import Application, Decision
+from app.applications.waiting_list import promote_from_waiting_list
+from app.clock import now, today
+from app.db import write_transaction
+from app.mail.codes import MailCode
+from app.mail.outbox import enqueue_mails
+
+log = structlog.get_logger(__name__)
+
+
+async def _record_answer(
+    application: ApplicationView, *, confirm: bool, actor: Actor, automatic: bool = False
+) -> list[int]:
+    """Write the answer (compare-and-set on ``answer IS NULL``), audit, mail; a
+    withdrawal frees a place: the waiting list moves up. Returns the mail ids."""
+    value = Answer.CONFIRMED if confirm else Answer.WITHDRAWN
+    won = (
+        await Application.update(
+            {
+                Application.answer: value.value,
+                Application.answered_at: now(),
+                Application.answered_by: actor.kind.value,
+            }
+        )
+        .where(
+            (Application.id == application.id)
+            & Application.answer.is_null()
+            & Application.cancelled_at.is_null()
+        )
+        .returning(Application.id)
+    )
+    if not won:
+        raise refuse(Refusal.NO_ANSWER_EXPECTED)
+    if confirm:
+        action, code = AuditAction.APPLICATION_CONFIRMED, MailCode.APPLICATION_CONFIRMED
+    elif automatic:
+        action, code = AuditAction.APPLICATION_AUTO_WITHDRAWN, MailCode.APPLICATION_AUTO_WITHDRAWN
+    else:
+        action, code = AuditAction.APPLICATION_WITHDRAWN, MailCode.APPLICATION_WITHDRAWN
+    deadline = day(application.confirmation_deadline)
+    await audit(actor, action, application_id=application.id, visible=True, answer=value.value)
+    mail_ids = [await mail_candidate(application, code, deadline=deadline)]
+    if confirm:
+        return mail_ids
+    mail_ids += await mail_commission(
+        application,
+        MailCode.COMMISSION_WITHDRAWAL,
+        wanted=application.alert_on_withdrawal,
+        deadline=deadline,
+        automatic=automatic,
+    )
+    promoted = await promote_from_waiting_list(application.programme_id, actor=Actor.system())
+    if promoted is not None:
+        mail_ids += promoted.mail_ids
+    return mail_ids
+
+
+async def answer(*, application_id: int, confirm: bool, actor: Actor) -> Change:
+    """The candidate confirms (``confirm=True``) or withdraws; either is final.
+
+    Check: the application is the actor's, live, its current decision a validated FA,
+    not answered yet, and — for a candidate — the confirmation deadline not passed
+    (staff may record an answer given late by other means). Write: compare-and-set
+    ``answer = CF|DS WHERE answer IS NULL``. Audit: ``application_confirmed`` or
+    ``application_withdrawn`` (visible). Mails: APPLICATION_CONFIRMED, or
+    APPLICATION_WITHDRAWN + COMMISSION_WITHDRAWAL (when wanted) and, on a programme
+    managing a waiting list, the promotion of the first ranked LC
+    (``promote_from_waiting_list``: its decision mail and commission alert).
+    """
+    async with write_transaction():
+        application = await load_for_change(application_id, actor)
+        refusal = answer_refusal(application, enforce_deadline=actor.kind is ActorKind.CANDIDATE)
+        if refusal:
+            raise refuse(refusal)
+        mail_ids = await _record_answer(application, confirm=confirm, actor=actor)
+    return Change(application_id=application_id, mail_ids=mail_ids)
+
+
+async def _awaiting_answer() -> list[ApplicationView]:
+    """Live, unanswered applications whose current decision is a validated FA."""
+    rows = await Decision.select(Decision.application).where(
+        Decision.validated.eq(True)
+        & (Decision.decision_type.verdict == Verdict.FAVOURABLE.value)
+        & Decision.application.answer.is_null()
+        & Decision.application.cancelled_at.is_null()
+    )
+    views = await application_views(row["application"] for row in rows)
+    return [view for view in views if answer_refusal(view, enforce_deadline=False) is None]
+
+
+async def auto_withdraw_expired(*, redis: Redis | None = None) -> int:
+    """Job: every unanswered favourable decision past its deadline becomes a withdrawal
+    by the system; returns how many.
+
+    Per application, in its own transaction: re-check (it may have been answered
+    meanwhile), then as :func:`answer` with ``automatic``: audit
+    ``application_auto_withdrawn`` (visible), APPLICATION_AUTO_WITHDRAWN to the
+    candidate, COMMISSION_WITHDRAWAL, waiting-list promotion. With ``redis``, each
+    one's mails are enqueued right after its commit (else the mail recovery job picks
+    them up).
+    """
+    system = Actor.system()
+    withdrawn = 0
+    for candidate in await _awaiting_answer():
+        deadline = candidate.confirmation_deadline
+        if deadline is None or today() <= deadline:
+            continue
+        try:
+            async with write_transaction():
+                application = await load_for_change(candidate.id, system)
+                if answer_refusal(application) is not Refusal.DEADLINE_PASSED:
+                    continue
+                mail_ids = await _record_answer(
+                    application, confirm=False, actor=system, automatic=True
+                )
+        except LifecycleRefused as refused:
+            log.info("auto_withdraw_skipped", application_id=candidate.id, reason=refused.reason)
+            continue
+        withdrawn += 1
+        if redis is not None:
+            await enqueue_mails(redis, mail_ids)
+    return withdrawn
+
+
+async def remind_unanswered_decisions(*, redis: Redis | None = None) -> int:
+    """Job: ANSWER_REMINDER, once, to each candidate whose favourable decision is still
+    unanswered from ANSWER_REMINDER_DAYS before the deadline; returns how many.
+
+    Per application: compare-and-set ``answer_reminder_sent_at = now WHERE it IS NULL
+    AND answer IS NULL``, audit ``answer_reminder_sent``, the mail (enqueued after
+    commit when ``redis`` is given).
+    """
+    system = Actor.system()
+    reminded = 0
+    for application in await _awaiting_answer():
+        deadline = application.confirmation_deadline
+        if application.answer_reminder_sent_at or not reminder_due(
+            today=today(), deadline=deadline
+        ):
+            continue
+        async with write_transaction():
+            won = (
+                await Application.update({Application.answer_reminder_sent_at: now()})
+                .where(
+                    (Application.id == application.id)
+                    & Application.answer_reminder_sent_at.is_null()
+                    & Application.answer.is_null()
+                    & Application.cancelled_at.is_null()
+                )
+                .returning(Application.id)
+            )
+            if not won:
+                continue
+            await audit(system, AuditAction.ANSWER_REMINDER_SENT, application_id=application.id)
+            mail_id = await mail_candidate(
+                application, MailCode.ANSWER_REMINDER, deadline=day(deadline)
+            )
+        reminded += 1
+        if redis is not None:
+            await enqueue_mails(redis, [mail_id])
+    return reminded

@@ -1,0 +1,108 @@
+"""The rules of the candidate's actions as pure predicates (DESIGN.md §4).
+
+The lifecycle functions call them inside their transaction; the pages call the
+``can_*`` forms to decide which buttons to show. Each ``*_refusal`` returns None when
+the action is allowed, else the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from app.applications.codes import (
+    BLOCKING_PIECE,
+    EDITABLE_DOSSIER,
+    FROZEN_PIECE,
+    TRANSMITTABLE_DOSSIER,
+    DossierStatus,
+    Verdict,
+)
+from app.applications.lifecycle_base import Refusal
+from app.applications.queries import ApplicationView, PieceView
+from app.clock import today as clock_today
+
+
+def edit_refusal(application: ApplicationView, *, today: date | None = None) -> Refusal | None:
+    """Pieces change while the dossier is AT or IN and the return date has not passed."""
+    today = today or clock_today()
+    if application.cancelled_at is not None or application.status not in EDITABLE_DOSSIER:
+        return Refusal.NOT_EDITABLE
+    if today > application.return_deadline:
+        return Refusal.NOT_EDITABLE
+    return None
+
+
+def piece_refusal(
+    application: ApplicationView, piece: PieceView, *, today: date | None = None
+) -> Refusal | None:
+    """A piece changes when the dossier is editable and the piece is not validated."""
+    return edit_refusal(application, today=today) or (
+        Refusal.PIECE_FROZEN if piece.status in FROZEN_PIECE else None
+    )
+
+
+def transmit_refusal(
+    application: ApplicationView, pieces: Iterable[PieceView], *, today: date | None = None
+) -> Refusal | None:
+    """Transmit: dossier AT or IN, return date not passed, no piece AT or RE."""
+    today = today or clock_today()
+    if application.cancelled_at is not None:
+        return Refusal.NOT_EDITABLE
+    if application.status not in TRANSMITTABLE_DOSSIER:
+        return Refusal.ALREADY_TRANSMITTED
+    if today > application.return_deadline:
+        return Refusal.NOT_EDITABLE
+    if any(piece.status in BLOCKING_PIECE for piece in pieces):
+        return Refusal.PIECES_MISSING
+    return None
+
+
+def cancel_refusal(application: ApplicationView) -> Refusal | None:
+    """Cancel: only a live dossier still AT, on which no decision was entered."""
+    if (
+        application.cancelled_at is not None
+        or application.status is not DossierStatus.WAITING
+        or application.decisions
+    ):
+        return Refusal.NOT_CANCELLABLE
+    return None
+
+
+def answer_refusal(
+    application: ApplicationView, *, today: date | None = None, enforce_deadline: bool = True
+) -> Refusal | None:
+    """Confirm or withdraw: the current decision is a validated FA, no answer yet, and
+    (for the candidate) the confirmation deadline has not passed."""
+    decision = application.visible_decision
+    if (
+        application.cancelled_at is not None
+        or application.answer is not None
+        or decision is None
+        or decision.verdict is not Verdict.FAVOURABLE
+    ):
+        return Refusal.NO_ANSWER_EXPECTED
+    deadline = application.confirmation_deadline
+    if enforce_deadline and deadline is not None and (today or clock_today()) > deadline:
+        return Refusal.DEADLINE_PASSED
+    return None
+
+
+def can_edit_pieces(application: ApplicationView) -> bool:
+    return edit_refusal(application) is None
+
+
+def can_edit_piece(application: ApplicationView, piece: PieceView) -> bool:
+    return piece_refusal(application, piece) is None
+
+
+def can_transmit(application: ApplicationView, pieces: Iterable[PieceView]) -> bool:
+    return transmit_refusal(application, pieces) is None
+
+
+def can_cancel(application: ApplicationView) -> bool:
+    return cancel_refusal(application) is None
+
+
+def can_answer(application: ApplicationView) -> bool:
+    return answer_refusal(application) is None
