@@ -318,6 +318,33 @@ async def send_login_reminder(email: str) -> Outcome:
     return Outcome(account_id=account["id"], mail_ids=[mail_id])
 
 
+async def queue_email_link(*, account: dict, email: str, confirm_path: str, action: str) -> int:
+    """Inside the caller's transaction: keep ``email`` as the pending address, send it a
+    validation link (valid the activation delay) and record ``action``; the mail's id."""
+    await CandidateAccount.update({CandidateAccount.pending_email: email}).where(
+        CandidateAccount.id == account["id"]
+    )
+    token = await create_token(
+        account_id=account["id"],
+        purpose=TokenPurpose.EMAIL_CHANGE,
+        expires_at=now() + timedelta(days=get_settings().account_activation_days),
+        email=email,
+    )
+    await _audit(account["id"], action)
+    return await queue_mail(
+        to=email,
+        code=MailCode.EMAIL_CHANGE,
+        language=account["language"],
+        account_id=account["id"],
+        context={
+            "first_name": account["first_name"],
+            "last_name": account["last_name"],
+            "login": account["login"],
+            "confirm_url": _link(f"{confirm_path}{token}"),
+        },
+    )
+
+
 async def request_email_change(*, account_id: int, new_email: str) -> Outcome:
     """The new address is used only once its link is followed (valid the activation delay)."""
     new_email = normalise_email(new_email)
@@ -329,27 +356,11 @@ async def request_email_change(*, account_id: int, new_email: str) -> Outcome:
             (CandidateAccount.email == new_email) & (CandidateAccount.id != account_id)
         ):
             raise AccountRefused(AccountError.EMAIL_TAKEN)
-        await CandidateAccount.update({CandidateAccount.pending_email: new_email}).where(
-            CandidateAccount.id == account_id
-        )
-        token = await create_token(
-            account_id=account_id,
-            purpose=TokenPurpose.EMAIL_CHANGE,
-            expires_at=now() + timedelta(days=get_settings().account_activation_days),
+        mail_id = await queue_email_link(
+            account=account,
             email=new_email,
-        )
-        await _audit(account_id, "email_change_requested")
-        mail_id = await queue_mail(
-            to=new_email,
-            code=MailCode.EMAIL_CHANGE,
-            language=account["language"],
-            account_id=account_id,
-            context={
-                "first_name": account["first_name"],
-                "last_name": account["last_name"],
-                "login": account["login"],
-                "confirm_url": _link(f"/compte/adresse-mail/{token}"),
-            },
+            confirm_path="/compte/adresse-mail/",
+            action="email_change_requested",
         )
     return Outcome(account_id=account_id, mail_ids=[mail_id])
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import timedelta
 from enum import StrEnum
 
 import asyncpg
@@ -19,6 +18,7 @@ import structlog
 
 from app.accounts.cas_client import CasIdentity
 from app.accounts.logins import issue_login
+from app.accounts.service import queue_email_link
 from app.accounts.student_records import (
     BacRecord,
     PostalAddress,
@@ -27,18 +27,15 @@ from app.accounts.student_records import (
     get_student_records,
 )
 from app.accounts.tables import CandidateAccount
-from app.accounts.tokens import TokenPurpose, consume_token, create_token, peek_token
+from app.accounts.tokens import TokenPurpose, consume_token, peek_token
 from app.applications.codes import ActorKind
 from app.catalog.tables import Campaign
 from app.clock import now
 from app.db import write_transaction
 from app.dossier.codes import Civility
 from app.dossier.tables import Address, Baccalaureate, Candidate, InternalStudy
-from app.mail.codes import MailCode
-from app.mail.outbox import queue_mail
 from app.ops.audit import record_event
 from app.refdata.tables import BacMention, BacSerie, Commune, Country, Departement, Lycee
-from app.settings import get_settings
 
 log = structlog.get_logger(__name__)
 
@@ -312,27 +309,8 @@ async def request_contact_email(*, account_id: int, email: str) -> list[int]:
             (CandidateAccount.email == email) & (CandidateAccount.id != account_id)
         ):
             raise SsoRefused(SsoError.EMAIL_TAKEN)
-        await CandidateAccount.update({CandidateAccount.pending_email: email}).where(
-            CandidateAccount.id == account_id
-        )
-        token = await create_token(
-            account_id=account_id,
-            purpose=TokenPurpose.EMAIL_CHANGE,
-            expires_at=now() + timedelta(days=get_settings().account_activation_days),
-            email=email,
-        )
-        await _audit(account_id, "sso_email_link_sent")
-        mail_id = await queue_mail(
-            to=email,
-            code=MailCode.EMAIL_CHANGE,
-            language=account["language"],
-            account_id=account_id,
-            context={
-                "first_name": account["first_name"],
-                "last_name": account["last_name"],
-                "login": account["login"],
-                "confirm_url": f"{get_settings().base_url}{CONFIRM_PATH}{token}",
-            },
+        mail_id = await queue_email_link(
+            account=account, email=email, confirm_path=CONFIRM_PATH, action="sso_email_link_sent"
         )
     return [mail_id]
 
