@@ -6,6 +6,8 @@ clean stop, so ``--check`` answers 0 only while a worker is alive.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from arq import cron
 from arq.connections import RedisSettings
 from piccolo.engine import engine_finder
@@ -49,6 +51,8 @@ class WorkerSettings:
         cron(remind_unanswered, hour=23, minute=30, second=0),
     ]
     redis_settings = RedisSettings.from_dsn(get_settings().redis_url)
+    # cron hours are the portal's (23:15 is Paris time), whatever the server's zone
+    timezone = ZoneInfo(get_settings().timezone)
     on_startup = startup
     on_shutdown = shutdown
     max_tries = MAX_ATTEMPTS
