@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
 import structlog
 from arq.connections import ArqRedis
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -99,12 +100,18 @@ def html_to_text(html: str) -> str:
     return parser.text()
 
 
+@lru_cache(maxsize=512)
+def _compiled(source: str, *, html: bool) -> Template:
+    """Compiling costs milliseconds per mail; keyed by the source, a staff edit is a new key."""
+    return (_HTML_ENV if html else _TEXT_ENV).from_string(source)
+
+
 def render_mail(template: MailTemplate, context: dict[str, Any]) -> RenderedMail:
     """Render one template row; raises jinja2 errors (UndefinedError, SecurityError...)."""
-    subject = _TEXT_ENV.from_string(template.subject).render(context)
-    html = _HTML_ENV.from_string(template.body_html).render(context)
+    subject = _compiled(template.subject, html=False).render(context)
+    html = _compiled(template.body_html, html=True).render(context)
     if template.body_text.strip():
-        text = _TEXT_ENV.from_string(template.body_text).render(context)
+        text = _compiled(template.body_text, html=False).render(context)
     else:
         text = html_to_text(html)
     # A subject is one header line, whatever line breaks a template holds.
