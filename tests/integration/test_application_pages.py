@@ -16,6 +16,7 @@ import pytest
 from app.applications import lifecycle
 from app.applications.codes import Answer, DossierStatus, PieceStatus, Verdict
 from app.applications.lifecycle import Actor
+from app.applications.lifecycle_base import AuditAction
 from app.applications.tables import Application, Note, SubmittedPiece
 from app.catalog.tables import Campaign, Centre, Commission, DecisionType, Programme, RequiredPiece
 from app.documents.tables import StoredFile
@@ -694,3 +695,34 @@ async def test_sign_in_is_required(client, world):
     response = await client.get("/candidatures")
     assert response.status_code == 303
     assert response.headers["location"] == "/connexion?suivant=/candidatures"
+
+
+async def test_twenty_concurrent_transmit_requests_transmit_once(
+    camille, world, smtp_sink, run_worker
+):
+    import asyncio
+
+    http = camille.http
+    application_id = application_id_from(await apply_to(http, world.programme.id))
+    await upload_all(http, application_id, world)
+    token = await csrf_token(http)
+    url = f"/candidatures/{application_id}/transmettre"
+    answers = await asyncio.gather(
+        *(http.post(url, data={"_csrf_token": token}) for _ in range(20))
+    )
+    assert sorted(a.status_code for a in answers) == [303] + [409] * 19
+    row = await Application.select().where(Application.id == application_id).first()
+    assert row["status"] == DossierStatus.RECEIVED
+    assert (
+        await AuditEvent.count().where(
+            (AuditEvent.application_id == application_id)
+            & (AuditEvent.action == AuditAction.APPLICATION_TRANSMITTED.value)
+        )
+        == 1
+    )
+    await drain_mails(run_worker)
+    assert mails_to(smtp_sink, camille.account.email) == [
+        "eCésure : accusé de réception de votre candidature",
+        "eCésure : votre candidature est enregistrée",
+    ]
+    assert len([m for m in smtp_sink.messages if m["To"] == world.commission.email]) == 1
