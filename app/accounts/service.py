@@ -71,6 +71,22 @@ async def _audit(account_id: int, action: str, actor: ActorKind = ActorKind.CAND
     )
 
 
+async def _mail_account(account: dict, code: MailCode, *, to: str | None = None, **context) -> int:
+    """Queue ``code`` for this account (to its address unless ``to``), with its names and login."""
+    return await queue_mail(
+        to=to or account["email"],
+        code=code,
+        language=account["language"],
+        account_id=account["id"],
+        context={
+            "first_name": account["first_name"],
+            "last_name": account["last_name"],
+            "login": account["login"],
+            **context,
+        },
+    )
+
+
 async def purge_date(campaign: dict) -> datetime:
     """Now + the activation delay, but never after the campaign's last day."""
     settings = get_settings()
@@ -81,19 +97,12 @@ async def purge_date(campaign: dict) -> datetime:
 
 
 async def _activation_mail(account: dict, code: MailCode, token: str) -> int:
-    return await queue_mail(
-        to=account["email"],
-        code=code,
-        language=account["language"],
-        account_id=account["id"],
-        context={
-            "first_name": account["first_name"],
-            "last_name": account["last_name"],
-            "login": account["login"],
-            "campaign": account["campaign_label"],
-            "activation_url": _link(f"/compte/activer/{token}"),
-            "purge_date": short_date(account["purge_after"]),
-        },
+    return await _mail_account(
+        account,
+        code,
+        campaign=account["campaign_label"],
+        activation_url=_link(f"/compte/activer/{token}"),
+        purge_date=short_date(account["purge_after"]),
     )
 
 
@@ -262,18 +271,11 @@ async def request_password_reset(email: str) -> Outcome:
             expires_at=now() + timedelta(hours=hours),
         )
         await _audit(account["id"], "password_reset_requested")
-        mail_id = await queue_mail(
-            to=account["email"],
-            code=MailCode.PASSWORD_RESET,
-            language=account["language"],
-            account_id=account["id"],
-            context={
-                "first_name": account["first_name"],
-                "last_name": account["last_name"],
-                "login": account["login"],
-                "reset_url": _link(f"/compte/mot-de-passe/{token}"),
-                "hours": hours,
-            },
+        mail_id = await _mail_account(
+            account,
+            MailCode.PASSWORD_RESET,
+            reset_url=_link(f"/compte/mot-de-passe/{token}"),
+            hours=hours,
         )
     return Outcome(account_id=account["id"], mail_ids=[mail_id])
 
@@ -303,17 +305,8 @@ async def send_login_reminder(email: str) -> Outcome:
         if account is None:
             return Outcome()
         await _audit(account["id"], "login_reminder_sent")
-        mail_id = await queue_mail(
-            to=account["email"],
-            code=MailCode.LOGIN_REMINDER,
-            language=account["language"],
-            account_id=account["id"],
-            context={
-                "first_name": account["first_name"],
-                "last_name": account["last_name"],
-                "login": account["login"],
-                "sign_in_url": _link("/connexion"),
-            },
+        mail_id = await _mail_account(
+            account, MailCode.LOGIN_REMINDER, sign_in_url=_link("/connexion")
         )
     return Outcome(account_id=account["id"], mail_ids=[mail_id])
 
@@ -331,17 +324,8 @@ async def queue_email_link(*, account: dict, email: str, confirm_path: str, acti
         email=email,
     )
     await _audit(account["id"], action)
-    return await queue_mail(
-        to=email,
-        code=MailCode.EMAIL_CHANGE,
-        language=account["language"],
-        account_id=account["id"],
-        context={
-            "first_name": account["first_name"],
-            "last_name": account["last_name"],
-            "login": account["login"],
-            "confirm_url": _link(f"{confirm_path}{token}"),
-        },
+    return await _mail_account(
+        account, MailCode.EMAIL_CHANGE, to=email, confirm_url=_link(f"{confirm_path}{token}")
     )
 
 
@@ -387,18 +371,7 @@ async def confirm_email_change(token: str) -> Outcome:
         mail_ids = []
         if account["email"] != used.email:
             mail_ids.append(
-                await queue_mail(
-                    to=account["email"],
-                    code=MailCode.EMAIL_CHANGED_NOTICE,
-                    language=account["language"],
-                    account_id=used.account_id,
-                    context={
-                        "first_name": account["first_name"],
-                        "last_name": account["last_name"],
-                        "login": account["login"],
-                        "new_email": used.email,
-                    },
-                )
+                await _mail_account(account, MailCode.EMAIL_CHANGED_NOTICE, new_email=used.email)
             )
     return Outcome(account_id=used.account_id, mail_ids=mail_ids)
 
