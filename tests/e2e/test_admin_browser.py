@@ -36,7 +36,10 @@ async def admin_user():
 
 async def sign_in(page, username: str = "gestion", password: str = PASSWORD) -> None:
     await page.goto("/admin/")
-    await page.get_by_role("heading", name=SITE_NAME).wait_for()
+    # The single-page app may show its home for a moment before its auth check sends it
+    # to the login form: wait for the form itself.
+    await page.locator("input[name=username]").wait_for()
+    await page.get_by_role("heading", name=SITE_NAME, exact=True).first.wait_for()
     await page.locator("input[name=username]").fill(username)
     await page.locator("input[type=password]").fill(password)
     await page.get_by_role("button", name="Connexion").click()
