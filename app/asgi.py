@@ -25,6 +25,7 @@ from app.catalog.offer import remember_campaign
 from app.catalog.routes import home
 from app.dossier.routes import dossier_routes
 from app.ops.health import healthz, readyz
+from app.review.routes import review_router
 from app.settings import Settings, get_settings
 from app.web.errors import EXCEPTION_HANDLERS
 from app.web.middleware import language_middleware, security_headers_middleware
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         healthz,
         readyz,
         set_language,
+        review_router(secure=settings.is_prod),
         _admin_mount(settings),
         create_static_files_router(
             path="/static",
@@ -134,7 +136,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 secure=settings.is_prod,
                 samesite="lax",
                 max_age=8 * 3600,
-                exclude=["/admin", "/static"],
+                exclude=["/admin", "/static", "/staff"],  # /staff has its own cookie
             ).middleware,
         ],
         stores={"sessions": ResilientRedisStore(redis, namespace="ecesure:session")},

@@ -72,6 +72,9 @@ class Commission(Table):
     alert_on_transmission = Boolean(default=True)
     alert_on_cancellation = Boolean(default=True)
     alert_on_withdrawal = Boolean(default=True)
+    # What members may do in the review desk besides reading (DESIGN.md §6).
+    members_process = Boolean(default=False)  # pieces, dossier status, dates
+    members_decide = Boolean(default=True)  # enter and validate decisions
 
     commission_centre_code_unique = Unique(["centre", "code"])
 
