@@ -24,7 +24,9 @@ def _local_staff_path(target: str | None) -> str:
 
 
 @get("/connexion", name="staff_sign_in")
-async def sign_in_form(request: Request, suivant: FromQuery[str | None] = None) -> Template | Redirect:
+async def sign_in_form(
+    request: Request, suivant: FromQuery[str | None] = None
+) -> Template | Redirect:
     if staff_user_id(request) is not None:
         return Redirect(_local_staff_path(suivant), status_code=303)
     return Template("review/sign_in.html", context={"form": Form(values={"next": suivant or ""})})

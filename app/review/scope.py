@@ -67,4 +67,3 @@ def may_decide(member: StaffMember, scoped: dict) -> bool:
     if member.role is StaffRole.COMMISSION_MEMBER:
         return bool(scoped["members_decide"])
     return True
-

@@ -27,7 +27,10 @@ async def test_a_commission_member_signs_in_and_out_with_a_cookie_of_its_own(cli
     campaign = await make_campaign()
     commission = await make_commission(await make_centre(campaign))
     await make_staff(
-        StaffRole.COMMISSION_MEMBER, commissions=[commission], username="jury", display_name="Jury A"
+        StaffRole.COMMISSION_MEMBER,
+        commissions=[commission],
+        username="jury",
+        display_name="Jury A",
     )
 
     response = await sign_in(client, "jury", next="/staff/?x=1")
@@ -56,7 +59,11 @@ async def test_wrong_password_unknown_user_and_user_without_profile_are_refused_
     await BaseUser.create_user(
         username="plain", password=STAFF_PASSWORD, email="p@univ.example.fr", active=True
     )
-    for username, password in (("g", "Mauvais-mot-2026"), ("nobody", STAFF_PASSWORD), ("plain", STAFF_PASSWORD)):
+    for username, password in (
+        ("g", "Mauvais-mot-2026"),
+        ("nobody", STAFF_PASSWORD),
+        ("plain", STAFF_PASSWORD),
+    ):
         response = await sign_in(client, username, password)
         assert response.status_code == 200
         assert "Identifiant ou mot de passe incorrect." in response.text
