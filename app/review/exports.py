@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 import structlog
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -311,13 +311,11 @@ class _Sheet:
         self.sheet.append([self._header(text) for text in formatter.headers])
 
     def _header(self, text: str) -> Cell:
-        cell = self._text(text)
+        cell = self._text(ILLEGAL_CHARACTERS_RE.sub("", text))
         cell.font = self.bold
         return cell
 
     def _text(self, text: str) -> Cell:
-        # Control characters are not allowed in XLSX; a cell holds 32,767 at most.
-        text = ILLEGAL_CHARACTERS_RE.sub("", text)[:32767]
         cell = WriteOnlyCell(self.sheet, value=text)
         cell.data_type = "s"  # never a formula, whatever it starts with
         if text.startswith(FORMULA_STARTS):
@@ -330,13 +328,15 @@ class _Sheet:
         return cell
 
     def _cell(self, value: Value):
-        if value is None:
-            return None
+        if value is None or isinstance(value, int):
+            return value
         if isinstance(value, date):
             return self._date(value)
-        if isinstance(value, int):
-            return value
-        return self._text(value)
+        # Control characters are not allowed in XLSX; a cell holds 32,767 at most.
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
+        if text.startswith(FORMULA_STARTS) or text in ERROR_CODES:
+            return self._text(text)  # openpyxl would store a formula or an error
+        return text  # a plain string: openpyxl writes it as inline text
 
     def append(self, batch: list[list[Value]]) -> None:
         for values in batch:

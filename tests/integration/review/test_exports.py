@@ -194,18 +194,23 @@ async def test_formulas_are_neutralised_in_both_formats(client):
         await Application.select(Application.candidate).where(Application.id == apps_a[0]).first()
     )["candidate"]
     await Candidate.update(
-        {Candidate.birth_name: INJECTION, Candidate.first_name: "@SUM(1+1)"}
+        {
+            Candidate.birth_name: INJECTION,
+            Candidate.usual_name: "#N/A",  # an error code, to a spreadsheet
+            Candidate.first_name: "@SUM(1+1)\x01",  # and a control character
+        }
     ).where(Candidate.id == candidate)
     await sign_in(client, StaffRole.CENTRAL_OFFICE)
     queue = QueueFilter(q="hyperlink")
-    rows = read_csv((await client.get(file_url(queue, "csv", ["nom", "prenom"]))).content)
-    assert rows[1:] == [["'" + INJECTION.upper(), "'@SUM(1+1)"]]
+    columns = ["nom", "prenom", "nom_naissance"]
+    rows = read_csv((await client.get(file_url(queue, "csv", columns))).content)
+    assert rows[1:] == [["#N/A", "'@SUM(1+1)\x01", "'" + INJECTION.upper()]]
 
-    sheet = read_xlsx((await client.get(file_url(queue, "xlsx", ["nom", "prenom"]))).content)
-    name, first = next(sheet.iter_rows(min_row=2))
-    assert name.value == INJECTION.upper() and name.data_type == "s"
-    assert first.value == "@SUM(1+1)" and first.data_type == "s"
-    assert name.quotePrefix and first.quotePrefix  # Excel keeps them text when edited
+    sheet = read_xlsx((await client.get(file_url(queue, "xlsx", columns))).content)
+    cells = next(sheet.iter_rows(min_row=2))
+    assert [cell.value for cell in cells] == ["#N/A", "@SUM(1+1)", INJECTION.upper()]
+    assert [cell.data_type for cell in cells] == ["s", "s", "s"]  # text, never run
+    assert cells[1].quotePrefix and cells[2].quotePrefix  # Excel keeps them text when edited
 
 
 async def test_bad_parameters_never_fail(client):
