@@ -239,3 +239,17 @@ async def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = await client.get("/staff/candidatures/export.csv?statut=RE")
     assert response.status_code == 303
     assert response.headers["location"].startswith("/staff/connexion?suivant=")
+
+
+async def test_headers_and_labels_follow_the_chosen_language(client):
+    await world()
+    await sign_in(client, StaffRole.CENTRAL_OFFICE)
+    client.cookies.set("ecesure_lang", "en", domain="testserver.local")
+    queue = QueueFilter(status="CO")
+    rows = read_csv((await client.get(file_url(queue, "csv", ["dossier", "statut"]))).content)
+    assert rows[0] == ["File number", "File status"] and rows[1][1] == "Complete"
+    sheet = read_xlsx((await client.get(file_url(queue, "xlsx", ["dossier", "statut"]))).content)
+    assert sheet.title == "Applications"
+    assert [c.value for c in next(sheet.iter_rows(min_row=2))][1] == "Complete"
+    home = await client.get("/staff/")
+    assert "Applications per programme and file status" in home.text
