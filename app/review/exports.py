@@ -38,7 +38,7 @@ from openpyxl.utils import get_column_letter
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from app.applications.codes import DossierStatus, ProcessingType
+from app.applications.codes import Answer, DossierStatus, ProcessingType
 from app.applications.page_data.labels import dossier_status_label, processing_type_label
 from app.applications.tables import Application
 from app.review.queue_filter import QueueFilter
@@ -180,7 +180,7 @@ class Formatter:
         english = current_language.get() == "en"
         statuses = {s.value: dossier_status_label(s) for s in DossierStatus}
         processing = {p.value: processing_type_label(p) for p in ProcessingType}
-        answers = {code: answer_label(code) for code in ("CF", "DS")}
+        answers = {a.value: answer_label(a.value) for a in Answer}
         yes, no = yes_no(True), yes_no(False)
         zone = ZoneInfo(get_settings().timezone)
 
