@@ -481,6 +481,6 @@ def create_admin_app(settings: Settings) -> ASGIApp:
         # piccolo's defaults (editable, ungrouped).
         auto_include_related=False,
         rate_limit_provider=login_rate_limit(),
-        sidebar_links={"Portail candidat": "/"},
+        sidebar_links={"Portail candidat": "/", "Bureau de gestion": "/staff/"},
     )
     return with_admin_policy(admin)

@@ -9,17 +9,18 @@ from app.review.auth import (
     STAFF_COOKIE,
     STAFF_PATH,
     StaffSignInRequired,
-    staff_of,
     staff_required,
     to_staff_sign_in,
 )
+from app.review.home_page import home_context
 from app.review.routes_auth import staff_auth_routes
+from app.review.routes_exports import export_routes
 from app.web.sessions import RotatingSessionConfig
 
 
 @get("/", name="staff_home", guards=[staff_required])
 async def home(request: Request) -> Template:
-    return Template("review/home.html", context={"staff": staff_of(request)})
+    return Template("review/home.html", context=await home_context(request))
 
 
 def review_router(*, secure: bool) -> Router:
@@ -28,7 +29,7 @@ def review_router(*, secure: bool) -> Router:
     )
     return Router(
         path=STAFF_PATH,
-        route_handlers=[*staff_auth_routes, home],
+        route_handlers=[*staff_auth_routes, home, *export_routes],
         middleware=[session.middleware],
         exception_handlers={StaffSignInRequired: to_staff_sign_in},
     )

@@ -1,0 +1,33 @@
+"""Labels of the codes shown in the desk's exports and counts, in the request's language.
+
+The codes stay in the database and the URLs; only their labels translate.
+"""
+
+from __future__ import annotations
+
+from app.applications.codes import Answer, Verdict
+from app.web.i18n import gettext as _
+
+
+def verdict_label(code: str) -> str:
+    return {
+        Verdict.FAVOURABLE: _("Favorable"),
+        Verdict.UNFAVOURABLE: _("Défavorable"),
+        Verdict.WAITING_LIST: _("Liste d'attente"),
+        Verdict.COMPLEMENTARY_LIST: _("Liste complémentaire"),
+        Verdict.PRESELECTION: _("Présélection"),
+    }[Verdict(code)]
+
+
+def answer_label(code: str | None) -> str:
+    """The candidate's answer; empty while there is none."""
+    if not code:
+        return ""
+    return {Answer.CONFIRMED: _("Confirmée"), Answer.WITHDRAWN: _("Désistement")}[Answer(code)]
+
+
+def yes_no(value: bool | None) -> str:
+    """Oui / Non; empty when the question does not arise (no decision yet)."""
+    if value is None:
+        return ""
+    return _("Oui") if value else _("Non")
