@@ -14,6 +14,8 @@ from app.review.auth import (
     to_staff_sign_in,
 )
 from app.review.routes_auth import staff_auth_routes
+from app.review.routes_bulk import bulk_handlers
+from app.review.routes_queue import queue_handlers
 from app.web.sessions import RotatingSessionConfig
 
 
@@ -28,7 +30,7 @@ def review_router(*, secure: bool) -> Router:
     )
     return Router(
         path=STAFF_PATH,
-        route_handlers=[*staff_auth_routes, home],
+        route_handlers=[*staff_auth_routes, home, *queue_handlers, *bulk_handlers],
         middleware=[session.middleware],
         exception_handlers={StaffSignInRequired: to_staff_sign_in},
     )
