@@ -268,3 +268,13 @@ async def test_bad_query_values_are_ignored(client, world, query):
     page = await client.get(f"{QUEUE}?{query}")
     assert page.status_code == 200
     assert set(row_ids(page.text)) <= set(world.apps_a)
+
+
+async def test_the_queue_speaks_english_when_asked(client, world):
+    await sign_in(client, StaffRole.CENTRAL_OFFICE)
+    client.cookies.set("ecesure_lang", "en", domain="testserver.local")
+    page = await client.get(f"{QUEUE}?tri=statut")
+    assert page.status_code == 200
+    shown = text_of(page.text)
+    assert "5 applications" in shown
+    assert "Dossier no." in shown and "Bac year" in shown and "Received" in shown
