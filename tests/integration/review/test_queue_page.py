@@ -210,7 +210,7 @@ async def test_htmx_gets_the_results_only_and_a_browser_the_whole_page(client, w
     await sign_in(client, StaffRole.CENTRAL_OFFICE)
     full = await client.get(f"{QUEUE}?tri=nom")
     assert full.text.lstrip().startswith("<!doctype html>")
-    assert '<form class="queue-filter" method="get" action="/staff/candidatures"' in full.text
+    assert '<form class="queue-filter" id="queue-filter" method="get" action="/staff/candidatures"' in full.text
     assert 'hx-target="#queue-results"' in full.text and 'hx-push-url="true"' in full.text
     assert "HX-Request" in full.headers["vary"]
 
@@ -219,7 +219,9 @@ async def test_htmx_gets_the_results_only_and_a_browser_the_whole_page(client, w
     )
     assert partial.status_code == 200
     assert partial.text.lstrip().startswith('<div id="queue-results"')
-    assert "<html" not in partial.text and "queue-filter" not in partial.text
+    assert "<html" not in partial.text and '<form class="queue-filter"' not in partial.text
+    # The filter form keeps the sort shown: the partial carries it, tied to the form.
+    assert '<input type="hidden" name="tri" value="nom" form="queue-filter">' in partial.text
     assert row_ids(partial.text) == row_ids(full.text)
     # A boosted navigation (the menu link) swaps the body: it gets the whole page.
     boosted = await client.get(
