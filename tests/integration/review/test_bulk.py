@@ -444,7 +444,8 @@ async def test_garbage_ids_and_params_never_fail(client, world, url):
         {},
     ):
         response = await post_form(client, url, fields)
-        assert response.status_code in (200, 303), (fields, response.status_code)
+        # 400: control characters may be refused outright by the security layer.
+        assert response.status_code in (200, 303, 400), (fields, response.status_code)
     for token in ("x", "A" * 32, "..%2F..%2Fetc", "%00" * 24):
         assert (await client.get(f"{LOT}/{token}")).status_code == 404
     assert (await client.get(LOT)).status_code == 303
