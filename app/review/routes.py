@@ -14,7 +14,9 @@ from app.review.auth import (
 )
 from app.review.home_page import home_context
 from app.review.routes_auth import staff_auth_routes
+from app.review.routes_bulk import bulk_handlers
 from app.review.routes_exports import export_routes
+from app.review.routes_queue import queue_handlers
 from app.web.sessions import RotatingSessionConfig
 
 
@@ -29,7 +31,7 @@ def review_router(*, secure: bool) -> Router:
     )
     return Router(
         path=STAFF_PATH,
-        route_handlers=[*staff_auth_routes, home, *export_routes],
+        route_handlers=[*staff_auth_routes, home, *queue_handlers, *bulk_handlers, *export_routes],
         middleware=[session.middleware],
         exception_handlers={StaffSignInRequired: to_staff_sign_in},
     )
