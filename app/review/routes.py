@@ -13,6 +13,7 @@ from app.review.auth import (
     staff_required,
     to_staff_sign_in,
 )
+from app.review.routes_application import application_routes
 from app.review.routes_auth import staff_auth_routes
 from app.web.sessions import RotatingSessionConfig
 
@@ -28,7 +29,7 @@ def review_router(*, secure: bool) -> Router:
     )
     return Router(
         path=STAFF_PATH,
-        route_handlers=[*staff_auth_routes, home],
+        route_handlers=[*staff_auth_routes, home, *application_routes],
         middleware=[session.middleware],
         exception_handlers={StaffSignInRequired: to_staff_sign_in},
     )

@@ -1,0 +1,98 @@
+"""What the application page's forms share: reading a field safely, running one
+lifecycle call, and the one-shot message shown after the redirect (flash).
+
+The flash lives in the desk's own session (``request.session`` is the desk's; see
+``app.review.auth``): set by a POST, shown and removed by the next page.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Awaitable
+from datetime import date, datetime
+
+from litestar import Request
+from litestar.exceptions import NotFoundException
+
+from app.applications.lifecycle_base import Change, LifecycleRefused, Refusal
+from app.mail.outbox import enqueue_mails
+from app.review.application_page import state_token
+from app.review.queue_filter import MAX_ID
+from app.web.i18n import gettext as _
+
+FLASH_KEY = "desk_flash"
+ALLOWED_CONTROLS = frozenset("\n\r\t")
+
+
+def flash(request: Request, text: str, *, ok: bool = True) -> None:
+    request.session[FLASH_KEY] = {"ok": ok, "text": text}
+
+
+def pop_flash(request: Request) -> dict | None:
+    session = request.session
+    return session.pop(FLASH_KEY, None) if isinstance(session, dict) else None
+
+
+def parse_id(value: str | None) -> int | None:
+    """A database id typed in a form or a URL: digits, 1 to 2³¹-1; None otherwise (an
+    id PostgreSQL's integer cannot hold must not reach the query)."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+        return int(value)
+    return None
+
+
+def in_range(value: int) -> bool:
+    return 0 < value <= MAX_ID
+
+
+def has_control_characters(text: str) -> bool:
+    return any(unicodedata.category(c) == "Cc" and c not in ALLOWED_CONTROLS for c in text)
+
+
+def text_error(text: str, limit: int) -> str | None:
+    """Why a typed text cannot be stored, or None."""
+    if has_control_characters(text):
+        return _("Ce texte contient des caractères non autorisés.")
+    if len(text) > limit:
+        return _("Ce texte ne peut pas dépasser %(max)d caractères.", max=limit)
+    return None
+
+
+def parse_date(value: str | None) -> date | None | ValueError:
+    """A date typed as 2026-07-13 (date input) or 13/07/2026; None when empty; a
+    ValueError (returned, not raised) when it is not a date."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    return ValueError(value)
+
+
+async def run_change(request: Request, call: Awaitable[Change | int]) -> Change | int | Refusal:
+    """Await one lifecycle call; after its commit, hand its mails to the worker.
+    NOT_FOUND is a 404; another refusal is returned for the page to explain."""
+    try:
+        result = await call
+    except LifecycleRefused as refused:
+        if refused.reason is Refusal.NOT_FOUND:
+            raise NotFoundException from refused
+        return refused.reason
+    if isinstance(result, Change):
+        await enqueue_mails(request.app.state.redis, result.mail_ids)
+    return result
+
+
+async def refusal_text(application_id: int, posted_token: str | None, reason: Refusal) -> str:
+    """Why the action did not happen: the dossier changed since the form was shown
+    (another staff member acted first), or the rule's own message."""
+    seen = parse_id(posted_token)
+    if seen is not None and seen != await state_token(application_id):
+        return _(
+            "Ce dossier a changé entre-temps : l'action n'a pas été faite. Voici son état actuel ; vérifiez-le avant de recommencer."
+        )
+    return _("Cette action n'est pas possible dans l'état actuel du dossier.")

@@ -1,0 +1,588 @@
+"""What the desk's application page shows (``/staff/candidatures/<id>``): the summary,
+the candidate's whole dossier, the pieces with their history, the decisions, the notes
+and the audit trail, and which actions the member may take now.
+
+Read only: the page's handlers have scoped the application before calling
+:func:`application_page`. The candidate's own queries are reused (``queries``,
+``app.dossier.queries``, the dossier's display values), so both sides read one truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo.query.functions.aggregate import Max
+
+from app.applications import queries
+from app.applications.codes import (
+    ActorKind,
+    Answer,
+    DossierStatus,
+    PieceStatus,
+    ProcessingType,
+    Verdict,
+)
+from app.applications.lifecycle_base import AuditAction
+from app.applications.notes import NOTE_ADDED
+from app.applications.page_data.labels import (
+    decision_label,
+    dossier_status_label,
+    piece_status_label,
+    processing_type_label,
+    size_label,
+    timeline_label,
+)
+from app.applications.page_data.summary import who
+from app.applications.queries import ApplicationView, DecisionView, PieceView
+from app.applications.staff import DECIDED_STATUSES, STATUS_FROM
+from app.applications.staff_dates import CONFIRMATION_DATE_OVERRIDDEN, RETURN_DATE_OVERRIDDEN
+from app.applications.tables import Decision, Note, SubmittedPiece
+from app.backoffice.tables import StaffProfile
+from app.catalog.tables import DecisionType, RefusalReason
+from app.dossier import labels as L
+from app.dossier.codes import StudyOutcome
+from app.dossier.forms import bac as bac_form
+from app.dossier.forms import identity as identity_form
+from app.dossier.queries import (
+    bac_of,
+    experiences_of,
+    internal_studies_of,
+    internships_of,
+    prior_studies_of,
+)
+from app.dossier.tables import Address, Candidate
+from app.ops.tables import AuditEvent
+from app.review.identity import StaffMember
+from app.review.scope import may_decide, may_process
+from app.web.i18n import current_language
+from app.web.i18n import gettext as _
+from app.web.templating import short_date
+
+JUDGEABLE = frozenset(
+    {
+        PieceStatus.TRANSMITTED,
+        PieceStatus.NOT_CONCERNED,
+        PieceStatus.VALIDATED,
+        PieceStatus.REFUSED,
+    }
+)
+VIEWABLE_TYPES = {"application/pdf": "pdf", "image/jpeg": "image"}
+
+
+# --- pieces ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PieceVersion:
+    id: int
+    at: datetime
+    status_label: str
+    comment: str
+    by: str
+    file_name: str
+    has_file: bool
+    current: bool
+
+
+@dataclass(frozen=True)
+class StaffPiece:
+    piece_id: int
+    label: str
+    conditional: bool
+    status: PieceStatus
+    status_label: str
+    comment: str
+    file_name: str
+    size_label: str
+    viewer: str
+    """"pdf", "image" or "" (no file, or a type the browser cannot show inline)."""
+    history: list[PieceVersion]
+    can_judge: bool
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.file_name)
+
+
+def _actor_kind_label(kind: str) -> str:
+    return {
+        ActorKind.CANDIDATE.value: _("Candidat·e"),
+        ActorKind.STAFF.value: _("Gestionnaire"),
+        ActorKind.SYSTEM.value: _("Système"),
+    }.get(kind, kind)
+
+
+async def _piece(application: ApplicationView, piece: PieceView) -> StaffPiece:
+    rows = await queries.piece_history(application.id, piece.piece_id)
+    history = [
+        PieceVersion(
+            id=row["id"],
+            at=row["changed_at"],
+            status_label=piece_status_label(row["status"]),
+            comment=row["comment"] or "",
+            by=_actor_kind_label(row["changed_by"]),
+            file_name=row["file_name"] or "",
+            has_file=row["file"] is not None,
+            current=row["superseded_at"] is None,
+        )
+        for row in reversed(rows)
+        if row["file"] is not None or row["status"] != PieceStatus.WAITING
+    ]
+    return StaffPiece(
+        piece_id=piece.piece_id,
+        label=piece.label(current_language.get()),
+        conditional=piece.conditional,
+        status=piece.status,
+        status_label=piece_status_label(piece.status),
+        comment=piece.comment,
+        file_name=piece.file_name if piece.file_id else "",
+        size_label=size_label(piece.file_size) if piece.file_id else "",
+        viewer=VIEWABLE_TYPES.get(piece.content_type, "") if piece.file_id else "",
+        history=history,
+        can_judge=application.live and piece.status in JUDGEABLE,
+    )
+
+
+async def piece_file_row(application_id: int, piece_id: int, version: int | None) -> dict | None:
+    """The stored file of a piece of an application the caller has scoped: the current
+    one, or an earlier version (a SubmittedPiece id of that same piece)."""
+    where = (
+        (SubmittedPiece.application == application_id)
+        & (SubmittedPiece.piece == piece_id)
+        & SubmittedPiece.file.is_not_null()
+    )
+    if version is None:
+        where &= SubmittedPiece.superseded_at.is_null()
+    else:
+        where &= SubmittedPiece.id == version
+    return (
+        await SubmittedPiece.select(
+            SubmittedPiece.file.as_alias("file_id"),
+            SubmittedPiece.file.original_name.as_alias("original_name"),
+            SubmittedPiece.file.content_type.as_alias("content_type"),
+        )
+        .where(where)
+        .first()
+    )
+
+
+# --- the dossier -------------------------------------------------------------------------
+
+
+@dataclass
+class Dossier:
+    email: str
+    identity: list[tuple[str, str]]
+    address: list[str]
+    bac: list[tuple[str, str]]
+    prior_studies: list[dict]
+    internal_studies: list[dict]
+    internships: list[dict]
+    experiences: list[dict]
+
+
+IDENTITY_SHOWN = (
+    "civility",
+    "birth_name",
+    "usual_name",
+    "first_name",
+    "other_first_name",
+    "birth_date",
+    "birth_country",
+    "birth_departement",
+    "birth_commune",
+    "nationality",
+    "ine",
+    "phone",
+    "mobile",
+)
+BAC_SHOWN = ("has_bac", "year", "serie", "mention", "country", "departement", "commune", "lycee")
+
+
+def _outcome_label(code: str) -> str:
+    return {
+        StudyOutcome.OBTAINED.value: _("Obtenu"),
+        StudyOutcome.NOT_OBTAINED.value: _("Non obtenu"),
+        StudyOutcome.IN_PROGRESS.value: _("En cours"),
+    }.get(code, code)
+
+
+async def _address_lines(address_id: int | None) -> list[str]:
+    if address_id is None:
+        return []
+    row = (
+        await Address.select(
+            Address.all_columns(),
+            Address.commune.name.as_alias("commune_name"),
+            Address.country.name_fr.as_alias("country_name"),
+        )
+        .where(Address.id == address_id)
+        .first()
+    )
+    if row is None:
+        return []
+    if row["commune_name"]:
+        place = f"{row['postal_code']} {row['commune_name']}"
+    else:
+        place = " ".join(p for p in (row["postal_code"], row["foreign_city"]) if p)
+    lines = [row["line1"], row["line2"], row["line3"], place, row["country_name"] or ""]
+    return [line.strip() for line in lines if line and line.strip()]
+
+
+async def dossier_of(application: ApplicationView) -> Dossier:
+    candidate = (
+        await Candidate.select(Candidate.id, Candidate.address)
+        .where(Candidate.id == application.candidate_id)
+        .first()
+    )
+    shown = await identity_form.displayed_values(candidate["id"])
+    identity = [(L.label(L.IDENTITY, name), shown[name]) for name in IDENTITY_SHOWN if shown[name]]
+    bac = await bac_of(candidate["id"])
+    bac_rows: list[tuple[str, str]] = []
+    if bac is not None:
+        values = await bac_form.displayed_values(bac["id"])
+        bac_rows = [(L.label(L.BAC, name), values[name]) for name in BAC_SHOWN if values[name]]
+    prior = [
+        {**row, "outcome_label": _outcome_label(row["outcome"])}
+        for row in await prior_studies_of(candidate["id"])
+    ]
+    return Dossier(
+        email=application.email,
+        identity=identity,
+        address=await _address_lines(candidate["address"]),
+        bac=bac_rows,
+        prior_studies=prior,
+        internal_studies=await internal_studies_of(candidate["id"]),
+        internships=await internships_of(candidate["id"]),
+        experiences=await experiences_of(candidate["id"]),
+    )
+
+
+# --- people, notes and the audit trail ------------------------------------------------
+
+
+async def staff_names(user_ids: set[int]) -> dict[int, str]:
+    """Piccolo user id → the name staff know each other by (display name, else login)."""
+    ids = sorted(i for i in user_ids if i is not None)
+    if not ids:
+        return {}
+    names = {
+        row["id"]: row["username"]
+        for row in await BaseUser.select(BaseUser.id, BaseUser.username).where(
+            BaseUser.id.is_in(ids)
+        )
+    }
+    for row in await StaffProfile.select(StaffProfile.user, StaffProfile.display_name).where(
+        StaffProfile.user.is_in(ids)
+    ):
+        if row["display_name"]:
+            names[row["user"]] = row["display_name"]
+    return names
+
+
+@dataclass(frozen=True)
+class NoteLine:
+    at: datetime
+    by: str
+    staff: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class TrailLine:
+    at: datetime
+    who: str
+    what: str
+    change: str
+    """ "before → after", "" when the event has no before/after."""
+
+
+def _date_text(value: str | None) -> str:
+    return short_date(date.fromisoformat(value)) if value else _("aucune")
+
+
+def _verdict_label(code: str) -> str:
+    return {
+        Verdict.FAVOURABLE.value: _("Favorable"),
+        Verdict.UNFAVOURABLE.value: _("Défavorable"),
+        Verdict.WAITING_LIST.value: _("Liste d'attente"),
+        Verdict.COMPLEMENTARY_LIST.value: _("Liste complémentaire"),
+        Verdict.PRESELECTION.value: _("Présélection"),
+    }.get(code, code)
+
+
+STATUS_AFTER = {
+    AuditAction.APPLICATION_CREATED.value: DossierStatus.WAITING,
+    AuditAction.APPLICATION_TRANSMITTED.value: DossierStatus.RECEIVED,
+    AuditAction.STATUS_INCOMPLETE.value: DossierStatus.INCOMPLETE,
+    AuditAction.STATUS_COMPLETE.value: DossierStatus.COMPLETE,
+}
+PIECE_AFTER = {
+    AuditAction.PIECE_SUBMITTED.value: PieceStatus.TRANSMITTED,
+    AuditAction.PIECE_REMOVED.value: PieceStatus.WAITING,
+    AuditAction.PIECE_NOT_CONCERNED.value: PieceStatus.NOT_CONCERNED,
+    AuditAction.PIECE_VALIDATED.value: PieceStatus.VALIDATED,
+    AuditAction.PIECE_REFUSED.value: PieceStatus.REFUSED,
+}
+
+
+def _what(event: dict) -> str:
+    action, data = event["action"], event["data"] or {}
+    if action == AuditAction.DECISION_ENTERED.value:
+        return _("Décision saisie (non visible du candidat)")
+    if action == RETURN_DATE_OVERRIDDEN:
+        return _("Date limite de retour du candidat modifiée")
+    if action == CONFIRMATION_DATE_OVERRIDDEN:
+        return _("Date limite de confirmation du candidat modifiée")
+    if action == NOTE_ADDED:
+        return _("Note ajoutée au bloc-notes")
+    if action == AuditAction.ANSWER_REMINDER_SENT.value:
+        return _("Rappel de confirmation envoyé")
+    text = timeline_label(event)
+    if action == AuditAction.PIECE_REFUSED.value and data.get("comment"):
+        text += " — " + _("commentaire : %(comment)s", comment=data["comment"])
+    return text
+
+
+def trail_lines(events: list[dict], names: dict[int, str], candidate: str) -> list[TrailLine]:
+    """Each event with who did it and, when the trail tells it, before → after (the
+    statuses are followed along the trail: an event records where it led)."""
+    status: DossierStatus | None = None
+    pieces: dict[int, PieceStatus] = {}
+    lines = []
+    for event in events:
+        action, data = event["action"], event["data"] or {}
+        change = ""
+        if action in STATUS_AFTER:
+            after = STATUS_AFTER[action]
+            if status is not None:
+                change = f"{dossier_status_label(status)} → {dossier_status_label(after)}"
+            status = after
+        elif action in PIECE_AFTER and data.get("piece_id") is not None:
+            after = PIECE_AFTER[action]
+            before = pieces.get(data["piece_id"], PieceStatus.WAITING)
+            change = f"{piece_status_label(before)} → {piece_status_label(after)}"
+            pieces[data["piece_id"]] = after
+        elif action == AuditAction.PROCESSING_TYPE_VALIDATED.value:
+            change = f"{_('Non validé')} → {_('Validé')}"
+        elif action == AuditAction.DECISION_ENTERED.value:
+            change = f"→ {data.get('code', '')} ({_verdict_label(data.get('verdict', ''))})"
+        elif action == AuditAction.DECISION_VALIDATED.value:
+            change = f"{_('Saisie')} → {_('Validée')}"
+        elif "before" in data or "after" in data:
+            change = f"{_date_text(data.get('before'))} → {_date_text(data.get('after'))}"
+        kind = event["actor_kind"]
+        if kind == ActorKind.STAFF.value:
+            actor = names.get(event["actor_id"], _("Gestionnaire n° %(id)s", id=event["actor_id"]))
+        elif kind == ActorKind.CANDIDATE.value:
+            actor = candidate
+        else:
+            actor = _("Système")
+        lines.append(TrailLine(event["created_at"], actor, _what(event), change))
+    return lines
+
+
+async def _events(application_id: int) -> list[dict]:
+    return (
+        await AuditEvent.select(
+            AuditEvent.id,
+            AuditEvent.created_at,
+            AuditEvent.actor_kind,
+            AuditEvent.actor_id,
+            AuditEvent.action,
+            AuditEvent.data,
+        )
+        .where(AuditEvent.application_id == application_id)
+        .order_by(AuditEvent.created_at)
+        .order_by(AuditEvent.id)
+        .output(load_json=True)
+    )
+
+
+async def state_token(application_id: int) -> int:
+    """The application's latest audit event id: every change writes one, so a form
+    posted with an older token was filled in on a state that has changed since."""
+    row = (
+        await AuditEvent.select(Max(AuditEvent.id).as_alias("last"))
+        .where(AuditEvent.application_id == application_id)
+        .first()
+    )
+    return (row or {}).get("last") or 0
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+@dataclass
+class ApplicationPage:
+    application: ApplicationView
+    who: str
+    status_label: str
+    processing_label: str
+    decision: DecisionView | None
+    decision_label: str
+    decisions: list[tuple[DecisionView, str, str]]
+    """Each decision, newest first, with who entered and who validated it."""
+    answer_label: str
+    pieces: list[StaffPiece]
+    dossier: Dossier
+    notes: list[NoteLine]
+    trail: list[TrailLine]
+    decision_types: list[dict]
+    refusal_reasons: list[dict]
+    token: int
+    may_process: bool
+    may_decide: bool
+    can_set_incomplete: bool = False
+    can_set_complete: bool = False
+    can_validate_processing: bool = False
+    can_enter_decision: bool = False
+    can_validate_decision: bool = False
+    can_override_confirmation: bool = False
+
+    @property
+    def live(self) -> bool:
+        return self.application.live
+
+    def piece(self, piece_id: int) -> StaffPiece | None:
+        return next((p for p in self.pieces if p.piece_id == piece_id), None)
+
+
+def staff_answer_label(application: ApplicationView) -> str:
+    if application.answer is Answer.CONFIRMED:
+        return _("Confirmée le %(date)s", date=short_date(application.answered_at))
+    if application.answer is Answer.WITHDRAWN:
+        return _("Désistement le %(date)s", date=short_date(application.answered_at))
+    return _("Pas de réponse")
+
+
+def staff_decision_label(decision: DecisionView | None) -> str:
+    """The current decision as staff see it, validated or only entered."""
+    if decision is None:
+        return _("Aucune décision")
+    label = decision_label(decision)
+    if decision.validated:
+        return _(
+            "%(label)s (validée le %(date)s)", label=label, date=short_date(decision.validated_at)
+        )
+    return _("%(label)s (saisie, non validée : le candidat ne la voit pas)", label=label)
+
+
+async def choices() -> tuple[list[dict], list[dict]]:
+    """The active decision types and refusal reasons, for the decision form."""
+    english = current_language.get() == "en"
+    types = (
+        await DecisionType.select(
+            DecisionType.id,
+            DecisionType.code,
+            DecisionType.label_fr,
+            DecisionType.label_en,
+            DecisionType.verdict,
+        )
+        .where(DecisionType.active.eq(True))
+        .order_by(DecisionType.label_fr)
+    )
+    reasons = (
+        await RefusalReason.select(RefusalReason.id, RefusalReason.label_fr, RefusalReason.label_en)
+        .where(RefusalReason.active.eq(True))
+        .order_by(RefusalReason.label_fr)
+    )
+    for row in (*types, *reasons):
+        row["label"] = row["label_en"] if english and row["label_en"] else row["label_fr"]
+    for row in types:
+        row["verdict_label"] = _verdict_label(row["verdict"])
+    return types, reasons
+
+
+async def application_page(
+    member: StaffMember, scoped: dict, application: ApplicationView
+) -> ApplicationPage:
+    """Everything the page shows for an application already scoped to ``member``."""
+    pieces = [await _piece(application, p) for p in await queries.current_pieces(application.id)]
+    notes = await (
+        Note.select(Note.author_kind, Note.author_id, Note.message, Note.created_at)
+        .where(Note.application == application.id)
+        .order_by(Note.created_at)
+        .order_by(Note.id)
+    )
+    events = await _events(application.id)
+    decisions = list(application.decisions)
+    staff_ids = {e["actor_id"] for e in events if e["actor_kind"] == ActorKind.STAFF.value} | {
+        n["author_id"] for n in notes if n["author_kind"] == ActorKind.STAFF.value
+    }
+    entered_by = {}
+    if decisions:
+        rows = await Decision.select(Decision.id, Decision.entered_by, Decision.validated_by).where(
+            Decision.application == application.id
+        )
+        entered_by = {r["id"]: (r["entered_by"], r["validated_by"]) for r in rows}
+        staff_ids |= {i for pair in entered_by.values() for i in pair if i is not None}
+    names = await staff_names(staff_ids)
+    candidate = f"{application.first_name} {application.last_name} ({_('candidat·e')})"
+    process = may_process(member, scoped)
+    decide = may_decide(member, scoped)
+    live = application.live
+    decision = application.decision
+    types, reasons = await choices()
+
+    def name(user_id: int | None) -> str:
+        return names.get(user_id, "") if user_id is not None else ""
+
+    return ApplicationPage(
+        application=application,
+        who=who(application.first_name, application.last_name, application.login),
+        status_label=dossier_status_label(application.status),
+        processing_label=processing_type_label(application.processing_type),
+        decision=decision,
+        decision_label=staff_decision_label(decision),
+        decisions=[
+            (
+                d,
+                name(entered_by.get(d.id, (None, None))[0]),
+                name(entered_by.get(d.id, (None, None))[1]),
+            )
+            for d in reversed(decisions)
+        ],
+        answer_label=staff_answer_label(application),
+        pieces=pieces,
+        dossier=await dossier_of(application),
+        notes=[
+            NoteLine(
+                at=n["created_at"],
+                by=names.get(n["author_id"], _("Gestionnaire"))
+                if n["author_kind"] == ActorKind.STAFF.value
+                else candidate,
+                staff=n["author_kind"] == ActorKind.STAFF.value,
+                message=n["message"],
+            )
+            for n in notes
+        ],
+        trail=trail_lines(events, names, candidate),
+        decision_types=types,
+        refusal_reasons=reasons,
+        token=await state_token(application.id),
+        may_process=process,
+        may_decide=decide,
+        can_set_incomplete=process
+        and live
+        and application.status in STATUS_FROM[DossierStatus.INCOMPLETE],
+        can_set_complete=process
+        and live
+        and application.status in STATUS_FROM[DossierStatus.COMPLETE],
+        can_validate_processing=process
+        and live
+        and not application.processing_type_validated
+        and application.processing_type is not ProcessingType.PENDING,
+        can_enter_decision=decide
+        and live
+        and application.answer is None
+        and application.status in DECIDED_STATUSES,
+        can_validate_decision=decide
+        and live
+        and application.answer is None
+        and decision is not None
+        and not decision.validated,
+        can_override_confirmation=process and live and application.answer is None,
+    )
