@@ -48,7 +48,7 @@ async def _override(
     *,
     application_id: int,
     value: date | None,
-    expected: date | None | _Unchecked,
+    expected: date | _Unchecked | None,
     actor: Actor,
     answered_refused: bool,
 ) -> Change:
@@ -92,7 +92,7 @@ async def set_return_date_override(
     *,
     application_id: int,
     value: date | None,
-    expected: date | None | _Unchecked = UNCHECKED,
+    expected: date | _Unchecked | None = UNCHECKED,
     actor: Actor,
 ) -> Change:
     """Staff set (or clear, ``None``) the candidate's own return date.
@@ -118,7 +118,7 @@ async def set_confirmation_date_override(
     *,
     application_id: int,
     value: date | None,
-    expected: date | None | _Unchecked = UNCHECKED,
+    expected: date | _Unchecked | None = UNCHECKED,
     actor: Actor,
 ) -> Change:
     """Staff set (or clear) the candidate's own confirmation deadline.

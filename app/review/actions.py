@@ -59,7 +59,7 @@ def text_error(text: str, limit: int) -> str | None:
     return None
 
 
-def parse_date(value: str | None) -> date | None | ValueError:
+def parse_date(value: str | None) -> date | ValueError | None:
     """A date typed as 2026-07-13 (date input) or 13/07/2026; None when empty; a
     ValueError (returned, not raised) when it is not a date."""
     value = (value or "").strip()
