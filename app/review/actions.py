@@ -16,7 +16,7 @@ from litestar.exceptions import NotFoundException
 
 from app.applications.lifecycle_base import Change, LifecycleRefused, Refusal
 from app.mail.outbox import enqueue_mails
-from app.review.application_page import state_token
+from app.review.application_trail import state_token
 from app.review.queue_filter import MAX_ID
 from app.web.i18n import gettext as _
 

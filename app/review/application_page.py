@@ -10,10 +10,7 @@ Read only: the page's handlers have scoped the application before calling
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-
-from piccolo.apps.user.tables import BaseUser
-from piccolo.query.functions.aggregate import Max
+from datetime import datetime
 
 from app.applications import queries
 from app.applications.codes import (
@@ -22,38 +19,30 @@ from app.applications.codes import (
     DossierStatus,
     PieceStatus,
     ProcessingType,
-    Verdict,
 )
-from app.applications.lifecycle_base import AuditAction
-from app.applications.notes import NOTE_ADDED
 from app.applications.page_data.labels import (
     decision_label,
     dossier_status_label,
     piece_status_label,
     processing_type_label,
     size_label,
-    timeline_label,
 )
 from app.applications.page_data.summary import who
 from app.applications.queries import ApplicationView, DecisionView, PieceView
 from app.applications.staff import DECIDED_STATUSES, STATUS_FROM
-from app.applications.staff_dates import CONFIRMATION_DATE_OVERRIDDEN, RETURN_DATE_OVERRIDDEN
 from app.applications.tables import Decision, Note, SubmittedPiece
-from app.backoffice.tables import StaffProfile
 from app.catalog.tables import DecisionType, RefusalReason
-from app.dossier import labels as L
-from app.dossier.codes import StudyOutcome
-from app.dossier.forms import bac as bac_form
-from app.dossier.forms import identity as identity_form
-from app.dossier.queries import (
-    bac_of,
-    experiences_of,
-    internal_studies_of,
-    internships_of,
-    prior_studies_of,
+from app.review.application_dossier import Dossier, dossier_of
+from app.review.application_trail import (
+    NoteLine,
+    TrailLine,
+    actor_kind_label,
+    events_of,
+    staff_names,
+    state_token,
+    trail_lines,
+    verdict_label,
 )
-from app.dossier.tables import Address, Candidate
-from app.ops.tables import AuditEvent
 from app.review.identity import StaffMember
 from app.review.scope import may_decide, may_process
 from app.web.i18n import current_language
@@ -106,14 +95,6 @@ class StaffPiece:
         return bool(self.file_name)
 
 
-def _actor_kind_label(kind: str) -> str:
-    return {
-        ActorKind.CANDIDATE.value: _("Candidat·e"),
-        ActorKind.STAFF.value: _("Gestionnaire"),
-        ActorKind.SYSTEM.value: _("Système"),
-    }.get(kind, kind)
-
-
 async def _piece(application: ApplicationView, piece: PieceView) -> StaffPiece:
     rows = await queries.piece_history(application.id, piece.piece_id)
     history = [
@@ -122,7 +103,7 @@ async def _piece(application: ApplicationView, piece: PieceView) -> StaffPiece:
             at=row["changed_at"],
             status_label=piece_status_label(row["status"]),
             comment=row["comment"] or "",
-            by=_actor_kind_label(row["changed_by"]),
+            by=actor_kind_label(row["changed_by"]),
             file_name=row["file_name"] or "",
             has_file=row["file"] is not None,
             current=row["superseded_at"] is None,
@@ -166,250 +147,6 @@ async def piece_file_row(application_id: int, piece_id: int, version: int | None
         .where(where)
         .first()
     )
-
-
-# --- the dossier -------------------------------------------------------------------------
-
-
-@dataclass
-class Dossier:
-    email: str
-    identity: list[tuple[str, str]]
-    address: list[str]
-    bac: list[tuple[str, str]]
-    prior_studies: list[dict]
-    internal_studies: list[dict]
-    internships: list[dict]
-    experiences: list[dict]
-
-
-IDENTITY_SHOWN = (
-    "civility",
-    "birth_name",
-    "usual_name",
-    "first_name",
-    "other_first_name",
-    "birth_date",
-    "birth_country",
-    "birth_departement",
-    "birth_commune",
-    "nationality",
-    "ine",
-    "phone",
-    "mobile",
-)
-BAC_SHOWN = ("has_bac", "year", "serie", "mention", "country", "departement", "commune", "lycee")
-
-
-def _outcome_label(code: str) -> str:
-    return {
-        StudyOutcome.OBTAINED.value: _("Obtenu"),
-        StudyOutcome.NOT_OBTAINED.value: _("Non obtenu"),
-        StudyOutcome.IN_PROGRESS.value: _("En cours"),
-    }.get(code, code)
-
-
-async def _address_lines(address_id: int | None) -> list[str]:
-    if address_id is None:
-        return []
-    row = (
-        await Address.select(
-            Address.all_columns(),
-            Address.commune.name.as_alias("commune_name"),
-            Address.country.name_fr.as_alias("country_name"),
-        )
-        .where(Address.id == address_id)
-        .first()
-    )
-    if row is None:
-        return []
-    if row["commune_name"]:
-        place = f"{row['postal_code']} {row['commune_name']}"
-    else:
-        place = " ".join(p for p in (row["postal_code"], row["foreign_city"]) if p)
-    lines = [row["line1"], row["line2"], row["line3"], place, row["country_name"] or ""]
-    return [line.strip() for line in lines if line and line.strip()]
-
-
-async def dossier_of(application: ApplicationView) -> Dossier:
-    candidate = (
-        await Candidate.select(Candidate.id, Candidate.address)
-        .where(Candidate.id == application.candidate_id)
-        .first()
-    )
-    shown = await identity_form.displayed_values(candidate["id"])
-    identity = [(L.label(L.IDENTITY, name), shown[name]) for name in IDENTITY_SHOWN if shown[name]]
-    bac = await bac_of(candidate["id"])
-    bac_rows: list[tuple[str, str]] = []
-    if bac is not None:
-        values = await bac_form.displayed_values(bac["id"])
-        bac_rows = [(L.label(L.BAC, name), values[name]) for name in BAC_SHOWN if values[name]]
-    prior = [
-        {**row, "outcome_label": _outcome_label(row["outcome"])}
-        for row in await prior_studies_of(candidate["id"])
-    ]
-    return Dossier(
-        email=application.email,
-        identity=identity,
-        address=await _address_lines(candidate["address"]),
-        bac=bac_rows,
-        prior_studies=prior,
-        internal_studies=await internal_studies_of(candidate["id"]),
-        internships=await internships_of(candidate["id"]),
-        experiences=await experiences_of(candidate["id"]),
-    )
-
-
-# --- people, notes and the audit trail ------------------------------------------------
-
-
-async def staff_names(user_ids: set[int]) -> dict[int, str]:
-    """Piccolo user id → the name staff know each other by (display name, else login)."""
-    ids = sorted(i for i in user_ids if i is not None)
-    if not ids:
-        return {}
-    names = {
-        row["id"]: row["username"]
-        for row in await BaseUser.select(BaseUser.id, BaseUser.username).where(
-            BaseUser.id.is_in(ids)
-        )
-    }
-    for row in await StaffProfile.select(StaffProfile.user, StaffProfile.display_name).where(
-        StaffProfile.user.is_in(ids)
-    ):
-        if row["display_name"]:
-            names[row["user"]] = row["display_name"]
-    return names
-
-
-@dataclass(frozen=True)
-class NoteLine:
-    at: datetime
-    by: str
-    staff: bool
-    message: str
-
-
-@dataclass(frozen=True)
-class TrailLine:
-    at: datetime
-    who: str
-    what: str
-    change: str
-    """ "before → after", "" when the event has no before/after."""
-
-
-def _date_text(value: str | None) -> str:
-    return short_date(date.fromisoformat(value)) if value else _("aucune")
-
-
-def _verdict_label(code: str) -> str:
-    return {
-        Verdict.FAVOURABLE.value: _("Favorable"),
-        Verdict.UNFAVOURABLE.value: _("Défavorable"),
-        Verdict.WAITING_LIST.value: _("Liste d'attente"),
-        Verdict.COMPLEMENTARY_LIST.value: _("Liste complémentaire"),
-        Verdict.PRESELECTION.value: _("Présélection"),
-    }.get(code, code)
-
-
-STATUS_AFTER = {
-    AuditAction.APPLICATION_CREATED.value: DossierStatus.WAITING,
-    AuditAction.APPLICATION_TRANSMITTED.value: DossierStatus.RECEIVED,
-    AuditAction.STATUS_INCOMPLETE.value: DossierStatus.INCOMPLETE,
-    AuditAction.STATUS_COMPLETE.value: DossierStatus.COMPLETE,
-}
-PIECE_AFTER = {
-    AuditAction.PIECE_SUBMITTED.value: PieceStatus.TRANSMITTED,
-    AuditAction.PIECE_REMOVED.value: PieceStatus.WAITING,
-    AuditAction.PIECE_NOT_CONCERNED.value: PieceStatus.NOT_CONCERNED,
-    AuditAction.PIECE_VALIDATED.value: PieceStatus.VALIDATED,
-    AuditAction.PIECE_REFUSED.value: PieceStatus.REFUSED,
-}
-
-
-def _what(event: dict) -> str:
-    action, data = event["action"], event["data"] or {}
-    if action == AuditAction.DECISION_ENTERED.value:
-        return _("Décision saisie (non visible du candidat)")
-    if action == RETURN_DATE_OVERRIDDEN:
-        return _("Date limite de retour du candidat modifiée")
-    if action == CONFIRMATION_DATE_OVERRIDDEN:
-        return _("Date limite de confirmation du candidat modifiée")
-    if action == NOTE_ADDED:
-        return _("Note ajoutée au bloc-notes")
-    if action == AuditAction.ANSWER_REMINDER_SENT.value:
-        return _("Rappel de confirmation envoyé")
-    text = timeline_label(event)
-    if action == AuditAction.PIECE_REFUSED.value and data.get("comment"):
-        text += " — " + _("commentaire : %(comment)s", comment=data["comment"])
-    return text
-
-
-def trail_lines(events: list[dict], names: dict[int, str], candidate: str) -> list[TrailLine]:
-    """Each event with who did it and, when the trail tells it, before → after (the
-    statuses are followed along the trail: an event records where it led)."""
-    status: DossierStatus | None = None
-    pieces: dict[int, PieceStatus] = {}
-    lines = []
-    for event in events:
-        action, data = event["action"], event["data"] or {}
-        change = ""
-        if action in STATUS_AFTER:
-            after = STATUS_AFTER[action]
-            if status is not None:
-                change = f"{dossier_status_label(status)} → {dossier_status_label(after)}"
-            status = after
-        elif action in PIECE_AFTER and data.get("piece_id") is not None:
-            after = PIECE_AFTER[action]
-            before = pieces.get(data["piece_id"], PieceStatus.WAITING)
-            change = f"{piece_status_label(before)} → {piece_status_label(after)}"
-            pieces[data["piece_id"]] = after
-        elif action == AuditAction.PROCESSING_TYPE_VALIDATED.value:
-            change = f"{_('Non validé')} → {_('Validé')}"
-        elif action == AuditAction.DECISION_ENTERED.value:
-            change = f"→ {data.get('code', '')} ({_verdict_label(data.get('verdict', ''))})"
-        elif action == AuditAction.DECISION_VALIDATED.value:
-            change = f"{_('Saisie')} → {_('Validée')}"
-        elif "before" in data or "after" in data:
-            change = f"{_date_text(data.get('before'))} → {_date_text(data.get('after'))}"
-        kind = event["actor_kind"]
-        if kind == ActorKind.STAFF.value:
-            actor = names.get(event["actor_id"], _("Gestionnaire n° %(id)s", id=event["actor_id"]))
-        elif kind == ActorKind.CANDIDATE.value:
-            actor = candidate
-        else:
-            actor = _("Système")
-        lines.append(TrailLine(event["created_at"], actor, _what(event), change))
-    return lines
-
-
-async def _events(application_id: int) -> list[dict]:
-    return (
-        await AuditEvent.select(
-            AuditEvent.id,
-            AuditEvent.created_at,
-            AuditEvent.actor_kind,
-            AuditEvent.actor_id,
-            AuditEvent.action,
-            AuditEvent.data,
-        )
-        .where(AuditEvent.application_id == application_id)
-        .order_by(AuditEvent.created_at)
-        .order_by(AuditEvent.id)
-        .output(load_json=True)
-    )
-
-
-async def state_token(application_id: int) -> int:
-    """The application's latest audit event id: every change writes one, so a form
-    posted with an older token was filled in on a state that has changed since."""
-    row = (
-        await AuditEvent.select(Max(AuditEvent.id).as_alias("last"))
-        .where(AuditEvent.application_id == application_id)
-        .first()
-    )
-    return (row or {}).get("last") or 0
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -492,7 +229,7 @@ async def choices() -> tuple[list[dict], list[dict]]:
     for row in (*types, *reasons):
         row["label"] = row["label_en"] if english and row["label_en"] else row["label_fr"]
     for row in types:
-        row["verdict_label"] = _verdict_label(row["verdict"])
+        row["verdict_label"] = verdict_label(row["verdict"])
     return types, reasons
 
 
@@ -507,7 +244,7 @@ async def application_page(
         .order_by(Note.created_at)
         .order_by(Note.id)
     )
-    events = await _events(application.id)
+    events = await events_of(application.id)
     decisions = list(application.decisions)
     staff_ids = {e["actor_id"] for e in events if e["actor_kind"] == ActorKind.STAFF.value} | {
         n["author_id"] for n in notes if n["author_kind"] == ActorKind.STAFF.value

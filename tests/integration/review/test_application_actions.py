@@ -17,7 +17,7 @@ from app.backoffice.codes import StaffRole
 from app.mail.outbox import enqueue_mails
 from app.mail.tables import OutboxMail
 from app.ops.tables import AuditEvent
-from app.review.application_page import state_token
+from app.review.application_trail import state_token
 from tests.factories_dossier import JPEG, make_decision_type, make_refusal_reason
 from tests.factories_staff import make_staff
 from tests.fixtures.web import csrf_token, post_form
