@@ -257,7 +257,7 @@ async def application_page(
         entered_by = {r["id"]: (r["entered_by"], r["validated_by"]) for r in rows}
         staff_ids |= {i for pair in entered_by.values() for i in pair if i is not None}
     names = await staff_names(staff_ids)
-    candidate = f"{application.first_name} {application.last_name} ({_('candidat·e')})"
+    candidate = _("%(name)s (candidat·e)", name=f"{application.first_name} {application.last_name}")
     process = may_process(member, scoped)
     decide = may_decide(member, scoped)
     live = application.live

@@ -135,11 +135,11 @@ def trail_lines(events: list[dict], names: dict[int, str], candidate: str) -> li
             change = f"{piece_status_label(before)} → {piece_status_label(after)}"
             pieces[data["piece_id"]] = after
         elif action == AuditAction.PROCESSING_TYPE_VALIDATED.value:
-            change = f"{_('Non validé')} → {_('Validé')}"
+            change = _("Non validé → validé")
         elif action == AuditAction.DECISION_ENTERED.value:
             change = f"→ {data.get('code', '')} ({verdict_label(data.get('verdict', ''))})"
         elif action == AuditAction.DECISION_VALIDATED.value:
-            change = f"{_('Saisie')} → {_('Validée')}"
+            change = _("Saisie → validée")
         elif "before" in data or "after" in data:
             change = f"{_date_text(data.get('before'))} → {_date_text(data.get('after'))}"
         kind = event["actor_kind"]
