@@ -14,10 +14,14 @@ from datetime import date, datetime
 from litestar import Request
 from litestar.exceptions import NotFoundException
 
+from app.applications.codes import Verdict
 from app.applications.lifecycle_base import Change, LifecycleRefused, Refusal
+from app.applications.staff import DECISION_COMMENT_MAX
+from app.catalog.tables import DecisionType
 from app.mail.outbox import enqueue_mails
 from app.review.application_trail import state_token
 from app.review.queue_filter import MAX_ID
+from app.web.forms import Form
 from app.web.i18n import gettext as _
 
 FLASH_KEY = "desk_flash"
@@ -96,3 +100,47 @@ async def refusal_text(application_id: int, posted_token: str | None, reason: Re
             "Ce dossier a changé entre-temps : l'action n'a pas été faite. Voici son état actuel ; vérifiez-le avant de recommencer."
         )
     return _("Cette action n'est pas possible dans l'état actuel du dossier.")
+
+
+async def decision_input(form: Form) -> dict:
+    """The decision form's values for ``enter_decision``; errors on the form."""
+    type_id = parse_id(form.values.get("decision-type"))
+    verdict = None
+    if type_id is not None:
+        row = (
+            await DecisionType.select(DecisionType.verdict)
+            .where((DecisionType.id == type_id) & DecisionType.active.eq(True))
+            .first()
+        )
+        verdict = Verdict(row["verdict"]) if row else None
+    if verdict is None:
+        form.add_error("decision-type", _("Choisissez un type de décision dans la liste."))
+    reason_text = form.values.get("decision-motif", "").strip()
+    reason_id = parse_id(reason_text) if reason_text else None
+    if reason_text and (reason_id is None or verdict is not Verdict.UNFAVOURABLE):
+        form.add_error(
+            "decision-motif", _("Un motif de refus ne s'indique que pour une décision défavorable.")
+        )
+    rank_text = form.values.get("decision-rang", "").strip()
+    rank = None
+    if verdict is Verdict.COMPLEMENTARY_LIST:
+        rank = int(rank_text) if rank_text.isascii() and rank_text.isdigit() else None
+        if rank is None or not 1 <= rank <= 100000:
+            form.add_error(
+                "decision-rang",
+                _("Indiquez le rang en liste complémentaire (un nombre entier à partir de 1)."),
+            )
+    elif rank_text:
+        form.add_error(
+            "decision-rang", _("Un rang ne s'indique que pour une liste complémentaire.")
+        )
+    comment = form.values.get("decision-commentaire", "").strip()
+    problem = text_error(comment, DECISION_COMMENT_MAX)
+    if problem:
+        form.add_error("decision-commentaire", problem)
+    return {
+        "decision_type_id": type_id,
+        "refusal_reason_id": reason_id,
+        "rank": rank,
+        "comment": comment,
+    }

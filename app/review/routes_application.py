@@ -14,20 +14,20 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_403_FORBIDDEN, HTTP_422_UNPROCESSABLE_ENTITY
 
 from app.applications import lifecycle
-from app.applications.codes import DossierStatus, PieceStatus, Verdict
+from app.applications.codes import DossierStatus, PieceStatus
 from app.applications.lifecycle_base import Actor, Refusal
 from app.applications.notes import add_staff_note
 from app.applications.queries import application_view
 from app.applications.routes_pieces import content_disposition
-from app.applications.staff import COMMENT_MAX, DECISION_COMMENT_MAX
+from app.applications.staff import COMMENT_MAX
 from app.applications.staff_dates import (
     set_confirmation_date_override,
     set_return_date_override,
 )
 from app.applications.tables import Decision
-from app.catalog.tables import DecisionType
 from app.documents.storage import open_stored
 from app.review.actions import (
+    decision_input,
     flash,
     in_range,
     parse_date,
@@ -48,9 +48,10 @@ BASE = "/candidatures/{application_id:int}"
 PIECE = BASE + "/pieces/{piece_id:int}"
 NOTE_MAX = 255  # Note.message
 
-# A served file is the candidate's, not ours: sandboxed, nothing loaded from it, shown
-# only inside the desk's own page. Chrome's PDF viewer needs object-src and inline
-# styles (crbug.com/271452).
+# A served file is the candidate's, not ours: sandboxed, nothing loaded from it, framed
+# only by the desk's own page. Chrome's PDF viewer needs object-src and inline styles
+# (crbug.com/271452); it still shows the PDF under ``sandbox`` (checked with Debian's
+# Chromium 156, in an iframe).
 FILE_CSP = (
     "sandbox; default-src 'none'; object-src 'self'; img-src 'self'; "
     "style-src 'unsafe-inline'; frame-ancestors 'self'"
@@ -86,7 +87,6 @@ async def _render(
             "p": await application_page(member, scoped, view),
             "form": form or Form(),
             "flash": pop_flash(request),
-            "Verdict": Verdict,
         },
         status_code=status_code,
     )
@@ -237,57 +237,13 @@ async def processing_type(request: Request, application_id: FromPath[int]) -> Te
 # --- decisions --------------------------------------------------------------------------
 
 
-async def _decision_input(form: Form) -> dict:
-    """The decision form's values for ``enter_decision``; errors on the form."""
-    type_id = parse_id(form.values.get("decision-type"))
-    verdict = None
-    if type_id is not None:
-        row = (
-            await DecisionType.select(DecisionType.verdict)
-            .where((DecisionType.id == type_id) & DecisionType.active.eq(True))
-            .first()
-        )
-        verdict = Verdict(row["verdict"]) if row else None
-    if verdict is None:
-        form.add_error("decision-type", _("Choisissez un type de décision dans la liste."))
-    reason_text = form.values.get("decision-motif", "").strip()
-    reason_id = parse_id(reason_text) if reason_text else None
-    if reason_text and (reason_id is None or verdict is not Verdict.UNFAVOURABLE):
-        form.add_error(
-            "decision-motif", _("Un motif de refus ne s'indique que pour une décision défavorable.")
-        )
-    rank_text = form.values.get("decision-rang", "").strip()
-    rank = None
-    if verdict is Verdict.COMPLEMENTARY_LIST:
-        rank = int(rank_text) if rank_text.isascii() and rank_text.isdigit() else None
-        if rank is None or not 1 <= rank <= 100000:
-            form.add_error(
-                "decision-rang",
-                _("Indiquez le rang en liste complémentaire (un nombre entier à partir de 1)."),
-            )
-    elif rank_text:
-        form.add_error(
-            "decision-rang", _("Un rang ne s'indique que pour une liste complémentaire.")
-        )
-    comment = form.values.get("decision-commentaire", "").strip()
-    problem = text_error(comment, DECISION_COMMENT_MAX)
-    if problem:
-        form.add_error("decision-commentaire", problem)
-    return {
-        "decision_type_id": type_id,
-        "refusal_reason_id": reason_id,
-        "rank": rank,
-        "comment": comment,
-    }
-
-
 @post(BASE + "/decision", guards=[staff_required])
 async def enter_decision(request: Request, application_id: FromPath[int]) -> Template | Redirect:
     scoped = await _scoped(request, application_id)
     if not may_decide(staff_of(request), scoped):
         return _forbidden(request, application_id)
     form = await read_form(request)
-    values = await _decision_input(form)
+    values = await decision_input(form)
     if not form.ok:
         return await _render(
             request, application_id, scoped, form=form, status_code=HTTP_422_UNPROCESSABLE_ENTITY
