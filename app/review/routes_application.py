@@ -89,6 +89,9 @@ async def _render(
             "flash": pop_flash(request),
         },
         status_code=status_code,
+        # A form shown again (422) under htmx's boost: the address bar keeps the page's
+        # URL, not the action's (which a reload could not GET).
+        headers={"HX-Push-Url": page_url(application_id)} if status_code != 200 else None,
     )
 
 

@@ -159,6 +159,7 @@ async def test_a_refusal_without_comment_is_a_field_error_and_changes_nothing(cl
     )
     assert response.status_code == 422
     assert ">Copie floue</textarea>" in response.text
+    assert response.headers["hx-push-url"] == page_url(application_id)
     assert await state_token(application_id) == before
 
 
