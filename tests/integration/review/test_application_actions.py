@@ -18,7 +18,13 @@ from app.mail.outbox import enqueue_mails
 from app.mail.tables import OutboxMail
 from app.ops.tables import AuditEvent
 from app.review.application_trail import state_token
-from tests.factories_dossier import JPEG, make_decision_type, make_refusal_reason
+from tests.factories import make_campaign, make_centre, make_commission, make_programme
+from tests.factories_dossier import (
+    JPEG,
+    make_decision_type,
+    make_received_application,
+    make_refusal_reason,
+)
 from tests.factories_staff import make_staff
 from tests.fixtures.web import csrf_token, post_form
 from tests.integration.review.test_application_page import (
@@ -394,3 +400,29 @@ async def test_the_commission_alert_links_to_the_application_in_the_desk(
     alert = next(m for m in smtp_sink.messages if m["To"] == "commission.a@univ.example")
     html = alert.get_body(("html",)).get_content()
     assert f'/staff/candidatures/{world.a.application_id}"' in html
+
+
+async def test_direct_access_is_validated_once(client):
+    campaign = await make_campaign()
+    centre = await make_centre(campaign)
+    programme = await make_programme(await make_commission(centre), processing_type="AD")
+    _account, application_id = await make_received_application(campaign, programme)
+    await make_staff(StaffRole.CENTRE_MANAGER, centres=[centre], username="gd")
+    await sign_in(client, "gd")
+    page = text_of((await client.get(page_url(application_id))).text)
+    assert "Type de traitement Accès direct — non validé" in page
+    response = await act(client, application_id, "/type-traitement", {})
+    page = await flash_after(client, response)
+    assert "Type de traitement validé." in page
+    assert "Type de traitement Accès direct — validé" in page
+    assert "Valider le type de traitement" not in page
+    # The same form posted again (a second tab): refused, nothing written twice.
+    response = await act(client, application_id, "/type-traitement", {})
+    assert "Cette action n'est pas possible" in await flash_of(client, response)
+    assert (
+        await AuditEvent.count().where(
+            (AuditEvent.application_id == application_id)
+            & (AuditEvent.action == AuditAction.PROCESSING_TYPE_VALIDATED.value)
+        )
+        == 1
+    )
