@@ -43,3 +43,28 @@ async def add_candidate_note(*, account_id: int, application_id: int, message: s
             application_id=application_id,
         )
     return note.id
+
+
+async def add_staff_note(*, user_id: int, application_id: int, message: str) -> int:
+    """Add a note written by staff (the review desk, which has scoped the application
+    first); the candidate's Bloc-notes never shows it (``author_kind`` staff).
+
+    Side effects, in order: insert the Note, record the audit event (staff's trail).
+    """
+    async with write_transaction():
+        note = Note(
+            application=application_id,
+            author_kind=ActorKind.STAFF.value,
+            author_id=user_id,
+            message=message,
+        )
+        await note.save()
+        await record_event(
+            actor_kind=ActorKind.STAFF,
+            actor_id=user_id,
+            action=NOTE_ADDED,
+            entity="note",
+            entity_id=note.id,
+            application_id=application_id,
+        )
+    return note.id

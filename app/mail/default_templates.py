@@ -48,6 +48,11 @@ _APPLICATION = (
     "(lien : {{ base_url }}/candidatures/{{ application_id }}).\n"
     "return_date : date limite de retour (jj/mm/aaaa)."
 )
+# The commission's alerts link to the application in the review desk (issue 9).
+_DESK_LINK = (
+    "lien vers la candidature dans l'espace de gestion : "
+    "{{ base_url }}/staff/candidatures/{{ application_id }}"
+)
 _DEADLINE = "deadline : date limite de confirmation (jj/mm/aaaa, vide si aucune)."
 _DECISION = (
     f"{_APPLICATION}\ndecision : libellé de la décision.\n"
@@ -142,24 +147,26 @@ APPLICATION_TEMPLATES: tuple[DefaultTemplate, ...] = (
         MailCode.COMMISSION_TRANSMISSION,
         "eCésure : candidature transmise — {{ programme_code }} — {{ login }}",
         "eCésure: application transmitted — {{ programme_code }} — {{ login }}",
-        "transmitted_on : date de transmission (jj/mm/aaaa).",
+        f"transmitted_on : date de transmission (jj/mm/aaaa).\n{_DESK_LINK}",
     ),
     _application_mail(
         MailCode.COMMISSION_CANCELLATION,
         "eCésure : candidature annulée — {{ programme_code }} — {{ login }}",
         "eCésure: application cancelled — {{ programme_code }} — {{ login }}",
+        _DESK_LINK,
     ),
     _application_mail(
         MailCode.COMMISSION_WITHDRAWAL,
         "eCésure : désistement — {{ programme_code }} — {{ login }}",
         "eCésure: withdrawal — {{ programme_code }} — {{ login }}",
-        f"{_DEADLINE}\nautomatic : vrai pour un désistement automatique (date dépassée).",
+        f"{_DEADLINE}\nautomatic : vrai pour un désistement automatique (date dépassée).\n"
+        f"{_DESK_LINK}",
     ),
     _application_mail(
         MailCode.COMMISSION_PROMOTION,
         "eCésure : admission depuis la liste complémentaire — {{ programme_code }}",
         "eCésure: admitted from the waiting list — {{ programme_code }}",
-        f"{_DEADLINE}\nrank : rang qu'avait le candidat en liste complémentaire.",
+        f"{_DEADLINE}\nrank : rang qu'avait le candidat en liste complémentaire.\n{_DESK_LINK}",
     ),
 )
 

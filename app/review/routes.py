@@ -13,6 +13,7 @@ from app.review.auth import (
     to_staff_sign_in,
 )
 from app.review.home_page import home_context
+from app.review.routes_application import application_routes
 from app.review.routes_auth import staff_auth_routes
 from app.review.routes_bulk import bulk_handlers
 from app.review.routes_exports import export_routes
@@ -31,7 +32,14 @@ def review_router(*, secure: bool) -> Router:
     )
     return Router(
         path=STAFF_PATH,
-        route_handlers=[*staff_auth_routes, home, *queue_handlers, *bulk_handlers, *export_routes],
+        route_handlers=[
+            *staff_auth_routes,
+            home,
+            *queue_handlers,
+            *bulk_handlers,
+            *export_routes,
+            *application_routes,
+        ],
         middleware=[session.middleware],
         exception_handlers={StaffSignInRequired: to_staff_sign_in},
     )
