@@ -1,0 +1,54 @@
+"""Issue 8, defect 8: two identical sign-ups at once. Both may find the address free;
+the database's unique index lets one through, and the other gets the "address already
+used" field error, never a 500 (on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from app.accounts.tables import CandidateAccount
+from tests.factories import make_campaign
+from tests.fixtures.web import BASE_URL, post_form
+
+PASSWORD = "Motdepasse-2026"
+TAKEN = "Cette adresse mail est déjà utilisée par un autre compte."
+
+
+@pytest.fixture
+async def campaign(mail_templates):
+    return await make_campaign(active=True)
+
+
+def signup(email: str) -> dict:
+    return {
+        "last_name": "Dupont",
+        "first_name": "Léa",
+        "email": email,
+        "email_confirm": email,
+        "password": PASSWORD,
+        "password_confirm": PASSWORD,
+    }
+
+
+@pytest.mark.parametrize("attempt", range(3))
+async def test_two_identical_sign_ups_at_once_give_one_account_and_one_field_error(
+    app, client, campaign, attempt
+):
+    email = f"lea{attempt}@example.fr"
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url=BASE_URL
+    ) as other:
+        await client.get("/compte/creer")
+        await other.get("/compte/creer")
+        answers = await asyncio.gather(
+            post_form(client, "/compte/creer", signup(email)),
+            post_form(other, "/compte/creer", signup(email.upper())),
+        )
+    assert sorted(a.status_code for a in answers) == [200, 303]
+    [refused] = [a for a in answers if a.status_code == 200]
+    assert TAKEN in refused.text
+    assert 'aria-invalid="true"' in refused.text
+    assert await CandidateAccount.count().where(CandidateAccount.email == email) == 1
