@@ -232,7 +232,9 @@ async def sign_out_post(request: HTMXRequest) -> Redirect | ClientRedirect:
         return Redirect("/", status_code=303)
     target = logout_url(f"{get_settings().base_url}/")
     if request.htmx:  # a boosted form cannot follow a redirect to another origin
-        return ClientRedirect(target)
+        response = ClientRedirect(target)
+        response.status_code = HTTP_200_OK  # what htmx expects (a POST defaults to 201)
+        return response
     return Redirect(target, status_code=303)
 
 

@@ -68,7 +68,8 @@ async def _hit(redis, keys: list[tuple[str, int]], window: int) -> list[int | No
         for key, _ in keys:
             full_key = f"ecesure:ratelimit:{key}:{window_end - window}"
             pipe.incr(full_key)
-            pipe.expireat(full_key, window_end + 1)
+            # relative: Redis' clock need not agree with ours
+            pipe.expire(full_key, window_end - now + 1)
         results = await pipe.execute()
     counts = results[::2]
     return [
