@@ -146,14 +146,16 @@ async def activate(request: Request, token: FromPath[str]) -> Template:
             days=get_settings().account_activation_days,
         )
     if outcome.already_active:
-        return page("activated", already_active=True, login=None, other_login=None)
+        return page("activated", already_active=True)
     signed_in_as = current_account_id(request)
     if signed_in_as is not None and signed_in_as != outcome.account_id:
         other = await service.account_login(signed_in_as)
-        return page("activated", already_active=False, login=outcome.login, other_login=other)
+        return page("activated", login=outcome.login, other_login=other)
     if signed_in_as is None:
+        if not await can_start_session(request):  # activated, but no session can be kept
+            return page("activated", login=outcome.login, sign_in_first=True)
         sign_in(request, outcome.account_id)
-    return page("activated", already_active=False, login=outcome.login, other_login=None)
+    return page("activated", login=outcome.login)
 
 
 @get("/compte/code-activation", name="resend_activation")

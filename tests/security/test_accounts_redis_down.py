@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 
 from app.accounts.passwords import hash_password, verify_password
+from app.accounts.tables import CandidateAccount
 from app.accounts.tokens import TokenPurpose, create_token
 from app.asgi import create_app
 from app.clock import now
@@ -76,3 +77,19 @@ async def test_a_password_reset_still_succeeds(no_redis, account):
     assert "Votre mot de passe a été modifié" in done.text
     await account.refresh()
     assert verify_password(account.password_hash, "Nouveau-mdp-2026")
+
+
+async def test_an_activation_link_activates_and_says_to_sign_in_later(no_redis, account):
+    await CandidateAccount.update(
+        {CandidateAccount.activated_at: None, CandidateAccount.purge_after: now()}
+    ).where(CandidateAccount.id == account.id)
+    token = await create_token(
+        account_id=account.id, purpose=TokenPurpose.ACTIVATION, expires_at=now() + timedelta(1)
+    )
+    page = await no_redis.get(f"/compte/activer/{token}")
+    assert page.status_code == 200
+    assert "Votre compte a été validé" in page.text
+    assert UNAVAILABLE in page.text
+    assert "Vous êtes connecté" not in page.text
+    await account.refresh()
+    assert account.activated_at is not None
