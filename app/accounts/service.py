@@ -413,7 +413,18 @@ async def request_email_change(*, account_id: int, new_email: str) -> Outcome:
 
 
 async def confirm_email_change(token: str) -> Outcome:
-    """Follow the link: the new address replaces the old one, which is told of the change."""
+    """Follow the link: the new address replaces the old one, which is told of the change.
+
+    Two accounts confirming the same address at once meet on the unique index: the
+    second is refused like any taken address (its link stays unused: rolled back).
+    """
+    try:
+        return await _confirm_email_change(token)
+    except UNIQUE_VIOLATIONS:
+        raise AccountRefused(AccountError.EMAIL_TAKEN) from None
+
+
+async def _confirm_email_change(token: str) -> Outcome:
     async with write_transaction():
         used = await consume_token(token, TokenPurpose.EMAIL_CHANGE)
         if used is None or not used.email:

@@ -52,3 +52,32 @@ async def test_two_identical_sign_ups_at_once_give_one_account_and_one_field_err
     assert TAKEN in refused.text
     assert 'aria-invalid="true"' in refused.text
     assert await CandidateAccount.count().where(CandidateAccount.email == email) == 1
+
+
+@pytest.mark.parametrize("attempt", range(3))
+async def test_two_accounts_confirming_one_address_at_once_give_one_owner(
+    app, client, campaign, attempt
+):
+    """The same race on the email change: both links pass the "is it free?" check."""
+    from datetime import timedelta
+
+    from app.accounts.tokens import TokenPurpose, create_token
+    from app.clock import now
+    from tests.factories import make_account
+
+    email = f"shared{attempt}@example.fr"
+    links = []
+    for _ in range(2):
+        account = await make_account(campaign)
+        token = await create_token(
+            account_id=account.id,
+            purpose=TokenPurpose.EMAIL_CHANGE,
+            expires_at=now() + timedelta(days=5),
+            email=email,
+        )
+        links.append(f"/compte/adresse-mail/{token}")
+    answers = await asyncio.gather(*(client.get(link) for link in links))
+    assert [a.status_code for a in answers] == [200, 200]
+    confirmed = [a for a in answers if "Votre nouvelle adresse mail est validée" in a.text]
+    assert len(confirmed) == 1
+    assert await CandidateAccount.count().where(CandidateAccount.email == email) == 1
