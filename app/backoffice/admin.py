@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import clock
 from app.accounts.tables import AccountToken, CandidateAccount, DossierNumberHistory
 from app.applications.tables import Application, Decision, Note, SubmittedPiece
+from app.backoffice.access import admin_roles_only, may_enter_admin
 from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
 from app.backoffice.validators import fixed_rows, read_only
 from app.catalog.tables import (
@@ -95,7 +96,8 @@ FRENCH_UI = FRENCH.model_copy(
 
 
 class StaffLogin(BaseUser, tablename="piccolo_user"):
-    """piccolo's users as the admin signs them in: only active admins get a session.
+    """piccolo's users as the admin signs them in: only the staff who may enter the
+    admin (:func:`app.backoffice.access.may_enter_admin`) get a session.
 
     piccolo-api opens a session for any valid password and only refuses non-admins on
     the next API call; refusing them at the login itself gives staff a clear answer.
@@ -106,10 +108,7 @@ class StaffLogin(BaseUser, tablename="piccolo_user"):
         user_id = await super().login(username, password)
         if user_id is None:
             return None
-        allowed = await cls.exists().where(
-            (cls.id == user_id) & cls.admin.eq(True) & cls.active.eq(True)
-        )
-        return user_id if allowed else None
+        return user_id if await may_enter_admin(user_id) else None
 
 
 def table(
@@ -483,4 +482,4 @@ def create_admin_app(settings: Settings) -> ASGIApp:
         rate_limit_provider=login_rate_limit(),
         sidebar_links={"Portail candidat": "/"},
     )
-    return with_admin_policy(admin)
+    return with_admin_policy(admin_roles_only(admin))
