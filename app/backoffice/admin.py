@@ -22,6 +22,7 @@ from app import clock
 from app.accounts.tables import AccountToken, CandidateAccount, DossierNumberHistory
 from app.applications.tables import Application, Decision, Note, SubmittedPiece
 from app.backoffice.access import admin_roles_only, may_enter_admin
+from app.backoffice.secrets import guard_secrets
 from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
 from app.backoffice.validators import fixed_rows, read_only
 from app.catalog.tables import (
@@ -141,7 +142,8 @@ def table(
         visible_filters=named(filters),
         link_column=table_class._meta.get_column_by_name(link) if link else None,
         order_by=order_by or None,
-        validators=validators,
+        # Every table: a parameter naming a secret column is refused (defect 3).
+        validators=guard_secrets(validators),
         hooks=hooks,
     )
 
