@@ -22,6 +22,7 @@ from app import clock
 from app.accounts.tables import AccountToken, CandidateAccount, DossierNumberHistory
 from app.applications.tables import Application, Decision, Note, SubmittedPiece
 from app.backoffice.access import admin_roles_only, may_enter_admin
+from app.backoffice.mail_templates import mail_template_rules
 from app.backoffice.secrets import guard_secrets
 from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
 from app.backoffice.validators import fixed_rows, read_only
@@ -304,6 +305,7 @@ def mail_configs() -> list[TableConfig]:
             link="subject",
             order="code language",
             hooks=[stamp_updated_at(MailTemplate)],
+            validators=mail_template_rules(),
         ),
         table(
             OutboxMail,

@@ -25,7 +25,6 @@ from app.settings import Settings, get_settings
 MAX_ATTEMPTS = 5
 """Tries per mail before it stays ``failed`` for staff to look at."""
 SMTP_TIMEOUT_SECONDS = 10.0
-CLAIMABLE = (MailStatus.QUEUED.value, MailStatus.FAILED.value)
 
 
 class DeliveryResult(StrEnum):
@@ -33,6 +32,7 @@ class DeliveryResult(StrEnum):
     ALREADY_SENT = "already-sent"
     IN_PROGRESS = "in-progress"  # another try holds the row (or died holding it: reaper)
     NOT_QUEUED = "not-queued"  # a draft: nothing to send yet
+    GIVEN_UP = "given-up"  # failed with no try left (or nothing to send: render failed)
     MISSING = "missing"
 
 
@@ -47,7 +47,10 @@ class DeliveryFailed(Exception):
 
 
 async def _claim(mail_id: int) -> dict[str, Any] | None:
-    """queued/failed → sending, one more attempt; the row's content, or None if not ours."""
+    """queued/failed → sending, one more attempt; the row's content, or None if not ours.
+
+    A failed row with no try left stays failed: its tries are spent, or it never had
+    content (its template failed to render, app.mail.outbox.queue_mail)."""
     rows = (
         await OutboxMail.update(
             {
@@ -56,7 +59,16 @@ async def _claim(mail_id: int) -> dict[str, Any] | None:
                 OutboxMail.sending_since: now(),
             }
         )
-        .where((OutboxMail.id == mail_id) & OutboxMail.status.is_in(list(CLAIMABLE)))
+        .where(
+            (OutboxMail.id == mail_id)
+            & (
+                (OutboxMail.status == MailStatus.QUEUED.value)
+                | (
+                    (OutboxMail.status == MailStatus.FAILED.value)
+                    & (OutboxMail.attempts < MAX_ATTEMPTS)
+                )
+            )
+        )
         .returning(
             OutboxMail.to_address,
             OutboxMail.subject,
@@ -75,6 +87,7 @@ async def _why_not_claimed(mail_id: int) -> DeliveryResult:
     return {
         MailStatus.SENT.value: DeliveryResult.ALREADY_SENT,
         MailStatus.SENDING.value: DeliveryResult.IN_PROGRESS,
+        MailStatus.FAILED.value: DeliveryResult.GIVEN_UP,
     }.get(row["status"], DeliveryResult.NOT_QUEUED)
 
 
