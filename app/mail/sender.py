@@ -9,11 +9,13 @@ it is sent again. The other way round (a mail marked sent that never left) canno
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, parseaddr
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiosmtplib
 
@@ -70,6 +72,7 @@ async def _claim(mail_id: int) -> dict[str, Any] | None:
             )
         )
         .returning(
+            OutboxMail.id,
             OutboxMail.to_address,
             OutboxMail.subject,
             OutboxMail.html,
@@ -111,15 +114,32 @@ async def _mark_failed(mail_id: int, error: str) -> None:
     ).where((OutboxMail.id == mail_id) & (OutboxMail.status == MailStatus.SENDING.value))
 
 
+def message_domain(settings: Settings) -> str:
+    """The right-hand side of Message-IDs: the sender address's domain, else the portal's
+    host name."""
+    _local, at, domain = parseaddr(settings.mail_from)[1].rpartition("@")
+    if not at:
+        domain = urlsplit(settings.base_url).hostname or ""
+    # Only what a Message-ID's right-hand side may hold (dot-atom characters).
+    domain = re.sub(r"[^A-Za-z0-9.-]", "", domain).strip(".")
+    return domain or "ecesure.localhost"
+
+
+def message_id(mail_id: int, settings: Settings) -> str:
+    """The Message-ID of outbox row ``mail_id``: the same on every delivery attempt, so a
+    mail sent again after a crash (delivery is at least once) is recognisable as the
+    same message, by people and by mail systems that drop duplicates."""
+    return f"<ecesure-mail-{mail_id}@{message_domain(settings)}>"
+
+
 def build_message(mail: dict[str, Any], *, settings: Settings) -> EmailMessage:
     """The MIME message of one outbox row: text part, HTML alternative."""
-    domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "ecesure.localhost"
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = mail["to_address"]
     message["Subject"] = mail["subject"]
     message["Date"] = format_datetime(now())
-    message["Message-ID"] = make_msgid(domain=domain)
+    message["Message-ID"] = message_id(mail["id"], settings)
     # Tells vacation responders not to answer a robot.
     message["Auto-Submitted"] = "auto-generated"
     # Quoted-printable: safe through relays that do not announce 8BITMIME.

@@ -4,6 +4,7 @@ piccolo's ``admin`` flag says, for their own centre's rows as for the others'.""
 
 from __future__ import annotations
 
+import hmac
 from datetime import date
 
 import httpx
@@ -14,7 +15,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 from app.applications.tables import Application
 from app.backoffice.access import REFUSAL
 from app.backoffice.codes import StaffRole
-from app.backoffice.staff import ADMIN_FLAGS
+from app.backoffice.staff import ADMIN_FLAGS, password_matches
 from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
 from app.catalog.demo import load_demo_data
 from app.catalog.tables import Campaign, Centre, Commission, Programme
@@ -228,3 +229,31 @@ async def test_demo_reload_takes_the_admin_flag_back_from_scoped_staff():
         "gestionnaire": (False, False),
         "commission": (False, False),
     }
+
+
+def test_staff_passwords_are_compared_in_constant_time(monkeypatch):
+    """Defect 13: ``==`` on the hashes stops at the first difference."""
+    compared = []
+    real = hmac.compare_digest
+
+    def spy(a, b):
+        compared.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", spy)
+    stored_hash = BaseUser.hash_password(PASSWORD)
+    assert password_matches(stored_hash, PASSWORD) is True
+    assert password_matches(stored_hash, "Autre-mot-de-passe-2026") is False
+    assert len(compared) == 2
+
+
+async def test_the_admin_sign_in_compares_in_constant_time(client, monkeypatch):
+    await make_user("scolarite")
+    compared = []
+    real = hmac.compare_digest
+    monkeypatch.setattr(hmac, "compare_digest", lambda a, b: compared.append(1) or real(a, b))
+    assert (await admin_login(client, "scolarite", "Mauvais-mot-2026")).status_code == 401
+    assert (await admin_login(client, "scolarite")).status_code == 200
+    assert len(compared) == 2
+    user = await BaseUser.select(BaseUser.last_login).where(BaseUser.username == "scolarite")
+    assert user[0]["last_login"] is not None
