@@ -169,3 +169,10 @@ async def test_ordinary_parameters_still_work(staff, secrets_stored):
     )
     assert response.status_code == 200
     assert [row["login"] for row in response.json()["rows"]] == ["AB12CD34"]
+
+
+async def test_tables_of_sessions_and_migrations_are_not_served(staff):
+    """Admin sessions hold their token in clear: piccolo's own table stays out."""
+    for table in ("sessions", "migration"):
+        response = await staff.get(f"/admin/api/tables/{table}/")
+        assert response.status_code == 404, table
