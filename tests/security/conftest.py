@@ -31,4 +31,3 @@ async def shared_world(database, refdata):
 async def world(shared_world) -> World:
     """Every actor with a client of its own on one app (see ``SharedWorld``)."""
     return await shared_world.current()
-

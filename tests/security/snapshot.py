@@ -29,10 +29,10 @@ def _rows_as_json(table: type[Table]) -> str:
     if get_settings().is_sqlite:
         columns = ", ".join(f'"{c._meta.db_column_name}"' for c in table._meta.columns)
         return (
-            f'(SELECT json_group_array(json_array({columns})) FROM '
+            f"(SELECT json_group_array(json_array({columns})) FROM "
             f'(SELECT * FROM "{name}" ORDER BY "{key}"))'
         )
-    return f"(SELECT coalesce(json_agg(t ORDER BY t.\"{key}\")::text, '[]') FROM \"{name}\" t)"
+    return f'(SELECT coalesce(json_agg(t ORDER BY t."{key}")::text, \'[]\') FROM "{name}" t)'
 
 
 async def database_rows() -> dict[str, str]:

@@ -367,16 +367,18 @@ async def admin_get(world: World, actor: str, path: str, **params):
         COMMISSION_MEMBER,
     ],
 )
-async def test_only_the_central_office_and_the_administrator_reach_the_admin_tables(
-    world, actor
-):
-    answers = {name: (await admin_get(world, actor, f"{name}/")).status_code for name in ADMIN_TABLES}
+async def test_only_the_central_office_and_the_administrator_reach_the_admin_tables(world, actor):
+    answers = {
+        name: (await admin_get(world, actor, f"{name}/")).status_code for name in ADMIN_TABLES
+    }
     assert {name: code for name, code in answers.items() if code not in NO_ADMIN} == {}
 
 
 @pytest.mark.parametrize("actor", [CENTRAL_OFFICE, TECH_ADMIN])
 async def test_the_central_office_and_the_administrator_read_every_admin_table(world, actor):
-    answers = {name: (await admin_get(world, actor, f"{name}/")).status_code for name in ADMIN_TABLES}
+    answers = {
+        name: (await admin_get(world, actor, f"{name}/")).status_code for name in ADMIN_TABLES
+    }
     assert {name: code for name, code in answers.items() if code != 200} == {}
 
 
@@ -435,7 +437,9 @@ async def test_no_admin_read_shows_a_secret_column(world, actor):
             reads["row"] = await admin_get(world, actor, f"{name}/{row_id}/")
         for what, response in reads.items():
             if response.status_code >= 500 or (leaked := leaks(response.text, secrets)):
-                found[f"{name} {what}"] = response.status_code if response.status_code >= 500 else leaked
+                found[f"{name} {what}"] = (
+                    response.status_code if response.status_code >= 500 else leaked
+                )
         # Filtering on a secret column must not tell a right value from a wrong one.
         for column, values in secrets.items():
             table_name, column_name = column.split(".")
@@ -446,4 +450,3 @@ async def test_no_admin_read_shows_a_secret_column(world, actor):
             if right.status_code < 400 and right.text != wrong_value.text:
                 found[f"{name} filter {column_name}"] = "answers tell the value"
     assert found == {}
-

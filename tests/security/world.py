@@ -38,12 +38,12 @@ from app.applications.codes import Verdict
 from app.asgi import CSRF_COOKIE, SESSION_COOKIE, create_app
 from app.backoffice.codes import StaffRole
 from app.backoffice.staff import upsert_staff_user
-from app.catalog.tables import Programme
 from app.catalog.offer import forget_cached_offer
+from app.catalog.tables import Programme
 from app.clock import now
 from app.dossier.tables import Candidate, Internship, PriorStudy, WorkExperience
-from app.refdata.tables import Country
 from app.mail.default_templates import install_default_templates
+from app.refdata.tables import Country
 from app.settings import get_settings
 from app.web.sessions import redis_client
 from tests.factories import (
@@ -56,8 +56,8 @@ from tests.factories import (
 from tests.factories_dossier import decide, make_complete_dossier, make_decision_type, stored_pdf
 from tests.fixtures.db import _tables_children_first
 from tests.fixtures.web import BASE_URL
-from tests.security.snapshot import database_rows
 from tests.integration.test_dossier_support import new_candidate, plant_session
+from tests.security.snapshot import database_rows
 
 STAFF_PASSWORD = "Securite-ecesure-2026"
 ADMIN_CSRF_COOKIE = "csrftoken"  # piccolo-admin's own CSRF cookie
