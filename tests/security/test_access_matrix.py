@@ -20,7 +20,6 @@ methods carry a valid CSRF token. The admin's API tables have their own tests be
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from dataclasses import dataclass, field
 
@@ -29,8 +28,8 @@ import pytest
 from app.accounts.tables import AccountToken, CandidateAccount
 from app.asgi import SESSION_COOKIE, create_app
 from app.backoffice.admin import table_configs
-from app.settings import get_settings
 from tests.factories_dossier import PDF
+from tests.security.production import production_settings
 from tests.security.routes import Endpoint, endpoints
 from tests.security.snapshot import changed_tables, database_rows
 from tests.security.world import (
@@ -241,20 +240,7 @@ def test_every_route_has_an_entry_and_every_entry_a_route():
 
 
 def test_development_tools_are_not_routes_of_a_production_app():
-    production = dataclasses.replace(
-        get_settings(),
-        env="prod",
-        secret_key="s" * 40,
-        secret_key_is_default=False,
-        database_url="postgres://ecesure@db.example/ecesure",
-        base_url="https://cesure.example.fr",
-        smtp_host="smtp.example.fr",
-        smtp_port=587,
-        admin_allowed_hosts=("cesure.example.fr",),
-        cas_server_url="https://cas.example.fr/cas",
-        student_records="ecesure_univ.records:create",
-    )
-    routes = {endpoint.key for endpoint in endpoints(create_app(production))}
+    routes = {endpoint.key for endpoint in endpoints(create_app(production_settings()))}
     dev_tools = {key for key, access in ACCESS.items() if access.dev_only}
     assert dev_tools and not routes & dev_tools
     assert routes == {endpoint.key for endpoint in ENDPOINTS} - dev_tools
