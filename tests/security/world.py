@@ -73,6 +73,9 @@ TECH_ADMIN = "tech_admin"
 CANDIDATES = (CANDIDATE_A, CANDIDATE_B, STUDENT)
 STAFF = (CENTRE_MANAGER, COMMISSION_MEMBER, CENTRAL_OFFICE, TECH_ADMIN)
 ACTORS = (ANONYMOUS, *CANDIDATES, *STAFF)
+# Not in the access matrix: a candidate who has only just signed up (empty dossier, no
+# application), so that every dossier form is open to them (fuzzing).
+NEWCOMER = "newcomer"
 
 # Each client gets an address of its own (rate limits count per address); this range
 # is apart from the one tests/integration/test_admin.py uses.
@@ -259,6 +262,8 @@ async def build_objects() -> tuple[dict[str, Owned], int, int, dict[str, tuple[s
         for name, label in ((CANDIDATE_A, "ALPHA"), (CANDIDATE_B, "BRAVO"))
     }
     owned[STUDENT] = await _student()
+    account, candidate = await new_candidate(last_name="NOUVEAU")
+    owned[NEWCOMER] = Owned(account.id, candidate.id)
     staff = await _staff(campaign.code)
     return owned, centre.id, untouched.id, staff
 
@@ -279,7 +284,7 @@ async def empty_database() -> None:
 async def sign_in_everyone(world: World) -> None:
     """The candidates signed in to the portal (a fresh planted session each), the staff
     to the admin (when it lets them in), everyone holding a portal CSRF token."""
-    for actor in CANDIDATES:
+    for actor in (*CANDIDATES, NEWCOMER):
         http = world.clients[actor]
         http.cookies.delete(SESSION_COOKIE)
         account = await CandidateAccount.objects().get(
@@ -325,10 +330,14 @@ class SharedWorld:
         if self.world is None or await database_rows() != self.rows:
             await self.rebuild()
         else:
-            async for key in self._redis.scan_iter(match="ecesure:ratelimit:*"):
-                await self._redis.delete(key)
+            await self.reset_rate_limits()
             await sign_in_everyone(self.world)
         return self.world
+
+    async def reset_rate_limits(self) -> None:
+        """Forget the abuse counters, so that a test may send the same form many times."""
+        async for key in self._redis.scan_iter(match="ecesure:ratelimit:*"):
+            await self._redis.delete(key)
 
     async def rebuild(self) -> None:
         await self._close_clients()
@@ -336,7 +345,7 @@ class SharedWorld:
         await self._redis.flushdb()
         await install_default_templates()
         owned, centre_id, programme_id, staff = await build_objects()
-        clients = {actor: new_client(self.app) for actor in ACTORS}
+        clients = {actor: new_client(self.app) for actor in (*ACTORS, NEWCOMER)}
         for actor in STAFF:
             await admin_login(clients[actor], staff[actor][0])
         self.world = World(
