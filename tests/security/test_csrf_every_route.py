@@ -137,7 +137,9 @@ def portal_page_named_admin() -> str:
 CALLS: list[str] = []
 
 
-@pytest.mark.xfail(reason="defect 13 (CSRF exclusion of /admin anchored), fixed in slice C", strict=True)
+@pytest.mark.xfail(
+    reason="defect 13 (CSRF exclusion of /admin anchored), fixed in slice C", strict=True
+)
 async def test_a_portal_path_merely_containing_admin_still_needs_the_token(shared_world):
     app = create_app()
     app.register(portal_page_named_admin)
