@@ -10,9 +10,12 @@ its own on one running app, and real objects for each candidate.
 - four staff members built with ``app.backoffice.staff.upsert_staff_user``, signed in to
   the admin as a browser does: a manager of another centre, a member of another
   commission, the central office, the technical administrator. They hold no candidate
-  session: on the portal they are anonymous.
+  session: on the portal they are anonymous;
+- a newcomer (empty dossier, no application), outside the access matrix: every dossier
+  form is open to them (fuzzing).
 
-No test lives here.
+``SharedWorld`` serves one app for a test module and builds the world again only when
+a test changed the database. No test lives here.
 """
 
 from __future__ import annotations
@@ -282,8 +285,8 @@ async def empty_database() -> None:
 
 
 async def sign_in_everyone(world: World) -> None:
-    """The candidates signed in to the portal (a fresh planted session each), the staff
-    to the admin (when it lets them in), everyone holding a portal CSRF token."""
+    """The candidates signed in to the portal again (a fresh planted session each: a test
+    may have signed one out), everyone holding a portal CSRF token."""
     for actor in (*CANDIDATES, NEWCOMER):
         http = world.clients[actor]
         http.cookies.delete(SESSION_COOKIE)
