@@ -346,10 +346,7 @@ async def admin_get(world: World, actor: str, path: str, **params):
         ANONYMOUS,
         CANDIDATE_A,
         STUDENT,
-        pytest.param(
-            CENTRE_MANAGER,
-            marks=pytest.mark.xfail(reason="defect 2, fixed in slice B", strict=True),
-        ),
+        CENTRE_MANAGER,
         COMMISSION_MEMBER,
     ],
 )
@@ -401,7 +398,6 @@ def leaks(text: str, secrets: dict[str, list[str]]) -> list[str]:
     return sorted({column for column, values in secrets.items() for v in values if v in text})
 
 
-@pytest.mark.xfail(reason="defect 3, fixed in slice B", strict=True)
 @pytest.mark.parametrize("actor", [CENTRAL_OFFICE, TECH_ADMIN])
 async def test_no_admin_read_shows_a_secret_column(world, actor):
     await plant_tokens(world.owned[CANDIDATE_A])

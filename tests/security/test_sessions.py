@@ -132,7 +132,6 @@ async def mailed_link(run_worker, smtp_sink, path: str) -> str:
     return re.search(rf"https?://[^/\s]+({re.escape(path)}[^\s)]+)", body).group(1)
 
 
-@pytest.mark.xfail(reason="defect 5, fixed in slice A", strict=True)
 async def test_a_password_reset_ends_every_session_of_the_account(
     app, client, account, run_worker, smtp_sink
 ):
@@ -165,7 +164,6 @@ async def test_a_password_reset_ends_every_session_of_the_account(
         await phone.aclose()
 
 
-@pytest.mark.xfail(reason="defect 5, fixed in slice A", strict=True)
 async def test_an_email_change_ends_the_other_sessions(app, client, account, run_worker, smtp_sink):
     laptop, phone = client, new_client(app)
     try:
