@@ -25,6 +25,7 @@ from app.backoffice.admin import create_admin_app
 from app.catalog.offer import remember_campaign
 from app.catalog.routes import home
 from app.dossier.routes import dossier_routes
+from app.logs import configure_logging
 from app.ops.health import healthz, readyz
 from app.settings import Settings, get_settings
 from app.web.errors import EXCEPTION_HANDLERS
@@ -98,6 +99,7 @@ async def database_pool(app: Litestar) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     refuse_insecure_production(settings)
+    configure_logging(json=settings.is_prod)
     redis = redis_client(settings.redis_url)
     environment = make_environment()
     route_handlers = [
