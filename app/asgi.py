@@ -29,6 +29,7 @@ from app.logs import configure_logging
 from app.ops.health import healthz, readyz
 from app.settings import Settings, get_settings
 from app.web.errors import EXCEPTION_HANDLERS
+from app.web.inputs import clean_request_input
 from app.web.middleware import language_middleware, security_headers_hook
 from app.web.routes import set_language
 from app.web.sessions import ResilientRedisStore, RotatingSessionConfig, redis_client
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         stores={"sessions": ResilientRedisStore(redis, namespace="ecesure:session")},
         exception_handlers=EXCEPTION_HANDLERS,
+        guards=[clean_request_input],
         before_request=remember_campaign,
         lifespan=[database_pool],
         state=State({"redis": redis, "settings": settings}),

@@ -13,7 +13,7 @@ from litestar.datastructures import UploadFile
 
 from app.applications.lifecycle import Refusal
 from app.settings import get_settings
-from app.web.forms import Form
+from app.web.forms import Form, read_form
 from app.web.i18n import gettext as _
 
 FILE_FIELD = "fichier"
@@ -128,11 +128,12 @@ async def read_upload(request: Request) -> Upload:
 
 async def read_note(request: Request) -> tuple[Form, str]:
     """The note typed in the Bloc-notes form, trimmed; errors on the form."""
-    data = await request.form()
-    raw = data.get(NOTE_FIELD)
-    form = Form(values={NOTE_FIELD: raw if isinstance(raw, str) else ""})
+    form = await read_form(request, multiline={NOTE_FIELD})
+    form.values.setdefault(NOTE_FIELD, "")
     message = form.values[NOTE_FIELD].strip()
-    if not message:
+    if not form.ok:
+        pass  # control characters: the message is on the field already
+    elif not message:
         form.add_error(NOTE_FIELD, _("Saisissez le texte de la note."))
     elif len(message) > NOTE_MAX_LENGTH:
         form.add_error(

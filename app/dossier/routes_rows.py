@@ -139,7 +139,7 @@ async def _own_row(section: RowSection, account_id: int, row_id: FromPath[int]) 
 
 async def _submit(section: RowSection, request: Request, action: str, title: str, save):
     """The refresh / validate / save modes of a row form; ``save(values)`` writes."""
-    form = await read_form(request)
+    form = await read_form(request, multiline=forms.MULTILINE_FIELDS)
     mode = mode_of(form)
     fields = await section.fields(form.values)
     if mode is not Mode.REFRESH:
