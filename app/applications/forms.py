@@ -90,6 +90,17 @@ def upload_message(reason: str, piece_label: str) -> str:
             piece=piece_label,
             limit=limit,
         )
+    if reason == "damaged":
+        return _(
+            "« %(piece)s » : ce fichier ne s'ouvre pas en entier (incomplet, endommagé ou protégé par un mot de passe). Enregistrez-le de nouveau puis déposez-le ; formats acceptés : PDF/JPG/JPEG, ne dépassant pas %(limit)s par pièce.",
+            piece=piece_label,
+            limit=limit,
+        )
+    if reason == "active_content":
+        return _(
+            "« %(piece)s » : ce fichier contient du code ou des éléments actifs (JavaScript, action de lancement, fichier joint ou page web), refusés par sécurité. Enregistrez-le de nouveau au format PDF (« Imprimer » puis « Enregistrer au format PDF ») ou JPEG, puis déposez-le.",
+            piece=piece_label,
+        )
     return _(
         "« %(piece)s » : choisissez un fichier PDF/JPG/JPEG non vide, ne dépassant pas %(limit)s par pièce.",
         piece=piece_label,
