@@ -28,7 +28,14 @@ def error_page(request: Request, exc: Exception) -> Response:
         status = exc.status_code
     else:
         status = HTTP_500_INTERNAL_SERVER_ERROR
-        log.exception("unhandled_error", path=request.url.path, exc_info=exc)
+        # The route's template, not the path: a path may hold a token (activation,
+        # reset links). No request data either: cookies and the form stay out of logs.
+        log.error(
+            "unhandled_error",
+            route=request.scope.get("path_template", "?"),
+            method=request.method,
+            exc_info=exc,
+        )
     headers = dict(getattr(exc, "headers", None) or {})
     if not _wants_html(request):
         detail = exc.detail if isinstance(exc, HTTPException) and status < 500 else "error"
