@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import structlog
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import ClientException, HTTPException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -55,4 +55,14 @@ def error_page(request: Request, exc: Exception) -> Response:
     )
 
 
-EXCEPTION_HANDLERS = {HTTPException: error_page, Exception: error_page}
+def undecodable_input(request: Request, exc: UnicodeDecodeError) -> Response:
+    """Litestar decodes a multipart part without a file name as UTF-8 and lets the
+    error through: bytes that are not text in a form field are bad input, not a 500."""
+    return error_page(request, ClientException(detail="undecodable form field"))
+
+
+EXCEPTION_HANDLERS = {
+    HTTPException: error_page,
+    UnicodeDecodeError: undecodable_input,
+    Exception: error_page,
+}

@@ -15,9 +15,8 @@ from __future__ import annotations
 import secrets
 
 import pytest
-from litestar import post
 
-from app.asgi import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, create_app
+from app.asgi import CSRF_HEADER, SESSION_COOKIE, create_app
 from app.backoffice.admin import table_configs
 from tests.factories_dossier import PDF
 from tests.security.routes import UNSAFE_METHODS, Endpoint, unsafe_endpoints
@@ -31,7 +30,6 @@ from tests.security.world import (
     admin_login,
     new_client,
     portal_token,
-    served,
 )
 
 APP = create_app()
@@ -125,38 +123,6 @@ async def test_an_unsafe_request_without_a_valid_token_is_refused_and_changes_no
     assert changed_tables(before, await database_rows()) == []
     # Not even signed out: A's session still opens the dossier.
     assert (await a.get("/dossier")).status_code == 200
-
-
-@post("/dossier/admin", name="csrf_probe", sync_to_thread=False)
-def portal_page_named_admin() -> str:
-    """A portal page whose path merely contains "/admin" (the admin mount is /admin/)."""
-    CALLS.append("written")
-    return "written"
-
-
-CALLS: list[str] = []
-
-
-@pytest.mark.xfail(
-    reason="defect 13 (CSRF exclusion of /admin anchored), fixed in slice C", strict=True
-)
-async def test_a_portal_path_merely_containing_admin_still_needs_the_token(shared_world):
-    app = create_app()
-    app.register(portal_page_named_admin)
-    CALLS.clear()
-    async with served(app):
-        http = new_client(app)
-        try:
-            await http.get("/")
-            assert CSRF_COOKIE in http.cookies
-            refused = await http.post("/dossier/admin", data={"note": "x"})
-            accepted = await http.post(
-                "/dossier/admin", data={"_csrf_token": http.cookies[CSRF_COOKIE]}
-            )
-        finally:
-            await http.aclose()
-    assert refused.status_code == 403
-    assert accepted.status_code == 201 and CALLS == ["written"]
 
 
 # --- the admin mount: piccolo's own token ------------------------------------------------

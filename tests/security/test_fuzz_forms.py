@@ -25,7 +25,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.asgi import create_app
-from app.settings import get_settings
 from tests.security.forms import Field, Form, forms_of, merge_into
 from tests.security.routes import Endpoint, endpoints, unsafe_endpoints
 from tests.security.snapshot import changed_tables, row_counts
@@ -44,7 +43,6 @@ PAGES = [e for e in ALL if e.method == "GET"]
 FORM_ROUTES = unsafe_endpoints(APP)
 WITH_PARAMETERS = [e for e in ALL if e.parameters]
 WITH_IDS = [e for e in ALL if "int" in e.parameters.values()]
-SQLITE = get_settings().is_sqlite
 
 # Forms no page shows to A, a newcomer or an anonymous visitor: a live reset link, the
 # first sign-in of a student who has not confirmed a contact address yet, "non concerné"
@@ -261,22 +259,7 @@ HOSTILE = {
 REFUSED_EVERYWHERE = {"NUL", "control characters"}
 
 
-def hostile(name: str, *, fails_today: bool):
-    marks = (
-        [pytest.mark.xfail(reason="defect 6, fixed in slice C", strict=True)] if fails_today else []
-    )
-    return pytest.param(name, id=name, marks=marks)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        hostile("NUL", fails_today=True),  # PostgreSQL: 500; SQLite: saved
-        hostile("control characters", fails_today=True),  # saved on both
-        *(hostile(name, fails_today=False) for name in ("2^31", "-2^31-1", "2^63", "-2^63-1")),
-        hostile("10^30", fails_today=False),
-    ],
-)
+@pytest.mark.parametrize("name", list(HOSTILE))
 async def test_hostile_values_in_every_field_of_every_form(world, shared_world, site_forms, name):
     value = HOSTILE[name]
     problems = {}
@@ -334,22 +317,10 @@ async def test_no_path_parameter_gives_a_500(world, shared_world, endpoint, data
     await check_request(world, endpoint, url, {})
 
 
-def beyond(value: int, *, fails_today: bool):
-    marks = (
-        [pytest.mark.xfail(reason="defect 6, fixed in slice C", strict=True)] if fails_today else []
-    )
-    return pytest.param(value, id=str(value), marks=marks)
-
-
 @pytest.mark.parametrize(
     "value",
-    [
-        beyond(2**31, fails_today=not SQLITE),  # PostgreSQL integer
-        beyond(-(2**31) - 1, fails_today=not SQLITE),
-        beyond(2**63, fails_today=True),  # SQLite integer
-        beyond(-(2**63) - 1, fails_today=True),
-        beyond(10**30, fails_today=True),
-    ],
+    [2**31, -(2**31) - 1, 2**63, -(2**63) - 1, 10**30],  # PostgreSQL and SQLite integers
+    ids=str,
 )
 async def test_an_id_beyond_the_database_integers_is_not_found(world, value):
     problems = {}
@@ -365,11 +336,6 @@ async def test_an_id_beyond_the_database_integers_is_not_found(world, value):
     assert problems == {}
 
 
-@pytest.mark.xfail(
-    reason="found by this fuzzing, in no slice yet: Litestar decodes a multipart part "
-    "without a file name as UTF-8 and lets UnicodeDecodeError through (500)",
-    strict=True,
-)
 async def test_a_multipart_text_part_that_is_not_utf8_is_refused_not_a_500(world):
     """A part without a file name is a text field; bytes that are not UTF-8 in it are bad
     input (400), on every form, before and after the CSRF check."""
