@@ -10,6 +10,7 @@ import structlog
 from litestar import Litestar, Response, asgi
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
+from litestar.exceptions import NotFoundException
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -24,11 +25,13 @@ from app.backoffice.admin import create_admin_app
 from app.catalog.offer import remember_campaign
 from app.catalog.routes import home
 from app.dossier.routes import dossier_routes
+from app.logs import configure_logging
 from app.ops.health import healthz, readyz
 from app.review.routes import review_router
 from app.settings import Settings, get_settings
 from app.web.errors import EXCEPTION_HANDLERS
-from app.web.middleware import language_middleware, security_headers_middleware
+from app.web.inputs import clean_request_input
+from app.web.middleware import language_middleware, security_headers_hook
 from app.web.routes import set_language
 from app.web.sessions import ResilientRedisStore, RotatingSessionConfig, redis_client
 from app.web.templating import STATIC_DIR, make_environment
@@ -38,6 +41,11 @@ log = structlog.get_logger(__name__)
 CSRF_COOKIE = "ecesure_csrf"  # piccolo-admin owns "csrftoken"
 CSRF_HEADER = "X-CSRFToken"
 SESSION_COOKIE = "ecesure_session"
+# Litestar joins exclusions into one regex searched anywhere in the path: anchor them,
+# or "/admin" would also exempt "/dossier/admin-x" from CSRF checks.
+ADMIN_PATHS = r"^/admin(/|$)"  # the session middleware's; CSRF is off by the mount's opt
+STAFF_PATHS = r"^/staff(/|$)"
+STATIC_PATHS = r"^/static(/|$)"
 
 
 def refuse_insecure_production(settings: Settings) -> None:
@@ -56,8 +64,14 @@ def _admin_app(settings: Settings):
 def _admin_mount(settings: Settings):
     admin_app = _admin_app(settings)
 
-    @asgi("/admin", is_mount=True, copy_scope=True)
+    # Litestar's own CSRF check is off for the admin, which checks its own token: by
+    # the handler's opt, not by a path pattern that other paths could match.
+    @asgi("/admin", is_mount=True, copy_scope=True, opt={"exclude_from_csrf": True})
     async def admin(scope: Scope, receive: Receive, send: Send) -> None:
+        # A mount matches by prefix: "/administration" lands here too. Not the admin's.
+        raw_path = scope.get("raw_path", b"")
+        if raw_path != b"/admin" and not raw_path.startswith(b"/admin/"):
+            raise NotFoundException
         # The admin UI uses relative URLs: "/admin" must become "/admin/" here, since a
         # separate route would be shadowed by the mount.
         if scope["path"] in ("", "/") and not scope.get("raw_path", b"").endswith(b"/"):
@@ -88,6 +102,7 @@ async def database_pool(app: Litestar) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     refuse_insecure_production(settings)
+    configure_logging(json=settings.is_prod)
     redis = redis_client(settings.redis_url)
     environment = make_environment()
     route_handlers = [
@@ -126,21 +141,21 @@ def create_app(settings: Settings | None = None) -> Litestar:
             header_name=CSRF_HEADER,
             cookie_secure=settings.is_prod,
             cookie_samesite="lax",
-            exclude=["/admin"],
         ),
+        before_send=[security_headers_hook(hsts=settings.is_prod)],
         middleware=[
-            security_headers_middleware,
             language_middleware,
             RotatingSessionConfig(
                 key=SESSION_COOKIE,
                 secure=settings.is_prod,
                 samesite="lax",
                 max_age=8 * 3600,
-                exclude=["/admin", "/static", "/staff"],  # /staff has its own cookie
+                exclude=[ADMIN_PATHS, STATIC_PATHS, STAFF_PATHS],  # the desk has its own cookie
             ).middleware,
         ],
         stores={"sessions": ResilientRedisStore(redis, namespace="ecesure:session")},
         exception_handlers=EXCEPTION_HANDLERS,
+        guards=[clean_request_input],
         before_request=remember_campaign,
         lifespan=[database_pool],
         state=State({"redis": redis, "settings": settings}),

@@ -25,10 +25,8 @@ from app.dossier.codes import Civility
 from app.dossier.tables import Address, Baccalaureate, Candidate
 from app.refdata.tables import BacSerie, Commune, Country, Departement, Lycee
 from tests.factories import _next, make_account, make_centre, make_commission, make_programme
-
-# Smallest files the storage accepts: what their first bytes say they are.
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+from tests.fixtures.files import JPEG as JPEG  # re-exported: small valid files
+from tests.fixtures.files import PDF as PDF
 
 
 async def _ref_id(table, **where: Any) -> int:

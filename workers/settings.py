@@ -13,6 +13,7 @@ from arq.connections import RedisSettings
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
+from app.logs import configure_logging
 from app.mail.sender import MAX_ATTEMPTS
 from app.settings import get_settings
 from workers.accounts import purge_accounts
@@ -25,8 +26,10 @@ RECOVER_MINUTES = {0, 10, 20, 30, 40, 50}
 
 
 async def startup(ctx: dict) -> None:
-    """Open the PostgreSQL pool unless someone in this process already did (tests)."""
+    """Configure logs like the portal's (no locals, secrets redacted); open the
+    PostgreSQL pool unless someone in this process already did (tests)."""
     ctx.setdefault("settings", get_settings())
+    configure_logging(json=ctx["settings"].is_prod)
     engine = engine_finder()
     ctx["owns_db_pool"] = isinstance(engine, PostgresEngine) and engine.pool is None
     if ctx["owns_db_pool"]:

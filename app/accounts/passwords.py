@@ -1,9 +1,16 @@
-"""The password rule of the candidate guide, and argon2id hashing."""
+"""The password rule of the candidate guide, and argon2id hashing.
+
+Hashing and verifying take tens of milliseconds of CPU on purpose: request handlers
+use the ``*_in_thread`` forms, so the event loop keeps serving meanwhile, and call
+them before opening a write transaction, never inside one (a lock held for the
+length of a hash would queue every other sign-up on SQLite).
+"""
 
 from __future__ import annotations
 
 import re
 
+import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -53,3 +60,11 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def needs_rehash(password_hash: str) -> bool:
     """True when the hash was made with older parameters: rehash at the next sign-in."""
     return _hasher.check_needs_rehash(password_hash)
+
+
+async def hash_password_in_thread(password: str) -> str:
+    return await anyio.to_thread.run_sync(hash_password, password)
+
+
+async def verify_password_in_thread(password_hash: str | None, password: str) -> bool:
+    return await anyio.to_thread.run_sync(verify_password, password_hash, password)

@@ -7,13 +7,20 @@ them after commit (``app.mail.outbox.enqueue_mails``).
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+import asyncpg
+
 from app.accounts.logins import issue_login, looks_like_login
-from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.accounts.passwords import (
+    hash_password_in_thread,
+    needs_rehash,
+    verify_password_in_thread,
+)
 from app.accounts.tables import AccountToken, CandidateAccount
 from app.accounts.tokens import TokenPurpose, consume_token, create_token, peek_token
 from app.applications.codes import ActorKind
@@ -27,6 +34,9 @@ from app.mail.tables import OutboxMail
 from app.ops.audit import record_event
 from app.settings import get_settings
 from app.web.templating import short_date
+
+# Two requests racing past the same "is it free?" check meet on a unique column.
+UNIQUE_VIOLATIONS = (sqlite3.IntegrityError, asyncpg.exceptions.UniqueViolationError)
 
 
 class AccountError(StrEnum):
@@ -50,6 +60,7 @@ class Outcome:
     account_id: int | None = None
     login: str | None = None
     mail_ids: list[int] = field(default_factory=list)
+    already_active: bool = False  # an activation link followed again: nothing was done
 
 
 def normalise_email(email: str) -> str:
@@ -114,8 +125,29 @@ async def create_account(
     Check (email unused, a campaign is active), write the account with a new dossier
     number and an empty dossier, an activation token, the audit event and the
     "account created" mail (login, activation link, destruction date).
+
+    Two identical sign-ups at once may both find the address free: the unique index
+    lets one through and the other is refused like any taken address.
     """
     email = normalise_email(email)
+    password_hash = await hash_password_in_thread(password)  # before the write lock
+    try:
+        return await _create_account(
+            last_name=last_name,
+            first_name=first_name,
+            email=email,
+            password_hash=password_hash,
+            language=language,
+        )
+    except UNIQUE_VIOLATIONS:
+        if await CandidateAccount.exists().where(CandidateAccount.email == email):
+            raise AccountRefused(AccountError.EMAIL_TAKEN) from None
+        raise
+
+
+async def _create_account(
+    *, last_name: str, first_name: str, email: str, password_hash: str, language: str
+) -> Outcome:
     async with write_transaction():
         campaign = await Campaign.select().where(Campaign.active.eq(True)).first()
         if campaign is None:
@@ -130,7 +162,7 @@ async def create_account(
             email=email,
             last_name=last_name.strip().upper(),
             first_name=first_name.strip(),
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             language=language,
             purge_after=purge_after,
         )
@@ -161,7 +193,13 @@ async def _account_with_campaign(where) -> dict | None:
 
 
 async def activate_account(token: str) -> Outcome:
-    """The activation link: single use; the account becomes able to sign in."""
+    """The activation link: single use; the account becomes able to sign in.
+
+    Only a live token (unused, not revoked, not expired) activates, and only that
+    first use may sign the holder in. A link followed again once the account is
+    active (a second click, a mail scanner, an older revoked link) answers
+    ``already_active``: the holder is told to sign in, never signed in by the URL.
+    """
     async with write_transaction():
         used = await consume_token(token, TokenPurpose.ACTIVATION)
         if used is None:
@@ -170,17 +208,13 @@ async def activate_account(token: str) -> Outcome:
                 raise AccountRefused(AccountError.LINK_INVALID)
             if row["used_at"] is None:
                 raise AccountRefused(AccountError.LINK_EXPIRED)
-            account = (
-                await CandidateAccount.select(CandidateAccount.login)
-                .where(
-                    (CandidateAccount.id == row["account"])
-                    & CandidateAccount.activated_at.is_not_null()
-                )
-                .first()
+            active = await CandidateAccount.exists().where(
+                (CandidateAccount.id == row["account"])
+                & CandidateAccount.activated_at.is_not_null()
             )
-            if account is None:
+            if not active:
                 raise AccountRefused(AccountError.LINK_INVALID)
-            return Outcome(account_id=row["account"], login=account["login"])  # already done
+            return Outcome(already_active=True)
         updated = (
             await CandidateAccount.update(
                 {
@@ -222,17 +256,31 @@ async def resend_activation(email: str) -> Outcome:
     return Outcome(account_id=account["id"], mail_ids=[mail_id])
 
 
-async def authenticate(identifier: str, password: str) -> Outcome:
-    """Sign-in with the dossier number or the email, and the password.
+@dataclass(frozen=True)
+class SignInSubject:
+    """Whom a sign-in attempt is about: the account the identifier names, if any."""
 
-    The hash is verified even for an unknown identifier, so timing does not tell
-    which accounts exist; a hash made with older argon2 parameters is replaced.
-    """
+    account: dict | None
+    identifier: str
+
+    @property
+    def attempts_key(self) -> str:
+        """What attempts are counted against: the account (its dossier number and its
+        email are one identity), else the identifier as typed, normalised."""
+        if self.account:
+            return f"account:{self.account['id']}"
+        return f"unknown:{self.identifier}"
+
+
+async def sign_in_subject(identifier: str) -> SignInSubject:
+    """Find the account of a dossier number or an email (one query)."""
     identifier = identifier.strip()
     if looks_like_login(identifier):
-        where = CandidateAccount.login == identifier.upper()
+        identifier = identifier.upper()
+        where = CandidateAccount.login == identifier
     else:
-        where = CandidateAccount.email == normalise_email(identifier)
+        identifier = normalise_email(identifier)
+        where = CandidateAccount.email == identifier
     account = (
         await CandidateAccount.select(
             CandidateAccount.id,
@@ -243,13 +291,24 @@ async def authenticate(identifier: str, password: str) -> Outcome:
         .where(where)
         .first()
     )
-    if not verify_password(account["password_hash"] if account else None, password):
+    return SignInSubject(account=account, identifier=identifier)
+
+
+async def authenticate(subject: SignInSubject, password: str) -> Outcome:
+    """Sign-in with the dossier number or the email (see :func:`sign_in_subject`), and
+    the password.
+
+    The hash is verified even for an unknown identifier, so timing does not tell
+    which accounts exist; a hash made with older argon2 parameters is replaced.
+    """
+    account = subject.account
+    if not await verify_password_in_thread(account["password_hash"] if account else None, password):
         raise AccountRefused(AccountError.BAD_CREDENTIALS)
     if account["activated_at"] is None:
         raise AccountRefused(AccountError.NOT_ACTIVATED)
     changes = {CandidateAccount.last_login_at: now()}
     if needs_rehash(account["password_hash"]):
-        changes[CandidateAccount.password_hash] = hash_password(password)
+        changes[CandidateAccount.password_hash] = await hash_password_in_thread(password)
     await CandidateAccount.update(changes).where(CandidateAccount.id == account["id"])
     return Outcome(account_id=account["id"], login=account["login"])
 
@@ -281,14 +340,18 @@ async def request_password_reset(email: str) -> Outcome:
 
 
 async def reset_password(token: str, password: str) -> Outcome:
-    """Set a new password through a reset link (single use)."""
+    """Set a new password through a reset link (single use).
+
+    The caller then ends the account's sessions everywhere (they live in Redis).
+    """
+    password_hash = await hash_password_in_thread(password)  # before the write lock
     async with write_transaction():
         used = await consume_token(token, TokenPurpose.RESET)
         if used is None:
             raise AccountRefused(AccountError.LINK_INVALID)
-        await CandidateAccount.update(
-            {CandidateAccount.password_hash: hash_password(password)}
-        ).where(CandidateAccount.id == used.account_id)
+        await CandidateAccount.update({CandidateAccount.password_hash: password_hash}).where(
+            CandidateAccount.id == used.account_id
+        )
         await _audit(used.account_id, "password_reset")
     return Outcome(account_id=used.account_id)
 
@@ -350,7 +413,18 @@ async def request_email_change(*, account_id: int, new_email: str) -> Outcome:
 
 
 async def confirm_email_change(token: str) -> Outcome:
-    """Follow the link: the new address replaces the old one, which is told of the change."""
+    """Follow the link: the new address replaces the old one, which is told of the change.
+
+    Two accounts confirming the same address at once meet on the unique index: the
+    second is refused like any taken address (its link stays unused: rolled back).
+    """
+    try:
+        return await _confirm_email_change(token)
+    except UNIQUE_VIOLATIONS:
+        raise AccountRefused(AccountError.EMAIL_TAKEN) from None
+
+
+async def _confirm_email_change(token: str) -> Outcome:
     async with write_transaction():
         used = await consume_token(token, TokenPurpose.EMAIL_CHANGE)
         if used is None or not used.email:
@@ -408,11 +482,22 @@ async def account_exists(account_id: int) -> bool:
     return await CandidateAccount.exists().where(CandidateAccount.id == account_id)
 
 
+async def account_login(account_id: int) -> str | None:
+    """The dossier number of an account (to tell a signed-in user who they are)."""
+    row = (
+        await CandidateAccount.select(CandidateAccount.login)
+        .where(CandidateAccount.id == account_id)
+        .first()
+    )
+    return row["login"] if row else None
+
+
 __all__ = [
     "AccountError",
     "AccountRefused",
     "AccountToken",
     "Outcome",
+    "SignInSubject",
     "activate_account",
     "authenticate",
     "confirm_email_change",
@@ -423,4 +508,5 @@ __all__ = [
     "resend_activation",
     "reset_password",
     "send_login_reminder",
+    "sign_in_subject",
 ]

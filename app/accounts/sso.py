@@ -9,16 +9,14 @@ student has confirmed a contact email (:func:`account_ready`).
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
 
-import asyncpg
 import structlog
 
 from app.accounts.cas_client import CasIdentity
 from app.accounts.logins import issue_login
-from app.accounts.service import queue_email_link
+from app.accounts.service import UNIQUE_VIOLATIONS, queue_email_link
 from app.accounts.student_records import (
     BacRecord,
     PostalAddress,
@@ -41,8 +39,6 @@ log = structlog.get_logger(__name__)
 
 FIRST_SIGN_IN_PATH = "/universite/premiere-connexion"
 CONFIRM_PATH = "/universite/adresse/"
-# Two first sign-ins of one student racing (two tabs) meet on the unique columns.
-UNIQUE_VIOLATIONS = (sqlite3.IntegrityError, asyncpg.exceptions.UniqueViolationError)
 
 
 class SsoError(StrEnum):

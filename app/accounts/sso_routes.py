@@ -12,11 +12,13 @@ from litestar.status_codes import (
     HTTP_403_FORBIDDEN,
     HTTP_409_CONFLICT,
     HTTP_502_BAD_GATEWAY,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
 
-from app.accounts.auth import candidate_required, current_account_id, sign_in
+from app.accounts.auth import can_start_session, candidate_required, current_account_id, sign_in
 from app.accounts.cas_client import CasValidationError, login_url, validate_ticket
 from app.accounts.forms import clean_email
+from app.accounts.service import account_login
 from app.accounts.sso import (
     FIRST_SIGN_IN_PATH,
     SsoError,
@@ -42,6 +44,7 @@ START_PATH = "/universite/connexion"
 # try again (CAS problems) or to go back to the first-sign-in page (links).
 _TRY_AGAIN = "retry"
 _NEW_LINK = "new_link"
+_SIGN_OUT = "sign_out"
 
 
 def _refusal(reason: SsoError) -> tuple[int, str, str, str]:
@@ -144,9 +147,39 @@ async def sso_start(request: HTMXRequest) -> Redirect | ClientRedirect:
     return Redirect(login_url(), status_code=303)
 
 
+def _sessions_down_page() -> Template:
+    return _error_page(
+        HTTP_503_SERVICE_UNAVAILABLE,
+        _("Connexion momentanément indisponible"),
+        _("La connexion est momentanément indisponible. Réessayez dans quelques minutes."),
+        _TRY_AGAIN,
+    )
+
+
+async def _other_account_page(signed_in_as: int) -> Template:
+    """A signed-in user followed someone else's ticket (a planted link, or another
+    student's sign-in in this browser): the session is not switched silently."""
+    return _error_page(
+        HTTP_409_CONFLICT,
+        _("Vous êtes déjà connecté·e"),
+        _(
+            "Vous êtes connecté·e avec un autre compte (numéro de dossier %(login)s). "
+            "Pour vous connecter avec votre compte universitaire, déconnectez-vous "
+            "d'abord, puis recommencez la connexion.",
+            login=await account_login(signed_in_as) or "",
+        ),
+        _SIGN_OUT,
+    )
+
+
 @get("/universite/retour", name="sso_return")
 async def sso_return(request: Request, ticket: FromQuery[str | None] = None) -> Redirect | Template:
-    """The CAS server sends the student back here with a one-time ticket."""
+    """The CAS server sends the student back here with a one-time ticket.
+
+    With the session store down, the ticket is not even validated: the student could
+    not stay signed in, and is told so instead of landing back signed out."""
+    if not await can_start_session(request):
+        return _sessions_down_page()
     try:
         identity = await validate_ticket(ticket or "")
         outcome = await sign_in_with_cas(identity, language=current_language.get())
@@ -154,7 +187,10 @@ async def sso_return(request: Request, ticket: FromQuery[str | None] = None) -> 
         return _cas_failed_page(error)
     except SsoRefused as refused:
         return _refused_page(refused.reason)
-    sign_in(request, outcome.account_id)
+    signed_in_as = current_account_id(request)
+    if signed_in_as is not None and signed_in_as != outcome.account_id:
+        return await _other_account_page(signed_in_as)
+    sign_in(request, outcome.account_id, via_cas=True)
     target = DOSSIER_PATH if outcome.email_validated else FIRST_SIGN_IN_PATH
     return Redirect(target, status_code=303)
 

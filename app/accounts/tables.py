@@ -25,7 +25,9 @@ class CandidateAccount(Table):
     pending_email = Varchar(length=254, null=True, default=None)
     last_name = Varchar(length=100)
     first_name = Varchar(length=100)
-    password_hash = Varchar(length=200, null=True, default=None)  # None for SSO-only
+    # None for SSO-only. Secret: never read through the admin API (piccolo-api drops
+    # secret columns from reads; app.backoffice.secrets refuses them in parameters).
+    password_hash = Varchar(length=200, null=True, default=None, secret=True)
     language = Varchar(length=2, default="fr")
     activated_at = Timestamptz(null=True, default=None)
     email_validated_at = Timestamptz(null=True, default=None)
@@ -55,7 +57,7 @@ class AccountToken(Table):
 
     account = ForeignKey(CandidateAccount, on_delete=OnDelete.cascade, index=True, null=False)
     purpose = Varchar(length=20)
-    token_hash = Varchar(length=64, unique=True)
+    token_hash = Varchar(length=64, unique=True, secret=True)
     email = Varchar(length=254, null=True, default=None)  # target of an email change
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(index=True)

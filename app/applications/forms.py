@@ -12,13 +12,13 @@ from litestar import Request
 from litestar.datastructures import UploadFile
 
 from app.applications.lifecycle import Refusal
+from app.applications.notes import MAX_CANDIDATE_NOTES, NOTE_MAX_LENGTH, NoteProblem
 from app.settings import get_settings
-from app.web.forms import Form
+from app.web.forms import Form, read_form
 from app.web.i18n import gettext as _
 
 FILE_FIELD = "fichier"
 NOTE_FIELD = "note"
-NOTE_MAX_LENGTH = 255  # Note.message
 ACCEPTED_TYPES = ".pdf,.jpg,.jpeg,application/pdf,image/jpeg"
 
 
@@ -90,6 +90,17 @@ def upload_message(reason: str, piece_label: str) -> str:
             piece=piece_label,
             limit=limit,
         )
+    if reason == "damaged":
+        return _(
+            "« %(piece)s » : ce fichier ne s'ouvre pas en entier (incomplet, endommagé ou protégé par un mot de passe). Enregistrez-le de nouveau puis déposez-le ; formats acceptés : PDF/JPG/JPEG, ne dépassant pas %(limit)s par pièce.",
+            piece=piece_label,
+            limit=limit,
+        )
+    if reason == "active_content":
+        return _(
+            "« %(piece)s » : ce fichier contient du code ou des éléments actifs (JavaScript, action de lancement, fichier joint ou page web), refusés par sécurité. Enregistrez-le de nouveau au format PDF (« Imprimer » puis « Enregistrer au format PDF ») ou JPEG, puis déposez-le.",
+            piece=piece_label,
+        )
     return _(
         "« %(piece)s » : choisissez un fichier PDF/JPG/JPEG non vide, ne dépassant pas %(limit)s par pièce.",
         piece=piece_label,
@@ -127,19 +138,29 @@ async def read_upload(request: Request) -> Upload:
 
 
 async def read_note(request: Request) -> tuple[Form, str]:
-    """The note typed in the Bloc-notes form, trimmed; errors on the form."""
-    data = await request.form()
-    raw = data.get(NOTE_FIELD)
-    form = Form(values={NOTE_FIELD: raw if isinstance(raw, str) else ""})
+    """The note typed in the Bloc-notes form, trimmed; errors on the form (the domain
+    checks the same bounds again: :func:`app.applications.notes.add_candidate_note`)."""
+    form = await read_form(request, multiline={NOTE_FIELD})
+    form.values.setdefault(NOTE_FIELD, "")
     message = form.values[NOTE_FIELD].strip()
+    if not form.ok:
+        return form, message  # control characters: the message is on the field already
     if not message:
-        form.add_error(NOTE_FIELD, _("Saisissez le texte de la note."))
+        form.add_error(NOTE_FIELD, note_message(NoteProblem.EMPTY))
     elif len(message) > NOTE_MAX_LENGTH:
-        form.add_error(
-            NOTE_FIELD,
-            _("La note ne peut pas dépasser %(max)d caractères.", max=NOTE_MAX_LENGTH),
-        )
+        form.add_error(NOTE_FIELD, note_message(NoteProblem.TOO_LONG))
     return form, message
+
+
+def note_message(problem: NoteProblem) -> str:
+    if problem is NoteProblem.EMPTY:
+        return _("Saisissez le texte de la note.")
+    if problem is NoteProblem.TOO_LONG:
+        return _("La note ne peut pas dépasser %(max)d caractères.", max=NOTE_MAX_LENGTH)
+    return _(
+        "Ce bloc-notes contient déjà %(max)d notes, le nombre maximum : il n'est plus possible d'en ajouter.",
+        max=MAX_CANDIDATE_NOTES,
+    )
 
 
 def done_message(key: str | None) -> str:

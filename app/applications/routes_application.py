@@ -14,9 +14,9 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from app.applications import lifecycle
-from app.applications.forms import done_message, read_note
+from app.applications.forms import NOTE_FIELD, done_message, note_message, read_note
 from app.applications.lifecycle import Change, Refusal
-from app.applications.notes import add_candidate_note
+from app.applications.notes import NoteRefused, add_candidate_note
 from app.applications.page_data import Summary
 from app.applications.routes_common import (
     application_url,
@@ -46,9 +46,14 @@ async def add_note(request: Request, application_id: FromPath[int]) -> Template 
     if not form.ok:
         s = await summary_or_404(request, application_id)
         return summary_page(s, form=form, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
-    note = await add_candidate_note(
-        account_id=account_id_of(request), application_id=application_id, message=message
-    )
+    try:
+        note = await add_candidate_note(
+            account_id=account_id_of(request), application_id=application_id, message=message
+        )
+    except NoteRefused as refused:
+        form.add_error(NOTE_FIELD, note_message(refused.problem))
+        s = await summary_or_404(request, application_id)
+        return summary_page(s, form=form, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
     if note is None:
         raise NotFoundException
     return done(application_id, "note", "#bloc-notes")

@@ -35,6 +35,7 @@ from app.documents.storage import UploadRefused, delete_stored, open_stored, sto
 from app.dossier.pages import account_id_of
 from app.settings import get_settings
 from app.web.forms import Form
+from app.web.inputs import is_database_id
 
 PIECE_PATH = "/{application_id:int}/pieces/{piece_id:int}"
 
@@ -138,6 +139,8 @@ async def piece_file_view(
     version: FromQuery[int | None] = None,
 ) -> Response:
     """The piece's current file (or an earlier version), to its owner only."""
+    if version is not None and not is_database_id(version):
+        raise NotFoundException  # no such version (and no query PostgreSQL would refuse)
     found = await piece_file(account_id_of(request), application_id, piece_id, version)
     if found is None:
         raise NotFoundException

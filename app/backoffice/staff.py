@@ -5,23 +5,23 @@ Used by the demo data loader and by ``python -m app.cli create-staff``.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from piccolo.apps.user.tables import BaseUser
 
+from app.backoffice.access import ADMIN_ROLES
 from app.backoffice.codes import StaffRole
 from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
 from app.catalog.tables import Campaign, Centre, Commission
 from app.db import write_transaction
 
 # piccolo-admin lets in ``admin`` users; only ``superuser`` may manage other users'
-# passwords. Commission members work in the scoped review desk, never in the admin.
+# passwords. Centre managers and commission members never enter the admin, which cannot
+# keep them to their centres (app.backoffice.access; the role is checked there too).
 ADMIN_FLAGS: dict[StaffRole, tuple[bool, bool]] = {
-    StaffRole.TECH_ADMIN: (True, True),
-    StaffRole.CENTRAL_OFFICE: (True, False),
-    StaffRole.CENTRE_MANAGER: (True, False),
-    StaffRole.COMMISSION_MEMBER: (False, False),
+    role: (role in ADMIN_ROLES, role is StaffRole.TECH_ADMIN) for role in StaffRole
 }
 
 
@@ -62,9 +62,13 @@ def check_staff_password(password: str) -> None:
 
 
 def password_matches(stored: str, password: str) -> bool:
-    """Whether ``password`` is the one hashed in ``stored`` (piccolo's PBKDF2 format)."""
+    """Whether ``password`` is the one hashed in ``stored`` (piccolo's PBKDF2 format).
+
+    Compared in constant time: ``==`` stops at the first differing character, and how
+    long it takes tells how much of the hash an attacker's guess got right."""
     _algorithm, iterations, salt, _hashed = BaseUser.split_stored_password(stored)
-    return BaseUser.hash_password(password, salt, int(iterations)) == stored
+    candidate = BaseUser.hash_password(password, salt, int(iterations))
+    return hmac.compare_digest(candidate.encode(), stored.encode())
 
 
 async def _campaign_id(campaign_code: str | None) -> int:

@@ -27,7 +27,7 @@ from starlette.requests import Request
 REFUSED = 405
 
 
-def _refusal(message: str, *, allow: str) -> HTTPException:
+def refusal(message: str, *, allow: str) -> HTTPException:
     return HTTPException(status_code=REFUSED, detail=message, headers={"Allow": allow})
 
 
@@ -37,7 +37,7 @@ def read_only(reason: str) -> Validators:
     message = f"Table en lecture seule dans l'administration, car {reason}"
 
     async def refuse_write(piccolo_crud: PiccoloCRUD, request: Request) -> None:
-        raise _refusal(message, allow="GET")
+        raise refusal(message, allow="GET")
 
     return _on_writes(refuse_write)
 
@@ -55,7 +55,7 @@ def fixed_rows(*, editable: Iterable[Column], reason: str) -> Validators:
 
     async def refuse_add_or_delete(piccolo_crud: PiccoloCRUD, request: Request) -> None:
         action = "Création" if request.method == "POST" else "Suppression"
-        raise _refusal(f"{action} refusée dans l'administration, car {reason}", allow=allow)
+        raise refusal(f"{action} refusée dans l'administration, car {reason}", allow=allow)
 
     async def refuse_locked_changes(piccolo_crud: PiccoloCRUD, request: Request) -> None:
         changed = await changed_columns(piccolo_crud, request)
@@ -63,7 +63,7 @@ def fixed_rows(*, editable: Iterable[Column], reason: str) -> Validators:
         if refused:
             labels = ", ".join(f"« {form_label(column)} »" for column in refused)
             verb = "ne se modifie pas" if len(refused) == 1 else "ne se modifient pas"
-            raise _refusal(
+            raise refusal(
                 f"Modification refusée : {labels} {verb} dans l'administration, car {reason}",
                 allow=allow,
             )
@@ -74,6 +74,33 @@ def fixed_rows(*, editable: Iterable[Column], reason: str) -> Validators:
         delete_all=[refuse_add_or_delete],
         patch_single=[refuse_locked_changes],
         put_single=[refuse_locked_changes],
+    )
+
+
+VALIDATED_ACTIONS = (
+    "every",
+    "get_single",
+    "put_single",
+    "patch_single",
+    "delete_single",
+    "post_single",
+    "get_all",
+    "delete_all",
+    "get_references",
+    "get_ids",
+    "get_new",
+    "get_schema",
+    "get_count",
+)
+
+
+def combined(*rules: Validators) -> Validators:
+    """One ``Validators`` running the validators of each of ``rules``, in order."""
+    return Validators(
+        **{
+            action: [v for rule in rules for v in getattr(rule, action)]
+            for action in VALIDATED_ACTIONS
+        }
     )
 
 

@@ -165,6 +165,10 @@ class DemoStaff:
 
 STAFF = (
     DemoStaff("admin", "Admin-ecesure-2026", StaffRole.TECH_ADMIN, "Administrateur technique"),
+    # The central office and the technical administrator are the only ones in /admin/.
+    DemoStaff(
+        "scolarite", "Scolarite-ecesure-2026", StaffRole.CENTRAL_OFFICE, "Scolarité centrale"
+    ),
     DemoStaff(
         "gestionnaire",
         "Gestion-ecesure-2026",

@@ -2,9 +2,9 @@
 
 A file is stored under a random name, ``<2 hex>/<32 hex>``, never under the name the
 browser sent: that name is kept as ``StoredFile.original_name`` for display only.
-What a file is comes from its first bytes (PDF ``%PDF-``, JPEG ``FF D8 FF``), never
-from its name or the browser's content type. A refused upload leaves nothing behind:
-no file, no temporary file, no row.
+What a file is comes from its content, opened by a real parser (see
+:mod:`app.documents.checks`), never from its name or the browser's content type. A
+refused upload leaves nothing behind: no file, no temporary file, no row.
 """
 
 from __future__ import annotations
@@ -14,39 +14,25 @@ import hashlib
 import os
 import secrets
 import unicodedata
-from enum import StrEnum
 from pathlib import Path
 
+from app.documents.checks import UploadError, UploadRefused, inspect_upload, sniff_content_type
 from app.documents.tables import StoredFile
 from app.settings import get_settings
 
-MAGIC_TYPES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
+__all__ = [
+    "UploadError",
+    "UploadRefused",
+    "clean_name",
+    "delete_stored",
+    "open_stored",
+    "sniff_content_type",
+    "storage_path",
+    "store_upload",
+    "stored_file",
+]
+
 NAME_MAX = 255  # StoredFile.original_name
-
-
-class UploadError(StrEnum):
-    TOO_LARGE = "too_large"
-    WRONG_TYPE = "wrong_type"
-    EMPTY = "empty"
-
-
-class UploadRefused(Exception):
-    """The upload was refused; nothing was written."""
-
-    def __init__(self, reason: UploadError) -> None:
-        super().__init__(reason.value)
-        self.reason = reason
-
-
-def sniff_content_type(data: bytes) -> str | None:
-    """``application/pdf`` or ``image/jpeg`` from the first bytes, else None."""
-    for magic, content_type in MAGIC_TYPES:
-        if data.startswith(magic):
-            return content_type
-    return None
 
 
 def clean_name(filename: str) -> str:
@@ -93,17 +79,16 @@ def _write_atomically(path: Path, data: bytes) -> None:
 async def store_upload(*, owner_account_id: int | None, filename: str, data: bytes) -> int:
     """Check an upload and store it; return the new StoredFile's id.
 
-    Check: not empty, at most ``settings.max_upload_bytes``, a PDF or a JPEG by content
-    (else :class:`UploadRefused`). Write: the file under a random name (atomically),
-    then its StoredFile row; if the row cannot be written the file is removed.
+    Check: not empty, at most ``settings.max_upload_bytes``, a whole PDF or JPEG with
+    nothing active in it (else :class:`UploadRefused`; parsed in a thread, so the
+    event loop keeps serving). Write: the file under a random name (atomically), then
+    its StoredFile row; if the row cannot be written the file is removed.
     """
     if not data:
         raise UploadRefused(UploadError.EMPTY)
     if len(data) > get_settings().max_upload_bytes:
         raise UploadRefused(UploadError.TOO_LARGE)
-    content_type = sniff_content_type(data)
-    if content_type is None:
-        raise UploadRefused(UploadError.WRONG_TYPE)
+    content_type = await asyncio.to_thread(inspect_upload, data)
     key = secrets.token_hex(16)
     path = storage_path(key)
     await asyncio.to_thread(_write_atomically, path, data)

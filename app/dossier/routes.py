@@ -116,7 +116,10 @@ async def identity_post(request: Request) -> Template | Redirect:
     mode = mode_of(submitted)
     locked_change = _locked_value_changed(state, submitted.values)
     # Locked fields keep their stored values whatever was sent.
-    form = Form(values={**submitted.values, **{n: state.values.get(n, "") for n in state.locks}})
+    form = Form(
+        values={**submitted.values, **{n: state.values.get(n, "") for n in state.locks}},
+        errors={n: m for n, m in submitted.errors.items() if n not in state.locks},
+    )
     fields = await identity_form.build_fields(form.values, state.locks, state.shown)
     if mode is Mode.REFRESH:
         return _identity_page(state, form, fields)

@@ -139,7 +139,7 @@ async def _own_row(section: RowSection, account_id: int, row_id: FromPath[int]) 
 
 async def _submit(section: RowSection, request: Request, action: str, title: str, save):
     """The refresh / validate / save modes of a row form; ``save(values)`` writes."""
-    form = await read_form(request)
+    form = await read_form(request, multiline=forms.MULTILINE_FIELDS)
     mode = mode_of(form)
     fields = await section.fields(form.values)
     if mode is not Mode.REFRESH:
@@ -149,8 +149,32 @@ async def _submit(section: RowSection, request: Request, action: str, title: str
                 await save(values)
             except service.RowNotFound as missing:
                 raise NotFoundException from missing
-            return Redirect(f"{section.base}?enregistre=ligne", status_code=303)
+            except service.TooManyRows:
+                form.add_error(ERRORS_ANCHOR, too_many_rows_message())
+            except service.TextTooLong as long:
+                form.add_error(long.field, too_long_message(fields, long))
+            else:
+                return Redirect(f"{section.base}?enregistre=ligne", status_code=303)
     return _form_page(section, form, fields, action=action, title=title)
+
+
+ERRORS_ANCHOR = "erreurs"  # the error summary itself: the message is about no one field
+
+
+def too_many_rows_message() -> str:
+    return _(
+        "Cette rubrique contient déjà %(max)d lignes, le nombre maximum : supprimez une ligne pour en ajouter une autre.",
+        max=service.MAX_ROWS_PER_SECTION,
+    )
+
+
+def too_long_message(fields: dict, long: service.TextTooLong) -> str:
+    label = fields[long.field].label if long.field in fields else long.field
+    return _(
+        "Le champ « %(label)s » ne doit pas dépasser %(max)d caractères.",
+        label=label,
+        max=long.limit,
+    )
 
 
 def section_routes(section: RowSection) -> list:

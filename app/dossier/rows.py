@@ -4,10 +4,14 @@ One function per change; each works only on rows of the signed-in candidate's ow
 dossier (another candidate's row id raises RowNotFound, shown as a 404), writes in one
 transaction and records an audit event. These sections are not frozen by an
 application: the guide (§04.6) only freezes the personal information.
+
+Bounds are kept here, whatever the form let through: at most MAX_ROWS_PER_SECTION rows
+per section and dossier (TooManyRows), no text longer than its column (TextTooLong).
 """
 
 from __future__ import annotations
 
+from piccolo.columns import Varchar
 from piccolo.table import Table
 
 from app.applications.codes import ActorKind
@@ -16,9 +20,32 @@ from app.dossier.queries import candidate_of, row_of
 from app.dossier.tables import Candidate, Internship, PriorStudy, WorkExperience
 from app.ops.audit import record_event
 
+MAX_ROWS_PER_SECTION = 30
+
 
 class RowNotFound(Exception):
     """No such row in this candidate's dossier."""
+
+
+class TooManyRows(Exception):
+    """The section holds MAX_ROWS_PER_SECTION rows already; nothing was written."""
+
+
+class TextTooLong(Exception):
+    """A text is longer than its column; nothing was written."""
+
+    def __init__(self, field: str, limit: int) -> None:
+        super().__init__(f"{field} longer than {limit}")
+        self.field = field
+        self.limit = limit
+
+
+def check_text_lengths(table: type[Table], values: dict) -> None:
+    """Every text value fits its column (PostgreSQL would refuse it, SQLite keep it)."""
+    for name, value in values.items():
+        column = table._meta.get_column_by_name(name)
+        if isinstance(column, Varchar) and isinstance(value, str) and len(value) > column.length:
+            raise TextTooLong(name, column.length)
 
 
 ENTITIES = {PriorStudy: "prior_study", Internship: "internship", WorkExperience: "experience"}
@@ -60,14 +87,21 @@ async def _audit(account_id: int, table: type[Table], verb: str, row_id: int, fi
 
 
 async def _add(table: type[Table], account_id: int, values: dict) -> int:
+    check_text_lengths(table, values)
     async with write_transaction():
-        row = table(candidate=await _candidate_id(account_id), **values)
+        # The candidate row is locked (PostgreSQL) or the database is (SQLite): two
+        # adds at once count one after the other.
+        candidate_id = await _candidate_id(account_id)
+        if await table.count().where(table.candidate == candidate_id) >= MAX_ROWS_PER_SECTION:
+            raise TooManyRows
+        row = table(candidate=candidate_id, **values)
         await row.save()
         await _audit(account_id, table, "added", row.id, values)
     return row.id
 
 
 async def _update(table: type[Table], account_id: int, row_id: int, values: dict) -> list[str]:
+    check_text_lengths(table, values)
     async with write_transaction():
         current = await row_of(table, await _candidate_id(account_id), row_id)
         if current is None:
@@ -91,7 +125,8 @@ async def _delete(table: type[Table], account_id: int, row_id: int) -> None:
 
 
 async def add_prior_study(*, account_id: int, values: dict) -> int:
-    """A cursus externe row; audit ``dossier_prior_study_added``. Returns its id."""
+    """A cursus externe row; audit ``dossier_prior_study_added``. Returns its id.
+    TooManyRows past MAX_ROWS_PER_SECTION, TextTooLong (every add and update)."""
     return await _add(PriorStudy, account_id, values)
 
 

@@ -18,7 +18,10 @@ from app.dossier.completeness import Completeness, MissingItem, dossier_complete
 from app.dossier.locks import DossierLocked, bac_lock, identity_locks, refused_changes
 from app.dossier.queries import address_of, bac_of, candidate_of, has_live_application
 from app.dossier.rows import (
+    MAX_ROWS_PER_SECTION,
     RowNotFound,
+    TextTooLong,
+    TooManyRows,
     add_experience,
     add_internship,
     add_prior_study,
@@ -34,11 +37,14 @@ from app.dossier.tables import Address, Baccalaureate, Candidate
 from app.ops.audit import record_event
 
 __all__ = [
+    "MAX_ROWS_PER_SECTION",
     "Completeness",
     "DossierLocked",
     "IneTaken",
     "MissingItem",
     "RowNotFound",
+    "TextTooLong",
+    "TooManyRows",
     "add_experience",
     "add_internship",
     "add_prior_study",

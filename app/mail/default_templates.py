@@ -12,6 +12,7 @@ overwrites an edit.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -221,6 +222,31 @@ DEFAULT_TEMPLATES: tuple[DefaultTemplate, ...] = (
     ),
     *APPLICATION_TEMPLATES,
 )
+
+
+TEMPLATES_BY_CODE: dict[MailCode, DefaultTemplate] = {t.code: t for t in DEFAULT_TEMPLATES}
+
+# "name : what it is" or "a, b : what they are", at the start of a line or after ". "
+# or "; " (several entries share a line); "(lien : ...)" inside a description is not one.
+_DOCUMENTED_NAMES = re.compile(r"(?:^|(?<=\. )|(?<=; ))([a-z_]+(?:, [a-z_]+)*) : ", re.MULTILINE)
+
+
+def documented_names(variables: str) -> frozenset[str]:
+    """The variable names a documentation text such as :attr:`DefaultTemplate.variables`
+    lists."""
+    return frozenset(
+        name
+        for match in _DOCUMENTED_NAMES.finditer(variables)
+        for name in match.group(1).split(", ")
+    )
+
+
+def provided_variables(code: MailCode) -> frozenset[str]:
+    """The variables the mail ``code`` is rendered with: those documented for it, and
+    ``base_url``. A template using any other fails to render, so the admin refuses it.
+    A code shipped without a template (none written yet) is given ``base_url`` only."""
+    template = TEMPLATES_BY_CODE.get(code)
+    return documented_names(f"{COMMON_VARIABLES}\n{template.variables if template else ''}")
 
 
 def _body(code: MailCode, language: str, suffix: str) -> str:

@@ -24,6 +24,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.mail.codes import MailCode, MailStatus
+from app.mail.sender import MAX_ATTEMPTS
 from app.mail.tables import MailTemplate, OutboxMail
 from app.settings import get_settings
 
@@ -32,6 +33,8 @@ log = structlog.get_logger(__name__)
 FALLBACK_LANGUAGE = "fr"
 SEND_MAIL_JOB = "send_mail"
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+SUBJECT_LENGTH = 300  # OutboxMail.subject
+TEMPLATE_FILENAME = "<template>"  # jinja2's name for templates compiled from a string
 
 # Immutable: a template cannot call list.append or dict.update on what it is given.
 _HTML_ENV = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
@@ -100,10 +103,15 @@ def html_to_text(html: str) -> str:
     return parser.text()
 
 
+def mail_environment(*, html: bool) -> ImmutableSandboxedEnvironment:
+    """The sandbox that renders HTML bodies (autoescaped) or subjects and text bodies."""
+    return _HTML_ENV if html else _TEXT_ENV
+
+
 @lru_cache(maxsize=512)
 def _compiled(source: str, *, html: bool) -> Template:
     """Compiling costs milliseconds per mail; keyed by the source, a staff edit is a new key."""
-    return (_HTML_ENV if html else _TEXT_ENV).from_string(source)
+    return mail_environment(html=html).from_string(source)
 
 
 def render_mail(template: MailTemplate, context: dict[str, Any]) -> RenderedMail:
@@ -114,8 +122,10 @@ def render_mail(template: MailTemplate, context: dict[str, Any]) -> RenderedMail
         text = _compiled(template.body_text, html=False).render(context)
     else:
         text = html_to_text(html)
-    # A subject is one header line, whatever line breaks a template holds.
-    return RenderedMail(subject=" ".join(subject.split()), html=html, text=text)
+    # A subject is one header line, whatever line breaks a template holds, and fits its
+    # column (a long programme name must not fail the insert on PostgreSQL).
+    subject = " ".join(subject.split())[:SUBJECT_LENGTH]
+    return RenderedMail(subject=subject, html=html, text=text)
 
 
 async def find_template(code: MailCode, language: str) -> MailTemplate:
@@ -141,26 +151,70 @@ async def queue_mail(
 ) -> int:
     """Render the template of ``code`` and write the mail to the outbox; return its id.
 
-    Side effects, in order: render (fails before writing anything), insert one
-    OutboxMail row with status ``queued``. Call inside the caller's transaction, then
-    :func:`enqueue_mails` after commit.
+    Side effects, in order: render, insert one OutboxMail row with status ``queued``.
+    Call inside the caller's transaction, then :func:`enqueue_mails` after commit.
+
+    A template that fails to render (staff edited it; the admin checks templates on
+    save, but a stand-in value may hide an error) must not undo the caller's change:
+    the row is written ``failed``, with the error and no try left, for staff to see.
     """
     if "@" not in to or any(c in to for c in "\r\n,;"):
         raise ValueError(f"not a single mail address: {to!r}")
     template = await find_template(code, language)
-    rendered = render_mail(template, {"base_url": get_settings().base_url, **context})
-    mail = OutboxMail(
-        to_address=to,
-        subject=rendered.subject,
-        html=rendered.html,
-        text=rendered.text,
-        template_code=code.value,
-        account=account_id,
-        application=application_id,
-        status=MailStatus.QUEUED.value,
-    )
+    row = {
+        "to_address": to,
+        "template_code": code.value,
+        "account": account_id,
+        "application": application_id,
+    }
+    try:
+        rendered = render_mail(template, {"base_url": get_settings().base_url, **context})
+    # Any error: jinja2's (undefined, sandbox, syntax) or a filter's on a value.
+    except Exception as exc:
+        error = render_error(template, exc)
+        log.error("mail_render_failed", code=code.value, language=template.language, error=error)
+        mail = OutboxMail(
+            **row,
+            subject=" ".join(template.subject.split())[:SUBJECT_LENGTH],
+            html="",
+            text="",
+            status=MailStatus.FAILED.value,
+            attempts=MAX_ATTEMPTS,  # nothing to send: never claimed (sender._claim)
+            last_error=error,
+        )
+    else:
+        mail = OutboxMail(
+            **row,
+            subject=rendered.subject,
+            html=rendered.html,
+            text=rendered.text,
+            status=MailStatus.QUEUED.value,
+        )
     await mail.save()
     return mail.id
+
+
+def template_line(exc: BaseException) -> int | None:
+    """The template line an error was raised on: a syntax error's own, or, for a render
+    error, that of the last template frame (jinja2 rewrites tracebacks so that template
+    frames carry template lines)."""
+    line = getattr(exc, "lineno", None)
+    traceback = exc.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == TEMPLATE_FILENAME:
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
+
+
+def render_error(template: MailTemplate, exc: Exception) -> str:
+    """What ``last_error`` says of a render failure: template, line when known, error."""
+    line = template_line(exc)
+    where = f" line {line}" if line else ""
+    return (
+        f"render failed: template {template.code}/{template.language}{where}: "
+        f"{type(exc).__name__}: {exc}"
+    )
 
 
 def mail_job_id(mail_id: int) -> str:

@@ -9,11 +9,13 @@ it is sent again. The other way round (a mail marked sent that never left) canno
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, parseaddr
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiosmtplib
 
@@ -25,7 +27,6 @@ from app.settings import Settings, get_settings
 MAX_ATTEMPTS = 5
 """Tries per mail before it stays ``failed`` for staff to look at."""
 SMTP_TIMEOUT_SECONDS = 10.0
-CLAIMABLE = (MailStatus.QUEUED.value, MailStatus.FAILED.value)
 
 
 class DeliveryResult(StrEnum):
@@ -33,6 +34,7 @@ class DeliveryResult(StrEnum):
     ALREADY_SENT = "already-sent"
     IN_PROGRESS = "in-progress"  # another try holds the row (or died holding it: reaper)
     NOT_QUEUED = "not-queued"  # a draft: nothing to send yet
+    GIVEN_UP = "given-up"  # failed with no try left (or nothing to send: render failed)
     MISSING = "missing"
 
 
@@ -47,7 +49,10 @@ class DeliveryFailed(Exception):
 
 
 async def _claim(mail_id: int) -> dict[str, Any] | None:
-    """queued/failed → sending, one more attempt; the row's content, or None if not ours."""
+    """queued/failed → sending, one more attempt; the row's content, or None if not ours.
+
+    A failed row with no try left stays failed: its tries are spent, or it never had
+    content (its template failed to render, app.mail.outbox.queue_mail)."""
     rows = (
         await OutboxMail.update(
             {
@@ -56,8 +61,18 @@ async def _claim(mail_id: int) -> dict[str, Any] | None:
                 OutboxMail.sending_since: now(),
             }
         )
-        .where((OutboxMail.id == mail_id) & OutboxMail.status.is_in(list(CLAIMABLE)))
+        .where(
+            (OutboxMail.id == mail_id)
+            & (
+                (OutboxMail.status == MailStatus.QUEUED.value)
+                | (
+                    (OutboxMail.status == MailStatus.FAILED.value)
+                    & (OutboxMail.attempts < MAX_ATTEMPTS)
+                )
+            )
+        )
         .returning(
+            OutboxMail.id,
             OutboxMail.to_address,
             OutboxMail.subject,
             OutboxMail.html,
@@ -75,6 +90,7 @@ async def _why_not_claimed(mail_id: int) -> DeliveryResult:
     return {
         MailStatus.SENT.value: DeliveryResult.ALREADY_SENT,
         MailStatus.SENDING.value: DeliveryResult.IN_PROGRESS,
+        MailStatus.FAILED.value: DeliveryResult.GIVEN_UP,
     }.get(row["status"], DeliveryResult.NOT_QUEUED)
 
 
@@ -98,15 +114,32 @@ async def _mark_failed(mail_id: int, error: str) -> None:
     ).where((OutboxMail.id == mail_id) & (OutboxMail.status == MailStatus.SENDING.value))
 
 
+def message_domain(settings: Settings) -> str:
+    """The right-hand side of Message-IDs: the sender address's domain, else the portal's
+    host name."""
+    _local, at, domain = parseaddr(settings.mail_from)[1].rpartition("@")
+    if not at:
+        domain = urlsplit(settings.base_url).hostname or ""
+    # Only what a Message-ID's right-hand side may hold (dot-atom characters).
+    domain = re.sub(r"[^A-Za-z0-9.-]", "", domain).strip(".")
+    return domain or "ecesure.localhost"
+
+
+def message_id(mail_id: int, settings: Settings) -> str:
+    """The Message-ID of outbox row ``mail_id``: the same on every delivery attempt, so a
+    mail sent again after a crash (delivery is at least once) is recognisable as the
+    same message, by people and by mail systems that drop duplicates."""
+    return f"<ecesure-mail-{mail_id}@{message_domain(settings)}>"
+
+
 def build_message(mail: dict[str, Any], *, settings: Settings) -> EmailMessage:
     """The MIME message of one outbox row: text part, HTML alternative."""
-    domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "ecesure.localhost"
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = mail["to_address"]
     message["Subject"] = mail["subject"]
     message["Date"] = format_datetime(now())
-    message["Message-ID"] = make_msgid(domain=domain)
+    message["Message-ID"] = message_id(mail["id"], settings)
     # Tells vacation responders not to answer a robot.
     message["Auto-Submitted"] = "auto-generated"
     # Quoted-printable: safe through relays that do not announce 8BITMIME.

@@ -40,8 +40,10 @@ class OutboxMail(Table):
 
     to_address = Varchar(length=254)
     subject = Varchar(length=300)
-    html = Text()
-    text = Text()
+    # Secret: the bodies carry single-use links (activation, reset, email change) with
+    # the token itself, which the database otherwise only holds hashed.
+    html = Text(secret=True)
+    text = Text(secret=True)
     template_code = Varchar(length=40, index=True)
     account = ForeignKey(CandidateAccount, null=True, on_delete=OnDelete.set_null, index=True)
     application = ForeignKey(Application, null=True, on_delete=OnDelete.set_null, index=True)

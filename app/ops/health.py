@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+import structlog
 from litestar import Request, get
 from litestar.response import Response
 from piccolo.engine import engine_finder
+
+log = structlog.get_logger(__name__)
 
 CHECK_TIMEOUT_SECONDS = 2.0
 
@@ -30,8 +33,11 @@ async def readyz(request: Request) -> Response[dict]:
     for name, check in (("database", _check_database()), ("redis", _check_redis(request))):
         try:
             await asyncio.wait_for(check, CHECK_TIMEOUT_SECONDS)
-        except Exception as exc:  # any failure means not ready; say which and why
-            problems[name] = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # any failure means not ready
+            # Say which dependency is down, publicly; why goes to the log only (an
+            # error text can name hosts, ports, users).
+            problems[name] = "unavailable"
+            log.warning("readiness_check_failed", dependency=name, error=repr(exc))
     if problems:
         return Response({"status": "unavailable", "problems": problems}, status_code=503)
     return Response({"status": "ok"}, status_code=200)

@@ -173,8 +173,8 @@ async def judge_piece(
         return _forbidden(request, application_id)
     if not in_range(piece_id):
         raise NotFoundException()
-    form = await read_form(request)
     field = f"commentaire-{piece_id}"
+    form = await read_form(request, multiline={field})
     comment = form.values.get(field, "").strip()
     status = form.values.get("statut", "")
     problem = text_error(comment, COMMENT_MAX)
@@ -245,7 +245,7 @@ async def enter_decision(request: Request, application_id: FromPath[int]) -> Tem
     scoped = await _scoped(request, application_id)
     if not may_decide(staff_of(request), scoped):
         return _forbidden(request, application_id)
-    form = await read_form(request)
+    form = await read_form(request, multiline={"decision-commentaire"})
     values = await decision_input(form)
     if not form.ok:
         return await _render(
@@ -327,7 +327,7 @@ async def confirmation_date(request: Request, application_id: FromPath[int]) -> 
 async def add_note(request: Request, application_id: FromPath[int]) -> Template | Redirect:
     """Any member who sees the application may write a note: notes change nothing."""
     scoped = await _scoped(request, application_id)
-    form = await read_form(request)
+    form = await read_form(request, multiline={"note"})
     message = form.values.get("note", "").strip()
     problem = text_error(message, NOTE_MAX) or (
         None if message else _("Saisissez le texte de la note.")

@@ -44,7 +44,7 @@ from app.review.identity import StaffMember
 from app.review.queue_filter import QueueFilter
 from app.review.queue_query import queue_ids
 from app.review.routes_queue import QUEUE_URL, scoped_filter
-from app.web.forms import Form
+from app.web.forms import Form, checked_form
 from app.web.i18n import current_language
 from app.web.i18n import gettext as _
 
@@ -235,8 +235,8 @@ async def bulk_confirm(request: Request) -> Template | Redirect:
         return await _confirm_page(member, action=action, ids=ids, queue=queue, problem=problem)
     entry = None
     if action is BulkAction.ENTER_DECISION:
-        form = Form(values={k: v for k, v in data.items() if isinstance(v, str)})
-        entry = await _decision_entry(form)
+        form = checked_form(data, multiline={"commentaire"})
+        entry = await _decision_entry(form) if form.ok else None
         if entry is None:
             return await _confirm_page(member, action=action, ids=ids, queue=queue, form=form)
     result = BulkResult(action)

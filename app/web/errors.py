@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import structlog
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import ClientException, HTTPException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -28,7 +28,14 @@ def error_page(request: Request, exc: Exception) -> Response:
         status = exc.status_code
     else:
         status = HTTP_500_INTERNAL_SERVER_ERROR
-        log.exception("unhandled_error", path=request.url.path, exc_info=exc)
+        # The route's template, not the path: a path may hold a token (activation,
+        # reset links). No request data either: cookies and the form stay out of logs.
+        log.error(
+            "unhandled_error",
+            route=request.scope.get("path_template", "?"),
+            method=request.method,
+            exc_info=exc,
+        )
     headers = dict(getattr(exc, "headers", None) or {})
     if not _wants_html(request):
         detail = exc.detail if isinstance(exc, HTTPException) and status < 500 else "error"
@@ -48,4 +55,14 @@ def error_page(request: Request, exc: Exception) -> Response:
     )
 
 
-EXCEPTION_HANDLERS = {HTTPException: error_page, Exception: error_page}
+def undecodable_input(request: Request, exc: UnicodeDecodeError) -> Response:
+    """Litestar decodes a multipart part without a file name as UTF-8 and lets the
+    error through: bytes that are not text in a form field are bad input, not a 500."""
+    return error_page(request, ClientException(detail="undecodable form field"))
+
+
+EXCEPTION_HANDLERS = {
+    HTTPException: error_page,
+    UnicodeDecodeError: undecodable_input,
+    Exception: error_page,
+}

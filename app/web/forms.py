@@ -6,9 +6,13 @@ summary; they answer 200 so htmx swaps the page like a browser without JS shows 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from litestar import Request
+
+from app.web.i18n import gettext as _
+from app.web.inputs import has_control_characters, without_control_characters
 
 SECRET_FIELDS = frozenset({"password", "password_confirm", "new_password"})
 
@@ -36,6 +40,34 @@ class Form:
         return {k: v for k, v in self.values.items() if k not in SECRET_FIELDS}
 
 
-async def read_form(request: Request) -> Form:
-    data = await request.form()
-    return Form(values={k: v for k, v in data.items() if isinstance(v, str) and k != "_csrf_token"})
+def control_characters_message() -> str:
+    return _(
+        "Ce champ contenait des caractères non autorisés (caractères de contrôle ou retours "
+        "à la ligne) : ils ont été retirés. Vérifiez la saisie puis validez à nouveau."
+    )
+
+
+async def read_form(request: Request, *, multiline: Collection[str] = ()) -> Form:
+    """The text fields of a posted form, each checked for control characters.
+
+    Every field is single-line unless named in ``multiline`` (a description, a note):
+    those may hold line breaks (and TAB, like every field). A field holding a control
+    character (NUL, DEL, C1...) or a line break where none belongs gets a message, and
+    its value is kept without those characters, so the page shows what was typed.
+    A field whose name holds such characters is no field of ours: it is dropped.
+    """
+    return checked_form(await request.form(), multiline=multiline)
+
+
+def checked_form(data, *, multiline: Collection[str] = ()) -> Form:
+    """:func:`read_form` for form data already read (pages that also need its repeated
+    fields)."""
+    form = Form()
+    for name, value in data.items():
+        if not isinstance(value, str) or name == "_csrf_token" or has_control_characters(name):
+            continue
+        allows_lines = name in multiline
+        form.values[name] = without_control_characters(value, multiline=allows_lines)
+        if has_control_characters(value, multiline=allows_lines):
+            form.add_error(name, control_characters_message())
+    return form

@@ -5,7 +5,14 @@ from __future__ import annotations
 from http.cookies import SimpleCookie
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import (
+    ASGIApp,
+    BeforeMessageSendHookHandler,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
 
 from app.settings import get_settings
 from app.web.i18n import LANGUAGE_COOKIE, current_language, negotiate
@@ -47,29 +54,30 @@ def language_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def security_headers_middleware(app: ASGIApp) -> ASGIApp:
-    hsts = get_settings().is_prod
+def security_headers_hook(*, hsts: bool) -> BeforeMessageSendHookHandler:
+    """The security headers, as an app-level ``before_send`` hook.
 
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
+    A hook, not a middleware: Litestar wraps middleware around each route, so a
+    middleware never sees the answers given before or outside routing (an unrouted
+    404, a 405, an error raised by the router). ``before_send`` wraps the ASGI send of
+    every HTTP connection, whatever answers it. A header a handler set itself (the
+    stricter policy of a served piece) is kept.
+    """
+
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if scope["type"] != "http" or message["type"] != "http.response.start":
             return
-        # scope["path"] loses the mount prefix inside the admin: read the raw path.
-        is_admin = scope.get("raw_path", scope["path"].encode()).startswith(b"/admin")
+        # The top-level scope keeps the full path, mount prefix included.
+        path = scope.get("raw_path") or scope["path"].encode()
+        is_admin = path == b"/admin" or path.startswith(b"/admin/")
+        headers = MutableScopeHeaders.from_message(message)
+        policy = ADMIN_CONTENT_SECURITY_POLICY if is_admin else CONTENT_SECURITY_POLICY
+        headers.setdefault("Content-Security-Policy", policy)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if hsts:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                policy = ADMIN_CONTENT_SECURITY_POLICY if is_admin else CONTENT_SECURITY_POLICY
-                headers.setdefault("Content-Security-Policy", policy)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "same-origin")
-                headers.setdefault("X-Frame-Options", "DENY")
-                headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-                if hsts:
-                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-            await send(message)
-
-        await app(scope, receive, send_with_headers)
-
-    return middleware
+    return add_headers

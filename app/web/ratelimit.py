@@ -1,4 +1,5 @@
-"""Abuse limits kept in Redis: fixed windows per action, per IP and per account.
+"""Abuse limits kept in Redis: fixed windows per action, per IP and per identity
+(an account, a typed address).
 
 When Redis is down the limits are not enforced (the portal keeps working; /readyz
 already reports the outage) rather than locking every candidate out.
@@ -32,6 +33,9 @@ SIGN_UP = Limit("signup", per_ip=10, per_account=3, window_seconds=3600)
 SIGN_IN = Limit("signin", per_ip=30, per_account=10, window_seconds=900)
 RECOVERY = Limit("recovery", per_ip=10, per_account=3, window_seconds=3600)
 RESEND = Limit("resend", per_ip=10, per_account=3, window_seconds=3600)
+# Each request mails a link to the typed address: limited per account and per target
+# address, so that the form cannot be used to flood someone else's mailbox.
+EMAIL_CHANGE = Limit("email_change", per_ip=20, per_account=3, window_seconds=3600)
 
 
 class TooManyAttempts(HTTPException):
@@ -47,30 +51,46 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def _hit(redis, key: str, limit: int, window: int) -> int | None:
-    """Count one attempt; return the seconds to wait when over the limit."""
-    window_start = int(time.time()) // window * window
-    full_key = f"ecesure:ratelimit:{key}:{window_start}"
-    count = await redis.incr(full_key)
-    if count == 1:
-        await redis.expire(full_key, window)
-    if count > limit:
-        return max(1, window_start + window - int(time.time()))
-    return None
+def identity_digest(identity: str) -> str:
+    """Keys never hold the typed address or login itself."""
+    return hashlib.sha256(identity.strip().lower().encode()).hexdigest()[:32]
 
 
-async def check_rate(request: Request, limit: Limit, account_key: str | None = None) -> None:
-    """Count this attempt against the IP and, if given, the account (login or email).
+async def _hit(redis, keys: list[tuple[str, int]], window: int) -> list[int | None]:
+    """Count one attempt on each key; for each, the seconds to wait when over its limit.
 
-    Raises TooManyAttempts (429 with Retry-After) when either is over its limit.
+    INCR and its expiry go in one MULTI/EXEC: a counter can never be left without an
+    expiry (it would lock the identity out for good), whatever fails in between.
     """
-    redis = request.app.state.redis
+    now = int(time.time())
+    window_end = now // window * window + window
+    async with redis.pipeline(transaction=True) as pipe:
+        for key, _ in keys:
+            full_key = f"ecesure:ratelimit:{key}:{window_end - window}"
+            pipe.incr(full_key)
+            # relative: Redis' clock need not agree with ours
+            pipe.expire(full_key, window_end - now + 1)
+        results = await pipe.execute()
+    counts = results[::2]
+    return [
+        max(1, window_end - now) if count > most else None
+        for count, (_, most) in zip(counts, keys, strict=True)
+    ]
+
+
+async def check_rate(request: Request, limit: Limit, *identities: str | None) -> None:
+    """Count this attempt against the IP and each identity given (login, account id,
+    address; empty ones are skipped), in one round trip.
+
+    Raises TooManyAttempts (429 with Retry-After) when any is over its limit.
+    """
     keys = [(f"{limit.action}:ip:{client_ip(request)}", limit.per_ip)]
-    if account_key:
-        digest = hashlib.sha256(account_key.strip().lower().encode()).hexdigest()[:32]
-        keys.append((f"{limit.action}:account:{digest}", limit.per_account))
+    keys += [
+        (f"{limit.action}:account:{identity_digest(identity)}", limit.per_account)
+        for identity in dict.fromkeys(i for i in identities if i and i.strip())
+    ]
     try:
-        waits = [await _hit(redis, key, most, limit.window_seconds) for key, most in keys]
+        waits = await _hit(request.app.state.redis, keys, limit.window_seconds)
     except REDIS_DOWN as exc:
         log.warning("rate_limit_unavailable", action=limit.action, error=str(exc))
         return

@@ -58,10 +58,12 @@ def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     )
     env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)
     env.filters.update(short_date=short_date, long_date=long_date, date_time=date_time)
+    # Only what pages need: never the settings object, which holds the secret key and
+    # the SMTP password.
     env.globals.update(
         static=static_version,
         current_language=current_language.get,
-        settings=get_settings(),
+        max_upload_bytes=get_settings().max_upload_bytes,
         signed_in=lambda request: current_account_id(request) is not None,
     )
     return env

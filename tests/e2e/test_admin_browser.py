@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from piccolo.apps.user.tables import BaseUser
 
 from app.applications.tables import Application
 from app.backoffice.admin import MENU_GROUPS, SITE_NAME
-from tests.integration.test_admin import make_application_rows
-
-PASSWORD = "Mot-de-passe-2026"
+from tests.integration.test_admin import PASSWORD, make_application_rows, make_user
 
 
 def unexpected_csp_errors(page_problems) -> list[str]:
@@ -25,13 +22,9 @@ def unexpected_csp_errors(page_problems) -> list[str]:
 
 @pytest.fixture
 async def admin_user():
-    return await BaseUser.create_user(
-        username="gestion",
-        password=PASSWORD,
-        email="gestion@univ.example.fr",
-        active=True,
-        admin=True,
-    )
+    """A central office login: with the technical administrator, the only role that
+    enters the admin."""
+    return await make_user("gestion")
 
 
 async def sign_in(page, username: str = "gestion", password: str = PASSWORD) -> None:

@@ -29,11 +29,11 @@ from tests.factories import (
     make_required_piece,
 )
 from tests.factories_dossier import make_complete_dossier
+from tests.fixtures.files import PDF
 
 PASSWORD = "Candidature-ecesure-2026"
 CENTRE = "DEMANDE DE CESURE - FACULTE SCIENCES ET INGENIERIE (FSI)"
 PROGRAMME = "GESTION CESURE FSI L1 (ANNEE)"
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""Recovery (guide §03), email change, CSRF and abuse limits."""
+"""Recovery (guide §03), email change and abuse limits (the CSRF checks of every route
+are in tests/security/test_csrf_every_route.py)."""
 
 from __future__ import annotations
 
@@ -111,54 +112,6 @@ async def test_email_change_requires_sign_in(client):
     response = await client.get("/compte/adresse-mail")
     assert response.status_code == 303
     assert response.headers["location"] == "/connexion?suivant=/compte/adresse-mail"
-
-
-POSTS = [
-    "/compte/creer",
-    "/compte/code-activation",
-    "/connexion",
-    "/deconnexion",
-    "/compte/mot-de-passe-oublie",
-    "/compte/identifiant-oublie",
-    "/compte/mot-de-passe/x",
-    "/compte/adresse-mail",
-    "/langue",
-]
-
-
-@pytest.mark.parametrize("path", POSTS)
-async def test_every_post_without_csrf_token_is_refused(client, account, path):
-    await client.get("/")  # the browser holds the CSRF cookie, but the form lacks the token
-    response = await client.post(
-        path, data={"email": "known@example.fr", "identifier": account.login, "password": PASSWORD}
-    )
-    assert response.status_code == 403
-    await account.refresh()
-    assert account.pending_email is None
-
-
-def _post_paths(app) -> list[str]:
-    """Every POST route of the portal (the admin has its own CSRF), parameters filled in."""
-    paths = set()
-    for route in app.routes:
-        if "POST" in getattr(route, "methods", ()) and not route.path.startswith("/admin"):
-            paths.add(
-                re.sub(r"\{(\w+):(\w+)\}", lambda m: "1" if m[2] == "int" else "x", route.path)
-            )
-    return sorted(paths)
-
-
-async def test_every_post_route_of_the_portal_refuses_a_missing_csrf_token(app, client, account):
-    await post_form(client, "/connexion", {"identifier": account.login, "password": PASSWORD})
-    paths = _post_paths(app)
-    assert len(paths) > 30  # accounts, SSO, dossier, applications, dev pages
-    refused = {}
-    for path in paths:
-        response = await client.post(path, data={"email": "x@example.fr"})
-        refused[path] = response.status_code
-    assert {path: code for path, code in refused.items() if code != 403} == {}
-    await account.refresh()
-    assert account.pending_email is None
 
 
 async def test_sign_in_is_rate_limited_per_account_with_retry_after(client, account):

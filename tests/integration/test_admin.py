@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 
 import httpx
@@ -21,6 +23,8 @@ from app.accounts.tables import CandidateAccount
 from app.applications.tables import Application, Decision, SubmittedPiece
 from app.asgi import CSRF_COOKIE
 from app.backoffice.admin import CANDIDATES, MENU_GROUPS, SITE_NAME, create_admin_app, table_configs
+from app.backoffice.codes import StaffRole
+from app.backoffice.tables import StaffProfile
 from app.catalog.tables import (
     Campaign,
     Centre,
@@ -44,9 +48,16 @@ VISITORS = itertools.count()
 
 
 async def make_user(
-    username: str, *, admin: bool = True, active: bool = True, superuser: bool = False
+    username: str,
+    *,
+    admin: bool = True,
+    active: bool = True,
+    superuser: bool = False,
+    role: StaffRole | None = None,
 ):
-    return await BaseUser.create_user(
+    """A piccolo login with its staff profile: central office by default, technical
+    administrator for a superuser (the two roles that enter the admin)."""
+    user = await BaseUser.create_user(
         username=username,
         password=PASSWORD,
         email=f"{username}@univ.example.fr",
@@ -54,6 +65,9 @@ async def make_user(
         admin=admin,
         superuser=superuser,
     )
+    role = role or (StaffRole.TECH_ADMIN if superuser else StaffRole.CENTRAL_OFFICE)
+    await StaffProfile.insert(StaffProfile(user=user.id, role=role.value, display_name=username))
+    return user
 
 
 async def admin_csrf_token(http: httpx.AsyncClient) -> str:
@@ -87,10 +101,10 @@ def fast_password_hashing(monkeypatch):
     monkeypatch.setattr(BaseUser, "_pbkdf2_iteration_count", 1_000)
 
 
-@pytest.fixture
-async def client(app):
-    """A visitor of its own per test: create_app shares one admin per configuration, and
-    its login rate limit counts attempts per client address for 5 minutes."""
+@asynccontextmanager
+async def admin_visitor(app) -> AsyncIterator[httpx.AsyncClient]:
+    """A visitor of its own: create_app shares one admin per configuration, and its login
+    rate limit counts attempts per client address for 5 minutes."""
     number = next(VISITORS)
     address = f"10.0.{number // 250}.{number % 250 + 1}"
     started, stop = asyncio.Event(), asyncio.Event()
@@ -109,6 +123,12 @@ async def client(app):
     finally:
         stop.set()
         await task
+
+
+@pytest.fixture
+async def client(app):
+    async with admin_visitor(app) as http:
+        yield http
 
 
 @pytest.fixture
@@ -518,7 +538,9 @@ async def test_candidate_data_and_records_are_read_only(staff, rows):
 
 
 async def test_staff_roles_are_managed_by_superusers_only(staff, app):
-    user = await make_user("membre")
+    user = await BaseUser.create_user(
+        username="membre", password=PASSWORD, email="membre@univ.example.fr", active=True
+    )
     refused = await admin_write(
         staff,
         "POST",

@@ -33,15 +33,10 @@ from tests.factories import (
     make_required_piece,
 )
 from tests.factories_dossier import make_complete_dossier
+from tests.fixtures.files import JPEG, PDF
 from tests.fixtures.web import csrf_token, post_form
 from tests.integration.test_dossier_support import new_candidate, plant_session
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-JPEG = (
-    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    + bytes(64)
-    + b"\xff\xd9"
-)
 PIECE_LABELS = [
     "Copie de la pièce d'identité",
     "CURRICULUM VITAE",

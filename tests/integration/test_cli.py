@@ -48,6 +48,7 @@ def test_setup_twice_then_create_staff(cli_env):
     assert "Reference data loaded: 229 countries, 109 departements, 37590 communes" in first.stdout
     assert "Demo campaign CESURE2026" in first.stdout
     assert "admin          Admin-ecesure-2026" in first.stdout
+    assert "scolarite      Scolarite-ecesure-2026     role central" in first.stdout
     assert "cmartin        Camille-ecesure-2026" in first.stdout
 
     second = run_cli(cli_env, "setup")
@@ -60,27 +61,39 @@ def test_setup_twice_then_create_staff(cli_env):
         {**cli_env, "STAFF_PASSWORD": "Scolarite-centrale-2026"},
         "create-staff",
         "--username",
-        "scolarite",
+        "jdupont",
         "--email",
-        "Scolarite@Univ-Toulouse.example",
+        "J.Dupont@Univ-Toulouse.example",
         "--role",
         "central",
     )
     assert created.returncode == 0, created.stderr
-    assert created.stdout.strip() == "Staff 'scolarite' created (central)."
+    assert created.stdout.strip() == "Staff 'jdupont' created (central)."
+    manager = run_cli(
+        {**cli_env, "STAFF_PASSWORD": "Gestion-iut-2026!"},
+        "create-staff",
+        *("--username", "iut", "--email", "iut@univ-toulouse.example"),
+        *("--role", "centre", "--centre", "SANTE-MED"),
+    )
+    assert manager.returncode == 0, manager.stderr
+    # Only the central office (and the technical administrator) enter the admin.
     assert query(
         cli_env,
-        "SELECT u.email, u.admin, u.superuser, p.role FROM piccolo_user u "
-        "JOIN staff_profile p ON p.user = u.id WHERE u.username = 'scolarite'",
-    ) == [("scolarite@univ-toulouse.example", 1, 0, "central")]
+        "SELECT u.username, u.email, u.admin, u.superuser, p.role FROM piccolo_user u "
+        "JOIN staff_profile p ON p.user = u.id WHERE u.username IN ('jdupont', 'iut') "
+        "ORDER BY u.username",
+    ) == [
+        ("iut", "iut@univ-toulouse.example", 0, 0, "centre"),
+        ("jdupont", "j.dupont@univ-toulouse.example", 1, 0, "central"),
+    ]
 
     refused = run_cli(
         {**cli_env, "STAFF_PASSWORD": "Gestion-iut-2026!"},
         "create-staff",
         "--username",
-        "iut",
+        "iut2",
         "--email",
-        "iut@univ-toulouse.example",
+        "iut2@univ-toulouse.example",
         "--role",
         "centre",
         "--centre",
@@ -88,7 +101,7 @@ def test_setup_twice_then_create_staff(cli_env):
     )
     assert refused.returncode == 1
     assert refused.stderr.strip() == "error: centre inconnu(s) : IUTT"
-    assert query(cli_env, "SELECT count(*) FROM piccolo_user WHERE username = 'iut'") == [(0,)]
+    assert query(cli_env, "SELECT count(*) FROM piccolo_user WHERE username = 'iut2'") == [(0,)]
 
 
 def test_demo_data_is_refused_in_production(cli_env):

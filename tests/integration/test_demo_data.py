@@ -201,6 +201,7 @@ async def test_staff_logins_roles_and_scopes():
     summary = await load_demo_data()
     assert [(s.username, s.password) for s in summary.staff] == [
         ("admin", "Admin-ecesure-2026"),
+        ("scolarite", "Scolarite-ecesure-2026"),
         ("gestionnaire", "Gestion-ecesure-2026"),
         ("commission", "Commission-ecesure-2026"),
     ]
@@ -215,12 +216,15 @@ async def test_staff_logins_roles_and_scopes():
     }
     assert {name: (u["active"], u["admin"], u["superuser"]) for name, u in users.items()} == {
         "admin": (True, True, True),
-        "gestionnaire": (True, True, False),
+        "scolarite": (True, True, False),
+        # Centre managers and commission members never enter the admin (defect 2).
+        "gestionnaire": (True, False, False),
         "commission": (True, False, False),
     }
     profiles = await StaffProfile.select(StaffProfile.user.username, StaffProfile.role)
     assert {p["user.username"]: p["role"] for p in profiles} == {
         "admin": "admin",
+        "scolarite": "central",
         "gestionnaire": "centre",
         "commission": "commission",
     }

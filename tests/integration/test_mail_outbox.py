@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from piccolo.engine import engine_finder
 
 from app.mail.codes import MailCode, MailStatus
 from app.mail.default_templates import default_rows, install_default_templates
-from app.mail.outbox import MailTemplateMissing, html_to_text, queue_mail
+from app.mail.outbox import MailTemplateMissing, html_to_text, queue_mail, unsent_mail_ids
+from app.mail.sender import MAX_ATTEMPTS, deliver
 from app.mail.tables import MailTemplate, OutboxMail
 
 FRENCH_TEXT = (
@@ -77,24 +77,38 @@ async def test_variables_are_escaped_in_html_and_literal_in_text(mail_templates)
     assert mail.text.startswith("Bonjour <b>Léa & Co</b>,\n")
 
 
-async def test_a_missing_variable_fails_loudly_and_writes_nothing(mail_templates):
-    with pytest.raises(UndefinedError, match="'name' is undefined"):
-        await queue_test_mail(context={})
-    assert await OutboxMail.count() == 0
+async def failed_mail(mail_id: int) -> OutboxMail:
+    """The only outbox row, written failed with no try left and nothing to send."""
+    assert await OutboxMail.count() == 1
+    mail = await OutboxMail.objects().get(OutboxMail.id == mail_id)
+    assert (mail.status, mail.attempts, mail.html, mail.text) == ("failed", MAX_ATTEMPTS, "", "")
+    return mail
 
 
-async def test_a_typo_in_an_edited_template_fails_loudly(mail_templates):
-    await edit_template(body_html="<p>Bonjour {{ nmae }}</p>")
-    with pytest.raises(UndefinedError, match="'nmae' is undefined"):
-        await queue_test_mail()
-    assert await OutboxMail.count() == 0
+# A template that fails to render must not fail the change that sends it (issue 8,
+# defect 7): the mail is written failed, with the error, for staff to see.
 
 
-async def test_a_broken_edited_template_fails_loudly(mail_templates):
+async def test_a_missing_variable_writes_a_failed_mail(mail_templates):
+    mail = await failed_mail(await queue_test_mail(context={}))
+    assert mail.last_error == (
+        "render failed: template dev_test/fr line 1: UndefinedError: 'name' is undefined"
+    )
+    assert mail.subject == "Message de test eCésure"
+    assert mail.to_address == "camille@example.org"
+
+
+async def test_a_typo_in_an_edited_template_writes_a_failed_mail(mail_templates):
+    await edit_template(body_html="<p>Bonjour</p>\n<p>{{ nmae }}</p>")
+    mail = await failed_mail(await queue_test_mail())
+    assert mail.last_error.endswith("line 2: UndefinedError: 'nmae' is undefined")
+
+
+async def test_a_broken_edited_template_writes_a_failed_mail(mail_templates):
     await edit_template(subject="Bonjour {{ name ")
-    with pytest.raises(TemplateSyntaxError):
-        await queue_test_mail()
-    assert await OutboxMail.count() == 0
+    mail = await failed_mail(await queue_test_mail())
+    assert "TemplateSyntaxError" in mail.last_error
+    assert mail.subject == "Bonjour {{ name"
 
 
 @pytest.mark.parametrize(
@@ -108,9 +122,24 @@ async def test_a_broken_edited_template_fails_loudly(mail_templates):
 )
 async def test_the_sandbox_blocks_attribute_tricks(mail_templates, body):
     await edit_template(body_html=body)
-    with pytest.raises(SecurityError):
-        await queue_test_mail(context={"name": "Camille", "names": []})
-    assert await OutboxMail.count() == 0
+    mail = await failed_mail(await queue_test_mail(context={"name": "Camille", "names": []}))
+    assert "SecurityError" in mail.last_error
+
+
+async def test_a_mail_that_failed_to_render_is_never_sent(mail_templates, smtp_sink):
+    await edit_template(body_html="{{ nope }}")
+    mail_id = await queue_test_mail()
+    assert await deliver(mail_id) == "given-up"
+    assert smtp_sink.messages == []
+    assert (await failed_mail(mail_id)).status == MailStatus.FAILED.value
+    assert await unsent_mail_ids(max_attempts=MAX_ATTEMPTS) == []
+
+
+async def test_a_long_subject_is_cut_to_its_column(mail_templates):
+    await edit_template(subject="Bonjour {{ name }}")
+    mail_id = await queue_test_mail(context={"name": "x" * 400})
+    mail = await OutboxMail.objects().get(OutboxMail.id == mail_id)
+    assert mail.subject == "Bonjour " + "x" * 292
 
 
 async def test_an_edited_text_part_is_used_as_is(mail_templates):

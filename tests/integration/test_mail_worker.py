@@ -191,7 +191,10 @@ def test_the_worker_schedule():
         "cron:auto_withdraw",
         "cron:remind_unanswered",
     }
-    assert (schedule["cron:purge_accounts"].minute, schedule["cron:purge_accounts"].hour) == (5, None)
+    assert (schedule["cron:purge_accounts"].minute, schedule["cron:purge_accounts"].hour) == (
+        5,
+        None,
+    )
     beat = schedule["cron:heartbeat"]
     assert (beat.minute, beat.second, beat.run_at_startup) == (None, 0, True)
     assert schedule["cron:recover_mails"].minute == {0, 10, 20, 30, 40, 50}

@@ -19,7 +19,7 @@ from app.documents.storage import (
 from app.documents.tables import StoredFile
 from app.settings import get_settings
 from tests.factories import make_account, make_campaign
-from tests.factories_dossier import JPEG, PDF
+from tests.fixtures.files import JPEG, PDF, pdf_of_size
 
 LIMIT = 2 * 1024 * 1024
 
@@ -43,7 +43,7 @@ def test_the_limit_is_two_megabytes():
 @pytest.mark.parametrize(
     ("filename", "data", "reason"),
     [
-        ("dossier.pdf", PDF + b"0" * (LIMIT - len(PDF) + 1), UploadError.TOO_LARGE),
+        ("dossier.pdf", pdf_of_size(LIMIT + 1), UploadError.TOO_LARGE),
         ("setup.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, UploadError.WRONG_TYPE),
         (
             "photo.jpg",
@@ -65,7 +65,7 @@ async def test_refused_uploads_leave_nothing_behind(account, filename, data, rea
 
 
 async def test_a_pdf_of_exactly_two_megabytes_is_stored_under_a_random_name(account):
-    data = PDF + b"0" * (LIMIT - len(PDF))
+    data = pdf_of_size(LIMIT)
     before = files_on_disk()
 
     file_id = await store_upload(owner_account_id=account.id, filename="CV Léa.pdf", data=data)

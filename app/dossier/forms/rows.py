@@ -30,6 +30,8 @@ from app.web.i18n import gettext as _
 PRIOR_STUDY_BLOCK = "bloc-cursus"
 OLDEST_YEARS = 100
 MAX_HOURS_PER_WEEK = 80
+# The textarea fields (kind="textarea" below): the only ones that may span lines.
+MULTILINE_FIELDS = frozenset({"description"})
 
 
 def _id(value: int | None) -> str:
