@@ -1,0 +1,299 @@
+"""Issue 9's acceptance in Chromium: a commission member signs in to the desk, filters
+the queue, opens an application, refuses a piece (with a comment), sets Complet,
+enters and validates a favourable decision; the candidate then sees it and confirms.
+The same staff journey passes with JavaScript off. axe (WCAG 2.1 AA) finds nothing
+serious on the desk's pages along the way (the queue and the bulk pages are covered by
+test_review_queue_browser.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Page, expect
+
+from app.accounts.passwords import hash_password
+from app.applications import lifecycle
+from app.applications.codes import Answer, DossierStatus, PieceStatus, Verdict
+from app.applications.tables import Application, Decision, SubmittedPiece
+from app.backoffice.codes import StaffRole
+from app.documents.storage import store_upload
+from app.refdata.load import load_reference_data
+from tests.e2e.conftest import REPORT_CSP_VIOLATIONS
+from tests.factories import (
+    make_account,
+    make_campaign,
+    make_centre,
+    make_commission,
+    make_programme,
+    make_required_piece,
+)
+from tests.factories_dossier import PDF, make_complete_dossier, make_decision_type
+from tests.factories_staff import STAFF_PASSWORD, make_staff
+
+CANDIDATE_PASSWORD = "Candidature-ecesure-2026"
+PROGRAMME = "MEDECINE CESURE (ANNEE)"
+OTHER_PROGRAMME = "PHARMACIE CESURE (ANNEE)"
+LETTER = "Lettre de motivation"
+IDENTITY = "Copie de la pièce d'identité"
+COMMENT = "Lettre non signée : merci de la signer."
+FAVOURABLE = "Avis favorable de la commission"
+
+
+@dataclass
+class Journey:
+    account: object
+    application_id: int
+    letter_id: int
+    identity_id: int
+
+
+async def _transmitted(campaign, programme, pieces, *, last_name: str, password_hash=None):
+    """A candidate's application to ``programme`` with every piece given as a PDF,
+    transmitted (RE), as the candidate pages leave it."""
+    extra = {"password_hash": password_hash} if password_hash else {}
+    account = await make_account(campaign, last_name=last_name, **extra)
+    await make_complete_dossier(account)
+    change = await lifecycle.apply(account_id=account.id, programme_id=programme.id)
+    actor = lifecycle.Actor.candidate(account.id)
+    for piece in pieces:
+        file_id = await store_upload(
+            owner_account_id=account.id, filename=f"piece-{piece.id}.pdf", data=PDF
+        )
+        await lifecycle.submit_piece(
+            application_id=change.application_id, piece_id=piece.id, file_id=file_id, actor=actor
+        )
+    await lifecycle.transmit(application_id=change.application_id, actor=actor)
+    return account, change.application_id
+
+
+@pytest.fixture
+async def journey(live_server, mail_templates) -> Journey:
+    """A commission that processes dossiers and decides, two of its programmes with a
+    transmitted application each, and the commission member ``commission``."""
+    await load_reference_data()
+    campaign = await make_campaign()
+    commission = await make_commission(
+        await make_centre(campaign, label="SANTE"),
+        members_process=True,
+        members_decide=True,
+    )
+    letter = await make_required_piece(campaign, label_fr=LETTER)
+    identity = await make_required_piece(campaign, label_fr=IDENTITY)
+    medecine = await make_programme(commission, [identity, letter], label=PROGRAMME)
+    pharmacie = await make_programme(commission, [identity, letter], label=OTHER_PROGRAMME)
+    await make_decision_type(Verdict.FAVOURABLE, label_fr=FAVOURABLE)
+    account, application_id = await _transmitted(
+        campaign,
+        medecine,
+        [identity, letter],
+        last_name="MARTIN",
+        password_hash=hash_password(CANDIDATE_PASSWORD),
+    )
+    await _transmitted(campaign, pharmacie, [identity, letter], last_name="BERNARD")
+    await make_staff(
+        StaffRole.COMMISSION_MEMBER,
+        commissions=[commission],
+        username="commission",
+        display_name="Claire Commission",
+    )
+    return Journey(account, application_id, letter.id, identity.id)
+
+
+async def new_page(browser, server: str, *, javascript: bool) -> tuple[Page, list[str]]:
+    """A fresh browser context; the list collects script errors, console errors (CSP
+    violations included) and any server error answered to the page. A resource the
+    browser fails to load is reported by its response (Chromium asks for a favicon the
+    portal does not have: not a problem of the desk)."""
+    context = await browser.new_context(
+        base_url=server, locale="fr-FR", java_script_enabled=javascript
+    )
+    await context.add_init_script(REPORT_CSP_VIOLATIONS)
+    page = await context.new_page()
+    problems: list[str] = []
+
+    def on_console(message) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "response",
+        lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 500 else None,
+    )
+    return page, problems
+
+
+async def serious_violations(page: Page) -> list:
+    results = await Axe().run(page)
+    return [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+async def check_axe(page: Page, check: bool) -> None:
+    if check:
+        assert await serious_violations(page) == [], page.url
+
+
+async def piece_row(application_id: int, piece_id: int) -> dict:
+    return (
+        await SubmittedPiece.select(SubmittedPiece.status, SubmittedPiece.comment)
+        .where(
+            (SubmittedPiece.application == application_id)
+            & (SubmittedPiece.piece == piece_id)
+            & SubmittedPiece.superseded_at.is_null()
+        )
+        .first()
+    )
+
+
+async def application_row(application_id: int) -> dict:
+    return (
+        await Application.select(Application.status, Application.answer)
+        .where(Application.id == application_id)
+        .first()
+    )
+
+
+async def staff_journey(page: Page, j: Journey, *, axe: bool) -> None:
+    """The commission member's half, asserting the page and the database at each step."""
+    await page.goto("/staff/")
+    await expect(page).to_have_url(re.compile(r"/staff/connexion"))
+    await check_axe(page, axe)
+    await page.get_by_label("Identifiant").fill("commission")
+    await page.get_by_label("Mot de passe").fill(STAFF_PASSWORD)
+    await page.get_by_role("button", name="Se connecter").click()
+    await expect(page.get_by_role("heading", name="Tableau de bord", level=1)).to_be_visible()
+    await expect(page.get_by_text("Connecté·e en tant que Claire Commission.")).to_be_visible()
+    await check_axe(page, axe)  # counts and chart
+
+    await page.get_by_role("link", name="Exporter les candidatures").click()
+    await expect(page.get_by_role("heading", name="Exporter les candidatures")).to_be_visible()
+    await check_axe(page, axe)
+
+    await page.get_by_role("link", name="Candidatures", exact=True).click()
+    await expect(page.locator(".queue-count")).to_have_text("2 candidatures")
+    await page.get_by_label("Formation", exact=True).select_option(label=PROGRAMME)
+    await page.get_by_role("button", name="Filtrer").click()
+    await expect(page.locator(".queue-count")).to_have_text("1 candidature")
+    await expect(page).to_have_url(re.compile(r"formation=\d+"))
+    await page.get_by_role("link", name=j.account.login).click()
+
+    heading = "Candidature de Camille MARTIN"
+    await expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+    await expect(page).to_have_url(re.compile(rf"/staff/candidatures/{j.application_id}$"))
+    await check_axe(page, axe)  # pieces with their viewer, forms, trail
+
+    letter = page.locator(f"#piece-{j.letter_id}")
+    await letter.get_by_role("button", name=f"Refusée : {LETTER}").click()
+    # No comment: refused by the page, the piece is unchanged.
+    await expect(
+        page.get_by_text("Un commentaire est obligatoire pour refuser une pièce")
+    ).to_have_count(2)
+    assert await piece_row(j.application_id, j.letter_id) == {
+        "status": PieceStatus.TRANSMITTED.value,
+        "comment": "",
+    }
+    await check_axe(page, axe)  # the error summary and the field in error
+
+    letter = page.locator(f"#piece-{j.letter_id}")
+    await letter.get_by_label("Commentaire (obligatoire pour un refus").fill(COMMENT)
+    await letter.get_by_role("button", name=f"Refusée : {LETTER}").click()
+    await expect(page.locator("p.success")).to_have_text(
+        "Pièce refusée : le candidat a été prévenu par courriel, avec votre commentaire."
+    )
+    await expect(page.locator(f"#piece-{j.letter_id} h3")).to_have_text(f"{LETTER} — Refusée")
+    await expect(page.get_by_text(f"Commentaire montré au candidat : {COMMENT}")).to_be_visible()
+    assert await piece_row(j.application_id, j.letter_id) == {
+        "status": PieceStatus.REFUSED.value,
+        "comment": COMMENT,
+    }
+
+    await page.get_by_role("button", name="Déclarer complet").click()
+    await expect(page.locator("p.success")).to_have_text(
+        "Dossier déclaré complet : le candidat a été prévenu par courriel."
+    )
+    assert (await application_row(j.application_id))["status"] == DossierStatus.COMPLETE.value
+
+    await page.get_by_label("Type de décision").select_option(label=f"{FAVOURABLE} — Favorable")
+    await page.get_by_role("button", name="Enregistrer la décision (sans la communiquer)").click()
+    await expect(page.locator("p.success")).to_have_text(
+        "Décision saisie : le candidat ne la voit pas encore. Validez-la pour la lui communiquer."
+    )
+    [entered] = await Decision.select(Decision.validated, Decision.decision_type.label_fr).where(
+        Decision.application == j.application_id
+    )
+    assert entered == {"validated": False, "decision_type.label_fr": FAVOURABLE}
+    await check_axe(page, axe)  # the decision history table and the validation form
+
+    await page.get_by_role("button", name=f"Valider la décision « {FAVOURABLE} »").click()
+    await expect(page.locator("p.success")).to_have_text(
+        "Décision validée : le candidat la voit et en a été informé par courriel."
+    )
+    [validated] = await Decision.select(Decision.validated).where(
+        Decision.application == j.application_id
+    )
+    assert validated == {"validated": True}
+    assert await application_row(j.application_id) == {
+        "status": DossierStatus.COMPLETE.value,
+        "answer": None,
+    }
+
+
+async def candidate_confirms(page: Page, j: Journey) -> None:
+    """The candidate signs in, sees the refused piece's comment and the decision, and
+    confirms."""
+    await page.goto("/connexion")
+    await page.get_by_label("Numéro de dossier ou adresse mail").fill(j.account.login)
+    await page.get_by_label("Mot de passe").fill(CANDIDATE_PASSWORD)
+    await page.get_by_role("button", name="Se connecter").click()
+    await expect(page.get_by_role("heading", name="Mon dossier", exact=True)).to_be_visible()
+    await page.goto(f"/candidatures/{j.application_id}")
+    await expect(page.get_by_text(COMMENT)).to_be_visible()
+    await expect(page.get_by_text(FAVOURABLE).first).to_be_visible()
+    await page.get_by_role("link", name="Confirmation candidature").click()
+    await page.get_by_role("button", name="Oui, je confirme ma candidature").click()
+    await expect(
+        page.get_by_text("Vous avez confirmé votre candidature. Un mail vous a été envoyé.")
+    ).to_be_visible()
+    assert await application_row(j.application_id) == {
+        "status": DossierStatus.COMPLETE.value,
+        "answer": Answer.CONFIRMED.value,
+    }
+
+
+async def test_a_commission_member_decides_and_the_candidate_confirms(
+    browser, live_server, journey
+):
+    staff, staff_problems = await new_page(browser, live_server, javascript=True)
+    candidate, candidate_problems = await new_page(browser, live_server, javascript=True)
+    try:
+        await staff_journey(staff, journey, axe=True)
+        await candidate_confirms(candidate, journey)
+        # The desk shows the answer.
+        await staff.reload()
+        await expect(staff.locator("dd", has_text="Confirmée")).to_be_visible()
+        assert staff_problems == []
+        assert candidate_problems == []
+    finally:
+        await staff.context.close()
+        await candidate.context.close()
+
+
+async def test_the_same_staff_journey_with_javascript_off(browser, live_server, journey):
+    staff, staff_problems = await new_page(browser, live_server, javascript=False)
+    candidate, candidate_problems = await new_page(browser, live_server, javascript=False)
+    try:
+        await staff_journey(staff, journey, axe=False)
+        await candidate_confirms(candidate, journey)
+        assert staff_problems == []
+        assert candidate_problems == []
+    finally:
+        await staff.context.close()
+        await candidate.context.close()
