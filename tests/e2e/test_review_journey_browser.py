@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Page, expect
+from playwright.async_api import Expect, Page
 
 from app.accounts.passwords import hash_password
 from app.applications import lifecycle
@@ -40,6 +40,12 @@ LETTER = "Lettre de motivation"
 IDENTITY = "Copie de la pièce d'identité"
 COMMENT = "Lettre non signée : merci de la signer."
 FAVOURABLE = "Avis favorable de la commission"
+
+# A desk action is a POST, a redirect and a page: on a busy machine (the suite running
+# beside other work) it can take longer than the 5 s of Playwright's shared ``expect``.
+# This module's own instance waits longer, without changing the other modules'.
+expect = Expect()
+expect.set_options(timeout=20_000)
 
 
 @dataclass
@@ -157,6 +163,11 @@ async def check_axe(page: Page, check: bool) -> None:
         assert await wcag_violations(page) == [], page.url
 
 
+async def expect_flash(page: Page, text: str) -> None:
+    """The page the action redirected to, with its success message."""
+    await expect(page.locator("p.success")).to_have_text(text)
+
+
 async def piece_row(application_id: int, piece_id: int) -> dict:
     return (
         await SubmittedPiece.select(SubmittedPiece.status, SubmittedPiece.comment)
@@ -225,8 +236,8 @@ async def staff_journey(page: Page, j: Journey, *, axe: bool) -> None:
     letter = page.locator(f"#piece-{j.letter_id}")
     await letter.get_by_label("Commentaire (obligatoire pour un refus").fill(COMMENT)
     await letter.get_by_role("button", name=f"Refusée : {LETTER}").click()
-    await expect(page.locator("p.success")).to_have_text(
-        "Pièce refusée : le candidat a été prévenu par courriel, avec votre commentaire."
+    await expect_flash(
+        page, "Pièce refusée : le candidat a été prévenu par courriel, avec votre commentaire."
     )
     await expect(page.locator(f"#piece-{j.letter_id} h3")).to_have_text(f"{LETTER} — Refusée")
     await expect(page.get_by_text(f"Commentaire montré au candidat : {COMMENT}")).to_be_visible()
@@ -236,15 +247,14 @@ async def staff_journey(page: Page, j: Journey, *, axe: bool) -> None:
     }
 
     await page.get_by_role("button", name="Déclarer complet").click()
-    await expect(page.locator("p.success")).to_have_text(
-        "Dossier déclaré complet : le candidat a été prévenu par courriel."
-    )
+    await expect_flash(page, "Dossier déclaré complet : le candidat a été prévenu par courriel.")
     assert (await application_row(j.application_id))["status"] == DossierStatus.COMPLETE.value
 
     await page.get_by_label("Type de décision").select_option(label=f"{FAVOURABLE} — Favorable")
     await page.get_by_role("button", name="Enregistrer la décision (sans la communiquer)").click()
-    await expect(page.locator("p.success")).to_have_text(
-        "Décision saisie : le candidat ne la voit pas encore. Validez-la pour la lui communiquer."
+    await expect_flash(
+        page,
+        "Décision saisie : le candidat ne la voit pas encore. Validez-la pour la lui communiquer.",
     )
     [entered] = await Decision.select(Decision.validated, Decision.decision_type.label_fr).where(
         Decision.application == j.application_id
@@ -253,8 +263,8 @@ async def staff_journey(page: Page, j: Journey, *, axe: bool) -> None:
     await check_axe(page, axe)  # the decision history table and the validation form
 
     await page.get_by_role("button", name=f"Valider la décision « {FAVOURABLE} »").click()
-    await expect(page.locator("p.success")).to_have_text(
-        "Décision validée : le candidat la voit et en a été informé par courriel."
+    await expect_flash(
+        page, "Décision validée : le candidat la voit et en a été informé par courriel."
     )
     [validated] = await Decision.select(Decision.validated).where(
         Decision.application == j.application_id
