@@ -335,12 +335,20 @@ OPEN_EVERY_DETAILS = "() => document.querySelectorAll('details').forEach(d => { 
 async def test_axe_finds_no_violation_in_the_other_states_of_the_desk_pages(
     browser, live_server, journey
 ):
-    """What the journey does not show: the image viewer and the pieces' histories
+    """What the journey does not show: the sign-in error, the image viewer and the pieces' histories
     (opened), a note refused, an empty queue, the bulk pages with a problem, with field
     errors and with refused rows, the export page with its error; then the application
     page and the queue on a phone's width."""
     page, problems = await new_page(browser, live_server, javascript=True)
     try:
+        await page.goto("/staff/connexion")
+        await page.get_by_label("Identifiant").fill("commission")
+        await page.get_by_label("Mot de passe").fill("pas-le-bon")
+        await page.get_by_role("button", name="Se connecter").click()
+        await expect(
+            page.get_by_text("Identifiant ou mot de passe incorrect.").first
+        ).to_be_visible()
+        await check_axe(page, True)
         await staff_sign_in(page, axe=False)
         await page.goto(f"/staff/candidatures/{journey.other_id}")
         identity = page.locator(f"#piece-{journey.identity_id}")
