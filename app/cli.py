@@ -90,6 +90,9 @@ def print_demo_summary(summary: DemoSummary) -> None:
         scopes += [f"commission {code}" for code in staff.commission_codes]
         scope = f" — {', '.join(scopes)}" if scopes else ""
         print(f"  {staff.username:<14} {staff.password:<26} role {staff.role.value}{scope}")
+    c = summary.candidate
+    print(f"Candidate with a transmitted application (/connexion): {summary.application}")
+    print(f"  {c.login:<14} {c.password:<26} {c.first_name} {c.last_name}, {c.programme_code}")
     print("University students (development CAS login):")
     for student in summary.students:
         print(

@@ -20,6 +20,7 @@ from app import clock
 from app.applications.codes import ProcessingType, Verdict
 from app.backoffice.codes import StaffRole
 from app.backoffice.staff import upsert_staff_user
+from app.catalog.demo_application import DemoCandidate, ensure_demo_application
 from app.catalog.tables import (
     Campaign,
     Centre,
@@ -186,6 +187,18 @@ STAFF = (
 )
 
 
+# A candidate with a transmitted application to SANTE-MED, so that the desk is not empty
+# and ``commission`` can run the whole review; the candidate signs in at /connexion.
+DEMO_CANDIDATE = DemoCandidate(
+    login="DEMOMED1",
+    password="Candidat-ecesure-2026",
+    email=f"lea.durand@{MAIL_DOMAIN}",
+    first_name="Léa",
+    last_name="DURAND",
+    programme_code="CES-MED-FR-AN",
+)
+
+
 @dataclass(frozen=True)
 class DemoDates:
     campaign_start: date
@@ -251,6 +264,9 @@ class DemoSummary:
     updated: Counter[str] = field(default_factory=Counter)
     staff: tuple[DemoStaff, ...] = STAFF
     students: list[DemoStudent] = field(default_factory=list)
+    candidate: DemoCandidate = DEMO_CANDIDATE
+    application: str = ""
+    """What became of the demo application: created, present, or why it was skipped."""
 
 
 def demo_students() -> list[DemoStudent]:
@@ -338,6 +354,9 @@ async def _centre(upsert: _Upserter, campaign_id: int, position: int, code: str,
         label=label,
         email=f"commission-{slug}@{MAIL_DOMAIN}",
         signatory="La présidence de la commission césure",
+        # The demo's commission members run the whole review (pieces, status, decisions).
+        members_process=True,
+        members_decide=True,
         return_instructions_fr="Procédure dématérialisée : déposez vos pièces en ligne, "
         "puis transmettez votre candidature avant la date limite de retour.",
         return_instructions_en="Online procedure: upload your documents, then submit your "
@@ -413,6 +432,10 @@ async def load_demo_data(*, guide_dates: bool = False) -> DemoSummary:
             )
             if result.created:
                 upsert.created["staff"] += 1
+    # After the catalogue's transaction: the lifecycle runs its own, as for a candidate.
+    application = await ensure_demo_application(DEMO_CANDIDATE, CAMPAIGN_CODE)
+    if application == "created":
+        upsert.created["application"] += 1
     programmes = sum(len(centre.programmes) for centre in CENTRES)
     return DemoSummary(
         campaign_code=CAMPAIGN_CODE,
@@ -430,4 +453,5 @@ async def load_demo_data(*, guide_dates: bool = False) -> DemoSummary:
         created=upsert.created,
         updated=upsert.updated,
         students=demo_students(),
+        application=application,
     )

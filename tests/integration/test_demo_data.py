@@ -9,6 +9,9 @@ from datetime import UTC, date, datetime
 import pytest
 from piccolo.apps.user.tables import BaseUser
 
+from app.accounts.passwords import verify_password
+from app.accounts.tables import CandidateAccount
+from app.applications.tables import Application, SubmittedPiece
 from app.backoffice.staff import StaffError, upsert_staff_user
 from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
 from app.catalog.demo import DEMO_STUDENTS_PATH, demo_students, load_demo_data
@@ -24,6 +27,8 @@ from app.catalog.tables import (
 )
 from app.refdata.load import DATA_DIR, load_reference_data
 from app.refdata.tables import BacMention, BacSerie, Commune, Country, Departement, Lycee
+from app.review.identity import authenticate_staff, load_staff_member
+from app.review.scope import application_in_scope, may_decide, may_process
 from tests.factories import make_campaign, make_centre
 
 MED = "GESTION CESURE MEDECINE DE LA 2E A LA 6E ANNEE"
@@ -360,3 +365,59 @@ async def _commune_in(insee_code: str, departement_code: str | None) -> dict:
         assert commune["dep"] == departement_code
         assert await Departement.exists().where(Departement.code == departement_code)
     return commune
+
+
+async def test_the_commission_can_review_and_decide_a_transmitted_application_in_sante_med(
+    clock,
+):
+    """The demo's desk is not empty: ``commission`` sees a transmitted application of
+    SANTE-MED and may process and decide it; its candidate signs in with a password."""
+    await load_reference_data()
+    summary = await load_demo_data()
+    assert summary.application == "created"
+    flags = await Commission.select(Commission.members_process, Commission.members_decide)
+    assert len(flags) == 8
+    assert all(f == {"members_process": True, "members_decide": True} for f in flags)
+    [application] = await Application.select(
+        Application.id,
+        Application.status,
+        Application.programme.code,
+        Application.programme.commission.centre.code,
+        Application.candidate.account.login,
+    )
+    assert {k: v for k, v in application.items() if k != "id"} == {
+        "status": "RE",
+        "programme.code": "CES-MED-FR-AN",
+        "programme.commission.centre.code": "SANTE-MED",
+        "candidate.account.login": "DEMOMED1",
+    }
+    pieces = await SubmittedPiece.select(SubmittedPiece.status).where(
+        SubmittedPiece.superseded_at.is_null()
+    )
+    assert [p["status"] for p in pieces] == ["TR"] * 6
+    member = await load_staff_member(
+        await authenticate_staff("commission", "Commission-ecesure-2026")
+    )
+    scoped = await application_in_scope(member, application["id"])
+    assert scoped is not None and may_process(member, scoped) and may_decide(member, scoped)
+    account = await CandidateAccount.select(CandidateAccount.password_hash).first()
+    assert verify_password(account["password_hash"], summary.candidate.password)
+
+    counts = (await Application.count(), await SubmittedPiece.count())
+    second = await load_demo_data()
+    assert second.application == "present"
+    assert (dict(second.created), dict(second.updated)) == ({}, {})
+    assert (await Application.count(), await SubmittedPiece.count()) == counts
+
+
+async def test_the_demo_application_waits_for_an_open_deposit_window(clock):
+    """With the guide's dates and today after them, no application can be made: the
+    summary says why; the development dates then make it."""
+    await load_reference_data()
+    clock.move_to(datetime(2026, 11, 29, 9, 0, tzinfo=UTC))
+    summary = await load_demo_data(guide_dates=True)
+    assert summary.application == "skipped: programme_closed (try the development dates)"
+    assert await Application.count() == 0
+    summary = await load_demo_data()
+    assert summary.application == "created"
+    assert await Application.select(Application.status) == [{"status": "RE"}]
