@@ -12,20 +12,22 @@ from litestar.response import Stream, Template
 
 from app import clock
 from app.review.auth import staff_of, staff_required
-from app.review.exports import (
-    COLUMNS,
+from app.review.export_files import (
     CSV_MEDIA_TYPE,
-    EXPORT_PATH,
     XLSX_MEDIA_TYPE,
-    Formatter,
-    chosen_columns,
     csv_stream,
     file_name,
     file_pieces,
     file_size,
+    xlsx_file,
+)
+from app.review.exports import (
+    COLUMNS,
+    EXPORT_PATH,
+    Formatter,
+    chosen_columns,
     remember_columns,
     remembered_columns,
-    xlsx_file,
 )
 from app.review.queue_filter import QueueFilter
 from app.review.queue_query import queue_page, queue_rows
