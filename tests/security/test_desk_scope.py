@@ -15,9 +15,11 @@ import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 
 from app.accounts.tables import CandidateAccount
 from app.applications.codes import Verdict
+from app.applications.tables import Application
 from app.catalog.tables import DecisionType
 from app.review.bulk import BulkAction
 from tests.security.snapshot import changed_tables, database_rows
@@ -86,6 +88,35 @@ async def test_the_lists_hold_a_s_rows_for_the_central_office_only(world):
                 shown = login in csv_cells(response.text)
             else:
                 shown = login in table_body(response.text)
+            if shown != (actor in INSIDERS):
+                wrong[f"{actor} {what}"] = "shown" if shown else "missing"
+    assert wrong == {}
+
+
+def xlsx_cells(content: bytes) -> set[str]:
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return {str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row}
+
+
+async def test_the_xlsx_export_and_the_home_counts_keep_to_the_scope(world):
+    """A's row in the spreadsheet, A's programme in the home page's counts: for the
+    central office and the administrator only."""
+    login = await a_login(world)
+    programme = await (
+        Application.select(Application.programme.label.as_alias("label"))
+        .where(Application.id == world.owned[CANDIDATE_A].application)
+        .first()
+    )
+    wrong = {}
+    for actor in STAFF:
+        http = world.client(actor)
+        sheet = await http.get(f"/staff/candidatures/export.xlsx?centre={world.centre_id}")
+        home = await http.get("/staff")
+        assert (sheet.status_code, home.status_code) == (200, 200), actor
+        for what, shown in (
+            ("xlsx", login in xlsx_cells(sheet.content)),
+            ("home", programme["label"] in home.text),
+        ):
             if shown != (actor in INSIDERS):
                 wrong[f"{actor} {what}"] = "shown" if shown else "missing"
     assert wrong == {}
