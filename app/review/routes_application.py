@@ -95,6 +95,21 @@ async def _render(
     )
 
 
+async def _read(
+    request: Request, application_id: int, scoped: dict, *, multiline=()
+) -> tuple[Form, Template | None]:
+    """The posted form, and the page again (422) when a field held characters the desk
+    does not store: ``read_form`` keeps such a field without them and records a message,
+    and a value changed behind the staff member's back must not be acted upon."""
+    form = await read_form(request, multiline=multiline)
+    if form.ok:
+        return form, None
+    page = await _render(
+        request, application_id, scoped, form=form, status_code=HTTP_422_UNPROCESSABLE_ENTITY
+    )
+    return form, page
+
+
 def _forbidden(request: Request, application_id: int) -> Template:
     return Template(
         "review/application_forbidden.html",
@@ -174,7 +189,9 @@ async def judge_piece(
     if not in_range(piece_id):
         raise NotFoundException()
     field = f"commentaire-{piece_id}"
-    form = await read_form(request, multiline={field})
+    form, again = await _read(request, application_id, scoped, multiline={field})
+    if again:
+        return again
     comment = form.values.get(field, "").strip()
     status = form.values.get("statut", "")
     problem = text_error(comment, COMMENT_MAX)
@@ -209,7 +226,9 @@ async def dossier_status(request: Request, application_id: FromPath[int]) -> Tem
     scoped = await _scoped(request, application_id)
     if not may_process(staff_of(request), scoped):
         return _forbidden(request, application_id)
-    form = await read_form(request)
+    form, again = await _read(request, application_id, scoped)
+    if again:
+        return again
     status = form.values.get("statut", "")
     if status not in (DossierStatus.INCOMPLETE, DossierStatus.COMPLETE):
         return _back(request, application_id, _("Choisissez un statut de dossier."), ok=False)
@@ -264,7 +283,9 @@ async def validate_decision(request: Request, application_id: FromPath[int]) -> 
     scoped = await _scoped(request, application_id)
     if not may_decide(staff_of(request), scoped):
         return _forbidden(request, application_id)
-    form = await read_form(request)
+    form, again = await _read(request, application_id, scoped)
+    if again:
+        return again
     decision_id = parse_id(form.values.get("decision"))
     # Only a decision of this (scoped) application.
     if decision_id is None or not await Decision.exists().where(
@@ -284,7 +305,9 @@ async def _date_change(request: Request, application_id: int, which: str) -> Tem
     scoped = await _scoped(request, application_id)
     if not may_process(staff_of(request), scoped):
         return _forbidden(request, application_id)
-    form = await read_form(request)
+    form, again = await _read(request, application_id, scoped)
+    if again:
+        return again
     field = f"date-{which}"
     value = parse_date(form.values.get(field))
     before = parse_date(form.values.get(f"{field}-avant"))
@@ -327,7 +350,9 @@ async def confirmation_date(request: Request, application_id: FromPath[int]) -> 
 async def add_note(request: Request, application_id: FromPath[int]) -> Template | Redirect:
     """Any member who sees the application may write a note: notes change nothing."""
     scoped = await _scoped(request, application_id)
-    form = await read_form(request, multiline={"note"})
+    form, again = await _read(request, application_id, scoped, multiline={"note"})
+    if again:
+        return again
     message = form.values.get("note", "").strip()
     problem = text_error(message, NOTE_MAX) or (
         None if message else _("Saisissez le texte de la note.")

@@ -1,5 +1,5 @@
-"""The portal's forms as a browser finds them: every ``<form method="post">`` of every
-page, its action matched to a route of the route table, its fields with their kind and
+"""The portal's forms as a browser finds them: every ``<form method="post">`` (or
+``method="get"``: the desk's filters and export) of every page, its action matched to a route of the route table, its fields with their kind and
 the values offered (select options, radio and hidden values). No test lives here.
 """
 
@@ -36,9 +36,10 @@ class Form:
 
 
 class _FormParser(HTMLParser):
-    def __init__(self, page_url: str) -> None:
+    def __init__(self, page_url: str, method: str) -> None:
         super().__init__(convert_charrefs=True)
         self.page_url = page_url
+        self.method = method
         self.forms: list[Form] = []
         self._form: Form | None = None
         self._select: str | None = None
@@ -46,7 +47,7 @@ class _FormParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs) -> None:
         a = {name: value or "" for name, value in attrs}
         if tag == "form":
-            if a.get("method", "get").lower() == "post":
+            if a.get("method", "get").lower() == self.method:
                 self._form = Form(urlsplit(a.get("action") or self.page_url).path)
                 self.forms.append(self._form)
             return
@@ -73,8 +74,8 @@ class _FormParser(HTMLParser):
             self._select = None
 
 
-def forms_of(html: str, page_url: str) -> list[Form]:
-    parser = _FormParser(page_url)
+def forms_of(html: str, page_url: str, method: str = "post") -> list[Form]:
+    parser = _FormParser(page_url, method)
     parser.feed(html)
     return parser.forms
 
@@ -91,12 +92,14 @@ def path_pattern(endpoint: Endpoint) -> re.Pattern:
     return re.compile(rf"\A{regex}\Z")
 
 
-def merge_into(found: dict[str, Form], endpoints: list[Endpoint], forms: list[Form]) -> None:
+def merge_into(
+    found: dict[str, Form], endpoints: list[Endpoint], forms: list[Form], method: str = "POST"
+) -> None:
     """File each form under the key of the route its action reaches (fields of the
     same route seen on several pages are merged)."""
     for form in forms:
         for endpoint in endpoints:
-            if endpoint.method == "POST" and path_pattern(endpoint).match(form.action):
+            if endpoint.method == method and path_pattern(endpoint).match(form.action):
                 known = found.setdefault(endpoint.key, Form(endpoint.path))
                 for f in form.fields.values():
                     for value in f.values or [None]:

@@ -12,7 +12,14 @@ apart), so a new route is in the matrix the day it is added, and fails it until
   sign-in page; none of those other requests changes a row;
 - ``dev_only``: development tools, absent from a production app;
 - ``link``: a single-use link from a mail; an unknown token gets the same answer for
-  everyone and signs no one in.
+  everyone and signs no one in;
+- ``desk``: the review desk (/staff/, issue 9). Anonymous visitors and candidates
+  (who hold no desk session) are sent to the desk's sign-in page with the path to come
+  back to; the staff, signed in to the desk, get ``status``. With path parameters
+  (candidate A's application, its piece), the manager of another centre and the member
+  of another commission get 404 (A's application is outside their scope, as if it did
+  not exist) and change nothing; the central office and the administrator get
+  ``status``. Lists answer every staff member: what each list holds is checked below.
 
 Path parameters are real ids of candidate A's objects (and B's, to be refused); unsafe
 methods carry a valid CSRF token. The admin's API tables have their own tests below.
@@ -49,6 +56,11 @@ from tests.security.world import (
 )
 
 SIGN_IN = "sign-in"  # 303 to /connexion?suivant=<the path asked>
+DESK_SIGN_IN = "desk-sign-in"  # 303 to /staff/connexion?suivant=<the path asked>
+# Staff whose scope holds neither A's nor B's applications (another centre, another
+# commission; see tests/security/world.py), and staff who see every application.
+OUTSIDERS = (CENTRE_MANAGER, COMMISSION_MEMBER)
+INSIDERS = (CENTRAL_OFFICE, TECH_ADMIN)
 
 
 @dataclass(frozen=True)
@@ -63,9 +75,20 @@ class Access:
     student: int | str | None = None  # when the student's answer is another one
     student_location: str | None = None
     anonymous_location: str | None = None
+    staff: int | str | None = None  # desk routes: what signed-in staff get
+    staff_location: str | None = None
+    outsider: int | str | None = None  # desk routes: staff outside A's scope
+
+    @property
+    def desk(self) -> bool:
+        return self.staff is not None
 
     def expected(self, actor: str) -> tuple[int | str, str | None]:
         """The status and, for a 303, the Location ``actor`` must get."""
+        if actor in STAFF and self.desk:
+            if actor in OUTSIDERS and self.outsider is not None:
+                return self.outsider, None
+            return self.staff, self.staff_location
         if actor == STUDENT and self.student is not None:
             return self.student, self.student_location
         if actor in CANDIDATES:
@@ -99,10 +122,26 @@ def link(status: int) -> Access:
     return Access(status, status)
 
 
+def desk(status: int = 200, *, location: str | None = None, form=None, **owned: str) -> Access:
+    """A desk route; ``owned`` path parameters are A's objects (404 to outsiders). Form
+    values may name A's objects: ``{decision}``."""
+    return Access(
+        DESK_SIGN_IN,
+        DESK_SIGN_IN,
+        owned=owned,
+        form=form or {},
+        staff=status,
+        staff_location=location,
+        outsider=404 if owned else None,
+    )
+
+
 APPLICATION = {"application_id": "application"}
 DECIDED = {"application_id": "decided"}
 PIECE = {"application_id": "application", "piece_id": "piece"}
 SUMMARY = "/candidatures/{application_id}"
+DESK_PAGE = "/staff/candidatures/{application_id}"
+DESK_APPLICATION = "/staff/candidatures/{application_id:int}"
 
 ACCESS: dict[str, Access] = {
     # home, health
@@ -216,6 +255,46 @@ ACCESS: dict[str, Access] = {
     "GET /dev/cas/serviceValidate": dev_only(),
     "GET /dev/cas/p3/serviceValidate": dev_only(),
     "GET /dev/cas/logout": dev_only(),
+    # the review desk (issue 9)
+    "GET /staff/connexion": Access(200, 200, staff=303, staff_location="/staff/"),
+    "POST /staff/connexion": public(),  # the empty form, with its messages
+    "POST /staff/deconnexion": public(303, location="/staff/connexion"),
+    "GET /staff": desk(),
+    "GET /staff/candidatures": desk(),
+    "GET /staff/candidatures/export": desk(),
+    "GET /staff/candidatures/export.csv": desk(),
+    "GET /staff/candidatures/export.xlsx": desk(),
+    "GET /staff/candidatures/lot": desk(303, location="/staff/candidatures"),
+    # nothing chosen: the confirmation page says so, with the way back
+    "POST /staff/candidatures/lot": desk(),
+    "POST /staff/candidatures/lot/confirmer": desk(),
+    "GET /staff/candidatures/lot/{token:str}": desk(404),  # no such result
+    "GET " + DESK_APPLICATION: desk(200, **APPLICATION),
+    "GET " + DESK_APPLICATION + "/pieces/{piece_id:int}/fichier": desk(200, **PIECE),
+    "POST " + DESK_APPLICATION + "/pieces/{piece_id:int}/statut": desk(
+        303, location=DESK_PAGE + "#piece-{piece_id}", form={"statut": "VA"}, **PIECE
+    ),
+    "POST " + DESK_APPLICATION + "/statut": desk(
+        303, location=DESK_PAGE + "#actions", form={"statut": "CO"}, **APPLICATION
+    ),
+    "POST " + DESK_APPLICATION + "/type-traitement": desk(
+        303, location=DESK_PAGE + "#actions", **APPLICATION
+    ),
+    # the empty form: the page again with its messages
+    "POST " + DESK_APPLICATION + "/decision": desk(422, **APPLICATION),
+    # already validated: refused, the reason flashed on the page
+    "POST " + DESK_APPLICATION + "/decision/valider": desk(
+        303, location=DESK_PAGE + "#decision", form={"decision": "{decision}"}, **DECIDED
+    ),
+    "POST " + DESK_APPLICATION + "/date-retour": desk(
+        303, location=DESK_PAGE + "#dates", form={"date-retour": ""}, **APPLICATION
+    ),
+    "POST " + DESK_APPLICATION + "/date-confirmation": desk(
+        303, location=DESK_PAGE + "#dates", form={"date-confirmation": ""}, **APPLICATION
+    ),
+    "POST " + DESK_APPLICATION + "/notes": desk(
+        303, location=DESK_PAGE + "#notes", form={"note": "Bonjour"}, **APPLICATION
+    ),
 }
 
 APP = create_app()
@@ -262,7 +341,9 @@ async def call(world: World, actor: str, endpoint: Endpoint, access: Access, url
     http = world.client(actor)
     if endpoint.method == "GET":
         return await http.get(url)
-    data = {**access.form, "_csrf_token": await portal_token(http)}
+    a = vars(world.owned[CANDIDATE_A])
+    form = {name: value.format(**a) for name, value in access.form.items()}
+    data = {**form, "_csrf_token": await portal_token(http)}
     files = {"fichier": ("piece.pdf", PDF, "application/pdf")} if access.upload else None
     return await http.request(endpoint.method, url, data=data, files=files)
 
@@ -274,8 +355,9 @@ def describe(response) -> str:
 
 def check(response, expected: int | str, url: str, location: str | None = None) -> str | None:
     """None when the answer is the expected one, else what was got."""
-    if expected == SIGN_IN:
-        wanted = (303, f"/connexion?suivant={url.split('?')[0]}")
+    if expected in (SIGN_IN, DESK_SIGN_IN):
+        desk = "/staff" if expected == DESK_SIGN_IN else ""
+        wanted = (303, f"{desk}/connexion?suivant={url.split('?')[0]}")
         got = (response.status_code, response.headers.get("location"))
         return None if got == wanted else describe(response)
     if response.status_code != expected:
@@ -295,7 +377,20 @@ async def test_every_actor_gets_the_declared_answer(world, endpoint):
     url_a = endpoint.url(path_values(endpoint, access, a, world))
     wrong: dict[str, str] = {}
 
-    if access.owned:
+    if access.desk:
+        # Those the desk refuses (and, on A's objects, the staff outside A's scope)
+        # first: none of them may change anything.
+        refused = (ANONYMOUS, *CANDIDATES, *(OUTSIDERS if access.owned else ()))
+        before = await database_rows()
+        for actor in refused:
+            expected, location = access.expected(actor)
+            response = await call(world, actor, endpoint, access, url_a)
+            if problem := check(response, expected, url_a):
+                wrong[f"{actor} {url_a}"] = problem
+        changed = changed_tables(before, await database_rows())
+        assert not changed, f"{endpoint}: refused requests changed {changed}"
+        owner = [(actor, url_a) for actor in STAFF if actor not in refused]
+    elif access.owned:
         # Everyone but the owner first: none of them may change anything.
         url_b = endpoint.url(path_values(endpoint, access, b, world))
         before = await database_rows()

@@ -4,7 +4,9 @@
 The routes come from ``create_app().routes``: a new POST (or PUT, PATCH, DELETE) is
 checked the day it is added. Requests are sent as signed-in candidate A, with A's real
 ids in the path and a form that would be accepted with a token, and as an anonymous
-visitor (sign-up and sign-in forms included: login CSRF). The admin mount has its own
+visitor (sign-up and sign-in forms included: login CSRF). The review desk's routes
+(/staff/) are sent as the central office signed in to the desk, who may act on A's
+applications: its refusal is the CSRF check, not the desk's sign-in redirect. The admin mount has its own
 CSRF (piccolo's cookie and header): its API is checked at the end.
 
 Moved here from tests/integration/test_accounts_recovery.py, which covered POSTs only.
@@ -18,6 +20,7 @@ import pytest
 
 from app.asgi import CSRF_HEADER, SESSION_COOKIE, create_app
 from app.backoffice.admin import table_configs
+from app.review.auth import STAFF_COOKIE, STAFF_PATH
 from tests.factories_dossier import PDF
 from tests.security.routes import UNSAFE_METHODS, Endpoint, unsafe_endpoints
 from tests.security.snapshot import changed_tables, database_rows
@@ -25,6 +28,7 @@ from tests.security.world import (
     ADMIN_CSRF_COOKIE,
     ANONYMOUS,
     CANDIDATE_A,
+    CENTRAL_OFFICE,
     TECH_ADMIN,
     World,
     admin_login,
@@ -45,6 +49,13 @@ FORM = {
     "reponse": "oui",
     "language": "en",
     "next": "/",
+    # the review desk's
+    "username": "central.office",
+    "statut": "CO",
+    "action": "complet",
+    "portee": "selection",
+    "date-retour": "01/09/2027",
+    "date-confirmation": "01/09/2027",
 }
 
 
@@ -58,6 +69,15 @@ def test_every_unsafe_method_of_the_portal_is_checked():
     keys = {endpoint.key for endpoint in UNSAFE}
     assert len(keys) > 30  # accounts, SSO, dossier, applications, language, dev pages
     assert {"POST /deconnexion", "POST /connexion", "POST /compte/creer", "POST /langue"} <= keys
+    desk = {key for key in keys if key.split(" ", 1)[1].startswith(STAFF_PATH + "/")}
+    assert {
+        "POST /staff/connexion",
+        "POST /staff/deconnexion",
+        "POST /staff/candidatures/lot",
+        "POST /staff/candidatures/lot/confirmer",
+        "POST /staff/candidatures/{application_id:int}/notes",
+        "POST /staff/candidatures/{application_id:int}/decision/valider",
+    } <= desk
     assert {endpoint.method for endpoint in UNSAFE} <= set(UNSAFE_METHODS)
 
 
@@ -78,8 +98,12 @@ def a_url(world: World, endpoint: Endpoint) -> str:
     return endpoint.url(values)
 
 
-async def send(http, endpoint: Endpoint, url: str, *, field=None, header=None):
-    data = dict(FORM)
+def is_desk(endpoint: Endpoint) -> bool:
+    return endpoint.path.startswith(STAFF_PATH + "/")
+
+
+async def send(http, endpoint: Endpoint, url: str, *, field=None, header=None, ids=()):
+    data = {**FORM, "ids": [str(i) for i in ids]}
     if field is not None:
         data["_csrf_token"] = field
     headers = {CSRF_HEADER: header} if header is not None else {}
@@ -94,24 +118,32 @@ async def test_an_unsafe_request_without_a_valid_token_is_refused_and_changes_no
     world, endpoint
 ):
     url = a_url(world, endpoint)
-    a = world.client(CANDIDATE_A)
+    desk = is_desk(endpoint)
+    # The desk's routes: the central office, signed in to the desk, who sees A's
+    # applications (and whose bulk actions name them).
+    a = world.client(CENTRAL_OFFICE if desk else CANDIDATE_A)
+    cookie, path = (STAFF_COOKIE, STAFF_PATH) if desk else (SESSION_COOKIE, "/")
+    owned = world.owned[CANDIDATE_A]
+    ids = (owned.application, owned.decided) if desk else ()
     a_token = await portal_token(a)
     others_token = await portal_token(world.client(ANONYMOUS))
     admin_token = world.client(TECH_ADMIN).cookies[ADMIN_CSRF_COOKIE]
-    # A browser that holds A's session but never got the CSRF cookie.
+    # A browser that holds the session but never got the CSRF cookie.
     cookieless = new_client(world.app)
-    cookieless.cookies.set(SESSION_COOKIE, a.cookies[SESSION_COOKIE], domain="testserver.local")
+    cookieless.cookies.set(cookie, a.cookies[cookie], domain="testserver.local", path=path)
     before = await database_rows()
     attempts = {
-        "no token": send(a, endpoint, url),
-        "empty token": send(a, endpoint, url, field=""),
-        "forged token": send(a, endpoint, url, field=secrets.token_hex(32)),
-        "a token altered": send(a, endpoint, url, field=a_token[:-2] + "xx"),
-        "another browser's token": send(a, endpoint, url, field=others_token),
-        "another browser's token in the header": send(a, endpoint, url, header=others_token),
-        "the admin's token": send(a, endpoint, url, header=admin_token),
-        "a token without its cookie": send(cookieless, endpoint, url, header=a_token),
-        "anonymous, no token": send(world.client(ANONYMOUS), endpoint, url),
+        "no token": send(a, endpoint, url, ids=ids),
+        "empty token": send(a, endpoint, url, field="", ids=ids),
+        "forged token": send(a, endpoint, url, field=secrets.token_hex(32), ids=ids),
+        "a token altered": send(a, endpoint, url, field=a_token[:-2] + "xx", ids=ids),
+        "another browser's token": send(a, endpoint, url, field=others_token, ids=ids),
+        "another browser's token in the header": send(
+            a, endpoint, url, header=others_token, ids=ids
+        ),
+        "the admin's token": send(a, endpoint, url, header=admin_token, ids=ids),
+        "a token without its cookie": send(cookieless, endpoint, url, header=a_token, ids=ids),
+        "anonymous, no token": send(world.client(ANONYMOUS), endpoint, url, ids=ids),
     }
     answers = {}
     try:
@@ -121,8 +153,8 @@ async def test_an_unsafe_request_without_a_valid_token_is_refused_and_changes_no
         await cookieless.aclose()
     assert {name: code for name, code in answers.items() if code != 403} == {}
     assert changed_tables(before, await database_rows()) == []
-    # Not even signed out: A's session still opens the dossier.
-    assert (await a.get("/dossier")).status_code == 200
+    # Not even signed out: the session still opens the dossier (the desk's queue).
+    assert (await a.get("/staff/candidatures" if desk else "/dossier")).status_code == 200
 
 
 # --- the admin mount: piccolo's own token ------------------------------------------------

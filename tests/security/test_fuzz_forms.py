@@ -3,13 +3,16 @@ typed or put in a URL, the portal never answers 500, and an answer that is an er
 (4xx, or a form shown again with its messages) saved nothing.
 
 The forms are found as a browser finds them: every page of the route table is opened
-as candidate A and as an anonymous visitor, and each ``<form method="post">`` is filed
-under the route its action reaches (``tests/security/forms.py``). A POST route that no
+as candidate A and as an anonymous visitor (the review desk's pages as the central
+office, who sees A's applications, with the bulk confirmation asked for A's
+applications), and each ``<form method="post">`` is filed under the route its action
+reaches (``tests/security/forms.py``); the desk's ``<form method="get">`` (queue
+filter, export) are fuzzed too. A POST route that no
 page shows must be declared in ``DECLARED``, or the first test names it.
 
 Requests are sent signed in, with a valid CSRF token: as candidate A with A's real ids,
 or as a newcomer (no application yet: every dossier form is open) where the path holds
-no id.
+no id; the desk's (but its sign-in and sign-out) as the central office.
 The suite runs on SQLite and, with ``DATABASE_URL``, on PostgreSQL: the values that
 each database refused with a 500 (NUL bytes, ids beyond 32 or 64 bits) are also sent
 one by one, in ``test_hostile_values_...`` and ``test_an_id_beyond_...``.
@@ -18,13 +21,14 @@ one by one, in ``test_hostile_values_...`` and ``test_an_id_beyond_...``.
 from __future__ import annotations
 
 import string
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.asgi import create_app
+from app.review.bulk import BulkAction
 from tests.security.forms import Field, Form, forms_of, merge_into
 from tests.security.routes import Endpoint, endpoints, unsafe_endpoints
 from tests.security.snapshot import changed_tables, row_counts
@@ -32,6 +36,7 @@ from tests.security.world import (
     ANONYMOUS,
     CANDIDATE_A,
     CANDIDATE_B,
+    CENTRAL_OFFICE,
     NEWCOMER,
     World,
     portal_token,
@@ -43,10 +48,18 @@ PAGES = [e for e in ALL if e.method == "GET"]
 FORM_ROUTES = unsafe_endpoints(APP)
 WITH_PARAMETERS = [e for e in ALL if e.parameters]
 WITH_IDS = [e for e in ALL if "int" in e.parameters.values()]
+DESK = "/staff/"
+DESK_AUTH = ("/staff/connexion", "/staff/deconnexion")  # sent as anyone else's
 
-# Forms no page shows to A, a newcomer or an anonymous visitor: a live reset link, the
-# first sign-in of a student who has not confirmed a contact address yet, "non concerné"
-# (for conditional pieces only).
+
+def is_desk(endpoint: Endpoint) -> bool:
+    """A review desk route acted on by a signed-in staff member."""
+    return endpoint.path.startswith(DESK) and endpoint.path not in DESK_AUTH
+
+
+# Forms no page shows to A, a newcomer, an anonymous visitor or the central office: a
+# live reset link, the first sign-in of a student who has not confirmed a contact
+# address yet, "non concerné" (for conditional pieces only).
 DECLARED: dict[str, dict[str, str]] = {
     "POST /candidatures/{application_id:int}/pieces/{piece_id:int}/non-concerne": {},
     "POST /compte/mot-de-passe/{token:str}": {
@@ -54,6 +67,10 @@ DECLARED: dict[str, dict[str, str]] = {
         "password_confirm": "password",
     },
     "POST /universite/premiere-connexion": {"email": "email"},
+    # The desk's, on A's applications as the world leaves them: the validation of a
+    # decision entered and not validated yet, of a processing type to check.
+    "POST /staff/candidatures/{application_id:int}/decision/valider": {"decision": "hidden"},
+    "POST /staff/candidatures/{application_id:int}/type-traitement": {},
 }
 
 FUZZ = settings(
@@ -73,6 +90,7 @@ def clean_tables():
 # --- finding the forms --------------------------------------------------------------------
 
 _FOUND: dict[str, Form] = {}
+_FOUND_GET: dict[str, Form] = {}  # the desk's GET forms (filters, export)
 
 
 def page_urls(world: World, endpoint: Endpoint) -> list[str]:
@@ -107,11 +125,41 @@ async def site_forms(world) -> dict[str, Form]:
                     response = await http.get(url)
                     if response.headers.get("content-type", "").startswith("text/html"):
                         merge_into(_FOUND, FORM_ROUTES, forms_of(response.text, url))
+        await find_desk_forms(world)
         for key, fields in DECLARED.items():
             form = _FOUND.setdefault(key, Form(key.split(" ", 1)[1]))
             for name, kind in fields.items():
                 form.add(name, kind)
     return _FOUND
+
+
+async def find_desk_forms(world: World) -> None:
+    """The desk's pages as the central office, and the bulk confirmation of a decision
+    on A's applications (a page answering a POST)."""
+    http = world.client(CENTRAL_OFFICE)
+    found = []
+    for endpoint in PAGES:
+        if not is_desk(endpoint):
+            continue
+        for url in page_urls(world, endpoint):
+            response = await http.get(url)
+            if response.headers.get("content-type", "").startswith("text/html"):
+                found.append((response.text, url))
+    a = world.owned[CANDIDATE_A]
+    confirmation = await http.post(
+        "/staff/candidatures/lot",
+        data={
+            "action": BulkAction.ENTER_DECISION.value,
+            "portee": "selection",
+            "ids": [str(a.application), str(a.decided)],
+            "_csrf_token": await portal_token(http),
+        },
+    )
+    assert confirmation.status_code == 200
+    found.append((confirmation.text, "/staff/candidatures/lot"))
+    for html, url in found:
+        merge_into(_FOUND, FORM_ROUTES, forms_of(html, url))
+        merge_into(_FOUND_GET, PAGES, forms_of(html, url, "get"), "GET")
 
 
 async def test_every_form_route_is_shown_by_a_page_or_declared(site_forms):
@@ -126,6 +174,12 @@ async def test_every_form_route_is_shown_by_a_page_or_declared(site_forms):
         .kind
         == "file"
     )
+    # The desk's: the decision typed on the bulk confirmation, the queue's filters.
+    assert {"type_decision", "motif", "commentaire", "rang", "ids"} <= set(
+        site_forms["POST /staff/candidatures/lot/confirmer"].fields
+    )
+    assert {"GET /staff/candidatures", "GET /staff/candidatures/export.csv"} <= set(_FOUND_GET)
+    assert "q" in _FOUND_GET["GET /staff/candidatures"].fields
 
 
 # --- values -------------------------------------------------------------------------------
@@ -190,8 +244,10 @@ def is_error(response) -> bool:
 
 
 def sender(endpoint: Endpoint) -> str:
-    """A for the routes of A's objects; the newcomer, whose dossier forms are all open,
-    for the others."""
+    """The central office for the desk; A for the routes of A's objects; the newcomer,
+    whose dossier forms are all open, for the others."""
+    if is_desk(endpoint):
+        return CENTRAL_OFFICE
     return CANDIDATE_A if endpoint.parameters else NEWCOMER
 
 
@@ -224,9 +280,8 @@ async def test_no_form_input_gives_a_500_or_is_saved_with_an_error(
     world, shared_world, site_forms, endpoint, data
 ):
     form = site_forms[endpoint.key]
-    url = page_urls(world, endpoint)[
-        -1 if "confirmer" in endpoint.path or "desister" in endpoint.path else 0
-    ]
+    decided = ("confirmer", "desister", "/decision")  # routes of the decided application
+    url = page_urls(world, endpoint)[-1 if any(w in endpoint.path for w in decided) else 0]
     values = {
         name: data.draw(field_values(f), label=name)
         for name, f in form.fields.items()
@@ -278,6 +333,38 @@ async def test_hostile_values_in_every_field_of_every_form(world, shared_world, 
             break  # each 500 logs at length: one is enough to fail
         if changed and (is_error(response) or name in REFUSED_EVERYWHERE):
             problems[endpoint.key] = f"{response.status_code}, saved in {changed}"
+    assert problems == {}
+
+
+# --- the desk's filters and export (GET forms) -------------------------------------------
+
+DESK_GET_FORMS = ["GET /staff/candidatures", "GET /staff/candidatures/export.csv"]
+
+
+def endpoint_of(key: str) -> Endpoint:
+    return next(e for e in PAGES if e.key == key)
+
+
+@pytest.mark.parametrize("key", DESK_GET_FORMS)
+@FUZZ
+@given(data=st.data())
+async def test_no_desk_filter_gives_a_500(world, shared_world, site_forms, key, data):
+    form = _FOUND_GET[key]
+    values = {name: data.draw(field_values(f), label=name) for name, f in form.fields.items()}
+    url = f"{form.action}?{urlencode(values)}"
+    await check_request(world, endpoint_of(key), url, {})
+
+
+@pytest.mark.parametrize("key", DESK_GET_FORMS)
+async def test_hostile_values_in_every_desk_filter(world, site_forms, key):
+    problems = {}
+    for name, value in HOSTILE.items():
+        form = _FOUND_GET[key]
+        url = f"{form.action}?{urlencode(dict.fromkeys(form.fields, value))}"
+        response = await send(world, endpoint_of(key), url, {})
+        if response.status_code >= 500:
+            problems[name] = response.status_code
+            break  # each 500 logs at length: one is enough to fail
     assert problems == {}
 
 

@@ -8,9 +8,10 @@ its own on one running app, and real objects for each candidate.
 - a university student, created by the SSO code from the demo student records, contact
   email confirmed;
 - four staff members built with ``app.backoffice.staff.upsert_staff_user``, signed in to
-  the admin as a browser does: a manager of another centre, a member of another
-  commission, the central office, the technical administrator. They hold no candidate
-  session: on the portal they are anonymous;
+  the admin as a browser does and to the review desk (/staff/, a planted desk
+  session): a manager of another centre, a member of another commission (both see
+  none of A's and B's applications), the central office, the technical administrator.
+  They hold no candidate session: on the portal they are anonymous;
 - a newcomer (empty dossier, no application), outside the access matrix: every dossier
   form is open to them (fuzzing).
 
@@ -22,6 +23,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
+import secrets
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -31,6 +34,7 @@ from email.message import EmailMessage
 
 import httpx
 from litestar import Litestar
+from litestar.stores.redis import RedisStore
 from piccolo.engine import engine_finder
 
 from app.accounts.sso import create_account_from_records
@@ -47,6 +51,7 @@ from app.clock import now
 from app.dossier.tables import Candidate, Internship, PriorStudy, WorkExperience
 from app.mail.default_templates import install_default_templates
 from app.refdata.tables import Country
+from app.review.auth import STAFF_COOKIE, STAFF_KEY, STAFF_PATH
 from app.settings import get_settings
 from app.web.sessions import redis_client
 from tests.factories import (
@@ -59,7 +64,11 @@ from tests.factories import (
 from tests.factories_dossier import decide, make_complete_dossier, make_decision_type, stored_pdf
 from tests.fixtures.db import _tables_children_first
 from tests.fixtures.web import BASE_URL
-from tests.integration.test_dossier_support import new_candidate, plant_session
+from tests.integration.test_dossier_support import (
+    SESSION_NAMESPACE,
+    new_candidate,
+    plant_session,
+)
 from tests.security.snapshot import database_rows
 
 STAFF_PASSWORD = "Securite-ecesure-2026"
@@ -102,6 +111,7 @@ class Owned:
     application: int = 0  # AT, its piece deposited: can be transmitted or cancelled
     piece: int = 0  # the required piece deposited on ``application``
     decided: int = 0  # RE with a validated favourable decision: can be answered
+    decision: int = 0  # the validated decision of ``decided``
 
 
 @dataclass
@@ -208,7 +218,7 @@ async def _candidate(
         await lifecycle.apply(account_id=account.id, programme_id=answer.id)
     ).application_id
     await lifecycle.transmit(application_id=owned.decided, actor=actor)
-    await decide(owned.decided, favourable)
+    owned.decision = await decide(owned.decided, favourable)
     return owned
 
 
@@ -284,9 +294,24 @@ async def empty_database() -> None:
         await engine.run_ddl(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
 
 
+async def plant_desk_session(http: httpx.AsyncClient, user_id: int) -> None:
+    """Signed in to the review desk as staff user ``user_id`` without the sign-in form:
+    the session ``app.review.auth.sign_in_staff`` leaves, in the store the desk reads
+    (argon2 makes the form cost ~0.4 s; the form has its own tests)."""
+    session_id = secrets.token_hex(16)
+    redis = redis_client(get_settings().redis_url)
+    data = {STAFF_KEY: user_id, "signed_in_at": now().isoformat()}
+    store = RedisStore(redis, namespace=SESSION_NAMESPACE)
+    await store.set(session_id, json.dumps(data).encode(), expires_in=3600)
+    await redis.aclose()
+    http.cookies.delete(STAFF_COOKIE)
+    http.cookies.set(STAFF_COOKIE, session_id, domain="testserver.local", path=STAFF_PATH)
+
+
 async def sign_in_everyone(world: World) -> None:
-    """The candidates signed in to the portal again (a fresh planted session each: a test
-    may have signed one out), everyone holding a portal CSRF token."""
+    """The candidates signed in to the portal and the staff to the review desk again (a
+    fresh planted session each: a test may have signed one out), everyone holding a
+    portal CSRF token."""
     for actor in (*CANDIDATES, NEWCOMER):
         http = world.clients[actor]
         http.cookies.delete(SESSION_COOKIE)
@@ -294,6 +319,8 @@ async def sign_in_everyone(world: World) -> None:
             CandidateAccount.id == world.owned[actor].account_id
         )
         await plant_session(http, account)
+    for actor in STAFF:
+        await plant_desk_session(world.clients[actor], world.staff_user_ids[actor])
     for http in world.clients.values():
         await portal_token(http)
 

@@ -144,7 +144,8 @@ async def test_a_refusal_without_comment_is_a_field_error_and_changes_nothing(cl
     before = await state_token(application_id)
     for comment, message in (
         ("   ", "Un commentaire est obligatoire pour refuser une pièce"),
-        ("Illisible\x00", "Ce texte contient des caractères non autorisés."),
+        # read_form's message: the field is refused before the desk reads it
+        ("Illisible\x00", "Ce champ contenait des caractères non autorisés"),
         ("x" * 501, "Ce texte ne peut pas dépasser 500 caractères."),
     ):
         response = await act(
@@ -276,15 +277,17 @@ async def test_bad_decision_input_never_500(client):
     assert await state_token(application_id) == before
     for path, data in (
         ("/decision/valider", {"decision": str(BIG)}),
-        ("/decision/valider", {"decision": "1\x00"}),
         ("/decision/valider", {}),
     ):
         assert (await act(client, application_id, path, data)).status_code == 404
+    # A control character: the field is refused, the page shown again with its message.
+    response = await act(client, application_id, "/decision/valider", {"decision": "1\x00"})
+    assert response.status_code == 422
     assert (await act(client, BIG, "/statut", {"statut": "CO"}, token=False)).status_code == 404
     response = await act(client, application_id, f"/pieces/{BIG}/statut", {"statut": "VA"})
     assert response.status_code == 404
     response = await act(client, application_id, "/statut", {"statut": "\x00"})
-    assert response.status_code == 303
+    assert response.status_code == 422
     response = await act(client, application_id, "/date-retour", {"date-retour": "31/02/2026"})
     assert response.status_code == 422
     response = await act(client, application_id, "/notes", {"note": "\x00"})
