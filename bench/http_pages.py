@@ -57,7 +57,9 @@ def wrk(url: str, seconds: int, concurrency: int) -> float:
     """Requests per second measured by wrk (one thread: the server has the other core)."""
     out = subprocess.run(
         ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", url],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     line = next(line for line in out.splitlines() if line.startswith("Requests/sec:"))
     return float(line.split()[1])
