@@ -9,13 +9,14 @@ from datetime import date, datetime
 from piccolo.apps.user.tables import BaseUser
 from piccolo.query.functions.aggregate import Max
 
-from app.applications.codes import ActorKind, DossierStatus, PieceStatus, Verdict
+from app.applications.codes import ActorKind, DossierStatus, PieceStatus
 from app.applications.lifecycle_base import AuditAction
 from app.applications.notes import NOTE_ADDED
 from app.applications.page_data.labels import (
     dossier_status_label,
     piece_status_label,
     timeline_label,
+    verdict_label,
 )
 from app.applications.staff_dates import CONFIRMATION_DATE_OVERRIDDEN, RETURN_DATE_OVERRIDDEN
 from app.backoffice.tables import StaffProfile
@@ -70,16 +71,6 @@ class TrailLine:
 
 def _date_text(value: str | None) -> str:
     return short_date(date.fromisoformat(value)) if value else _("aucune")
-
-
-def verdict_label(code: str) -> str:
-    return {
-        Verdict.FAVOURABLE.value: _("Favorable"),
-        Verdict.UNFAVOURABLE.value: _("Défavorable"),
-        Verdict.WAITING_LIST.value: _("Liste d'attente"),
-        Verdict.COMPLEMENTARY_LIST.value: _("Liste complémentaire"),
-        Verdict.PRESELECTION.value: _("Présélection"),
-    }.get(code, code)
 
 
 STATUS_AFTER = {

@@ -4,20 +4,10 @@ language (the codes stay in the URL and the database; only their labels translat
 from __future__ import annotations
 
 from app.applications.codes import Answer, DossierStatus, Verdict
-from app.applications.page_data.labels import dossier_status_label
+from app.applications.page_data.labels import dossier_status_label, verdict_label
 from app.review.bulk import BulkAction, Outcome
 from app.review.queue_filter import ANSWER_NONE, DECISION_ENTERED, DECISION_NONE, DECISION_VALIDATED
 from app.web.i18n import gettext as _
-
-
-def verdict_label(code: str) -> str:
-    return {
-        Verdict.FAVOURABLE: _("Favorable"),
-        Verdict.UNFAVOURABLE: _("Défavorable"),
-        Verdict.WAITING_LIST: _("Liste d'attente"),
-        Verdict.COMPLEMENTARY_LIST: _("Liste complémentaire"),
-        Verdict.PRESELECTION: _("Présélection"),
-    }[Verdict(code)]
 
 
 def status_choices() -> list[tuple[str, str]]:

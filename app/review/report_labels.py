@@ -5,18 +5,8 @@ The codes stay in the database and the URLs; only their labels translate.
 
 from __future__ import annotations
 
-from app.applications.codes import Answer, Verdict
+from app.applications.codes import Answer
 from app.web.i18n import gettext as _
-
-
-def verdict_label(code: str) -> str:
-    return {
-        Verdict.FAVOURABLE: _("Favorable"),
-        Verdict.UNFAVOURABLE: _("Défavorable"),
-        Verdict.WAITING_LIST: _("Liste d'attente"),
-        Verdict.COMPLEMENTARY_LIST: _("Liste complémentaire"),
-        Verdict.PRESELECTION: _("Présélection"),
-    }[Verdict(code)]
 
 
 def answer_label(code: str | None) -> str:

@@ -25,6 +25,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.applications.codes import Verdict
+from app.applications.page_data.labels import verdict_label
 from app.mail.outbox import enqueue_mails
 from app.review import queue_labels
 from app.review.auth import staff_of, staff_required
@@ -94,7 +95,7 @@ async def _chosen_ids(member: StaffMember, data: FormMultiDict, queue: QueueFilt
 def _decision_label(row: dict) -> str:
     english = current_language.get() == "en"
     label = (row["label_en"] if english else "") or row["label_fr"]
-    return f"{queue_labels.verdict_label(row['verdict'])} — {label}"
+    return f"{verdict_label(row['verdict'])} — {label}"
 
 
 async def _confirm_page(

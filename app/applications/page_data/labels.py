@@ -37,6 +37,17 @@ def processing_type_label(code: ProcessingType) -> str:
     }[ProcessingType(code)]
 
 
+def verdict_label(code: str) -> str:
+    """The verdict's name; an unknown code (an old audit record) reads as itself."""
+    return {
+        Verdict.FAVOURABLE: _("Favorable"),
+        Verdict.UNFAVOURABLE: _("Défavorable"),
+        Verdict.WAITING_LIST: _("Liste d'attente"),
+        Verdict.COMPLEMENTARY_LIST: _("Liste complémentaire"),
+        Verdict.PRESELECTION: _("Présélection"),
+    }.get(code, code)
+
+
 def decision_label(decision: DecisionView | None) -> str:
     """The validated decision's type ("En attente" until then), with its rank on a
     complementary list."""
