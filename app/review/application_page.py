@@ -30,7 +30,7 @@ from app.applications.page_data.labels import (
 from app.applications.page_data.summary import who
 from app.applications.queries import ApplicationView, DecisionView, PieceView
 from app.applications.staff import DECIDED_STATUSES, STATUS_FROM
-from app.applications.tables import Decision, Note, SubmittedPiece
+from app.applications.tables import Decision, Note
 from app.catalog.tables import DecisionType, RefusalReason
 from app.review.application_dossier import Dossier, dossier_of
 from app.review.application_trail import (
@@ -123,29 +123,6 @@ async def _piece(application: ApplicationView, piece: PieceView) -> StaffPiece:
         viewer=VIEWABLE_TYPES.get(piece.content_type, "") if piece.file_id else "",
         history=history,
         can_judge=application.live and piece.status in JUDGEABLE,
-    )
-
-
-async def piece_file_row(application_id: int, piece_id: int, version: int | None) -> dict | None:
-    """The stored file of a piece of an application the caller has scoped: the current
-    one, or an earlier version (a SubmittedPiece id of that same piece)."""
-    where = (
-        (SubmittedPiece.application == application_id)
-        & (SubmittedPiece.piece == piece_id)
-        & SubmittedPiece.file.is_not_null()
-    )
-    if version is None:
-        where &= SubmittedPiece.superseded_at.is_null()
-    else:
-        where &= SubmittedPiece.id == version
-    return (
-        await SubmittedPiece.select(
-            SubmittedPiece.file.as_alias("file_id"),
-            SubmittedPiece.file.original_name.as_alias("original_name"),
-            SubmittedPiece.file.content_type.as_alias("content_type"),
-        )
-        .where(where)
-        .first()
     )
 
 

@@ -17,6 +17,7 @@ from app.applications import lifecycle
 from app.applications.codes import DossierStatus, PieceStatus
 from app.applications.lifecycle_base import Actor, Refusal
 from app.applications.notes import add_staff_note
+from app.applications.page_data.summary import scoped_piece_file
 from app.applications.queries import application_view
 from app.applications.routes_pieces import content_disposition
 from app.applications.staff import COMMENT_MAX
@@ -37,7 +38,7 @@ from app.review.actions import (
     run_change,
     text_error,
 )
-from app.review.application_page import application_page, piece_file_row
+from app.review.application_page import application_page
 from app.review.auth import scoped_application, staff_of, staff_required
 from app.review.scope import may_decide, may_process
 from app.web.forms import Form, read_form
@@ -160,7 +161,7 @@ async def piece_file(
     version_id = parse_id(version) if version else None
     if not in_range(piece_id) or (version and version_id is None):
         raise NotFoundException()
-    found = await piece_file_row(application_id, piece_id, version_id)
+    found = await scoped_piece_file(application_id, piece_id, version_id)
     data = await open_stored(found["file_id"]) if found else None
     if data is None:
         raise NotFoundException()
