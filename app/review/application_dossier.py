@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from app.applications.queries import ApplicationView
 from app.dossier import labels as L
-from app.dossier.codes import StudyOutcome
 from app.dossier.forms import bac as bac_form
 from app.dossier.forms import identity as identity_form
+from app.dossier.forms.rows import outcome_choices
 from app.dossier.queries import (
     bac_of,
     experiences_of,
@@ -18,7 +18,6 @@ from app.dossier.queries import (
     prior_studies_of,
 )
 from app.dossier.tables import Address, Candidate
-from app.web.i18n import gettext as _
 
 
 @dataclass
@@ -52,11 +51,8 @@ BAC_SHOWN = ("has_bac", "year", "serie", "mention", "country", "departement", "c
 
 
 def _outcome_label(code: str) -> str:
-    return {
-        StudyOutcome.OBTAINED.value: _("Obtenu"),
-        StudyOutcome.NOT_OBTAINED.value: _("Non obtenu"),
-        StudyOutcome.IN_PROGRESS.value: _("En cours"),
-    }.get(code, code)
+    """The label the candidate chose from (the dossier form's own list)."""
+    return {choice.value: choice.label for choice in outcome_choices()}.get(code, code)
 
 
 async def _address_lines(address_id: int | None) -> list[str]:
