@@ -62,22 +62,7 @@ async def add_candidate_note(*, account_id: int, application_id: int, message: s
         )
         if written >= MAX_CANDIDATE_NOTES:
             raise NoteRefused(NoteProblem.TOO_MANY)
-        note = Note(
-            application=application_id,
-            author_kind=ActorKind.CANDIDATE.value,
-            author_id=account_id,
-            message=message,
-        )
-        await note.save()
-        await record_event(
-            actor_kind=ActorKind.CANDIDATE,
-            actor_id=account_id,
-            action=NOTE_ADDED,
-            entity="note",
-            entity_id=note.id,
-            application_id=application_id,
-        )
-    return note.id
+        return await _write_note(ActorKind.CANDIDATE, account_id, application_id, message)
 
 
 async def add_staff_note(*, user_id: int, application_id: int, message: str) -> int:
@@ -87,19 +72,21 @@ async def add_staff_note(*, user_id: int, application_id: int, message: str) -> 
     Side effects, in order: insert the Note, record the audit event (staff's trail).
     """
     async with write_transaction():
-        note = Note(
-            application=application_id,
-            author_kind=ActorKind.STAFF.value,
-            author_id=user_id,
-            message=message,
-        )
-        await note.save()
-        await record_event(
-            actor_kind=ActorKind.STAFF,
-            actor_id=user_id,
-            action=NOTE_ADDED,
-            entity="note",
-            entity_id=note.id,
-            application_id=application_id,
-        )
+        return await _write_note(ActorKind.STAFF, user_id, application_id, message)
+
+
+async def _write_note(kind: ActorKind, author_id: int, application_id: int, message: str) -> int:
+    """Insert the note and its audit event (inside the caller's transaction)."""
+    note = Note(
+        application=application_id, author_kind=kind.value, author_id=author_id, message=message
+    )
+    await note.save()
+    await record_event(
+        actor_kind=kind,
+        actor_id=author_id,
+        action=NOTE_ADDED,
+        entity="note",
+        entity_id=note.id,
+        application_id=application_id,
+    )
     return note.id
