@@ -22,7 +22,8 @@ from piccolo.columns import ForeignKey
 from app.accounts.tables import CandidateAccount
 from app.applications.tables import Application, Decision, SubmittedPiece
 from app.asgi import CSRF_COOKIE
-from app.backoffice.admin import CANDIDATES, MENU_GROUPS, SITE_NAME, create_admin_app, table_configs
+from app.backoffice.admin import MENU_GROUPS, SITE_NAME, create_admin_app, table_configs
+from app.backoffice.admin_table import CANDIDATES
 from app.backoffice.codes import StaffRole
 from app.backoffice.tables import StaffProfile
 from app.catalog.tables import (

@@ -1,0 +1,120 @@
+"""The admin's "Candidats et candidatures" and "Courriels" groups: read-only candidate
+data, lifecycle rows whose states only the lifecycle functions change, and the mails."""
+
+from __future__ import annotations
+
+from piccolo_admin.endpoints import TableConfig
+
+from app.accounts.tables import CandidateAccount
+from app.applications.tables import Application, Decision, Note, SubmittedPiece
+from app.backoffice.admin_table import (
+    CANDIDATE_DATA_REASON,
+    FILES_REASON,
+    LIFECYCLE_REASON,
+    NOTES_REASON,
+    stamp_updated_at,
+    table,
+)
+from app.backoffice.mail_templates import mail_template_rules
+from app.backoffice.validators import fixed_rows, read_only
+from app.documents.tables import StoredFile
+from app.dossier.tables import Address, Candidate
+from app.mail.tables import MailTemplate, OutboxMail
+
+
+def candidate_configs() -> list[TableConfig]:
+    return [
+        table(
+            CandidateAccount,
+            columns="login last_name first_name email campaign activated_at last_login_at",
+            filters="login email last_name first_name campaign activated_at",
+            link="login",
+            order="-created_at",
+            validators=read_only(CANDIDATE_DATA_REASON),
+        ),
+        table(
+            Candidate,
+            columns="account civility birth_name usual_name first_name birth_date ine "
+            "from_student_records",
+            filters="account birth_name usual_name first_name birth_date ine",
+            link="birth_name",
+            order="birth_name first_name",
+            validators=read_only(CANDIDATE_DATA_REASON),
+        ),
+        table(
+            Address,
+            columns="line1 postal_code commune foreign_city country",
+            filters="postal_code commune country",
+            link="line1",
+            validators=read_only(CANDIDATE_DATA_REASON),
+        ),
+        table(
+            StoredFile,
+            columns="original_name owner content_type size_bytes kind created_at",
+            filters="owner kind content_type",
+            link="original_name",
+            order="-created_at",
+            validators=read_only(FILES_REASON),
+        ),
+        table(
+            Application,
+            columns="id candidate programme status processing_type processing_type_validated "
+            "answer created_at transmitted_at opi_code",
+            filters="programme candidate status processing_type processing_type_validated "
+            "answer created_at transmitted_at cancelled_at",
+            order="-created_at",
+            validators=fixed_rows(
+                editable=[
+                    Application.return_date_override,
+                    Application.confirmation_date_override,
+                    Application.opi_code,
+                ],
+                reason=LIFECYCLE_REASON,
+            ),
+        ),
+        table(
+            SubmittedPiece,
+            columns="id application piece status changed_at changed_by superseded_at",
+            filters="application piece status superseded_at",
+            order="-changed_at",
+            # The comment shown to the candidate may be corrected; the status may not.
+            validators=fixed_rows(editable=[SubmittedPiece.comment], reason=LIFECYCLE_REASON),
+        ),
+        table(
+            Decision,
+            columns="id application decision_type validated rank entered_at validated_at",
+            filters="application decision_type validated entered_at validated_at",
+            order="-entered_at",
+            validators=fixed_rows(editable=[], reason=LIFECYCLE_REASON),
+        ),
+        table(
+            Note,
+            columns="message application author_kind created_at",
+            filters="application author_kind",
+            link="message",
+            order="-created_at",
+            validators=read_only(NOTES_REASON),
+        ),
+    ]
+
+
+def mail_configs() -> list[TableConfig]:
+    return [
+        table(
+            MailTemplate,
+            columns="code language subject updated_at",
+            filters="code language",
+            link="subject",
+            order="code language",
+            hooks=[stamp_updated_at(MailTemplate)],
+            validators=mail_template_rules(),
+        ),
+        table(
+            OutboxMail,
+            columns="subject to_address template_code status attempts created_at sent_at",
+            filters="status template_code to_address account application created_at sent_at",
+            link="subject",
+            order="-created_at",
+            validators=read_only("chaque courriel est écrit et envoyé par l'application."),
+        ),
+    ]

@@ -1,0 +1,10 @@
+"""The admin's forms (piccolo-admin ``FormConfig``): each calls one domain function with
+the signed-in staff member as actor and answers with what changed or the rule's message."""
+
+from __future__ import annotations
+
+from piccolo_admin.endpoints import FormConfig
+
+
+def form_configs() -> list[FormConfig]:
+    return []

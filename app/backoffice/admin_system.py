@@ -1,0 +1,124 @@
+"""The admin's "Personnels", "Données de référence" and "Système" groups."""
+
+from __future__ import annotations
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo_admin.endpoints import TableConfig
+
+from app.accounts.tables import AccountToken, DossierNumberHistory
+from app.backoffice.admin_table import stamp_updated_at, superusers_write, table
+from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
+from app.backoffice.validators import fixed_rows, read_only
+from app.ops.tables import AppSetting, AuditEvent
+from app.refdata.tables import (
+    BacMention,
+    BacSerie,
+    Commune,
+    Country,
+    Departement,
+    DiplomaType,
+    Lycee,
+)
+
+
+def staff_configs() -> list[TableConfig]:
+    return [
+        table(
+            BaseUser,
+            columns="username email first_name last_name active admin superuser last_login",
+            filters="username email active admin superuser",
+            link="username",
+            order="username",
+            validators=superusers_write(),
+        ),
+        table(
+            StaffProfile,
+            columns="id user display_name role",
+            filters="user role",
+            order="display_name",
+            validators=superusers_write(),
+        ),
+        table(StaffCentre, filters="staff centre", validators=superusers_write()),
+        table(StaffCommission, filters="staff commission", validators=superusers_write()),
+    ]
+
+
+def reference_configs() -> list[TableConfig]:
+    return [
+        table(
+            Country,
+            columns="name_fr cog_code iso2 iso3 nationality_fr kind",
+            filters="name_fr cog_code iso2 kind",
+            link="name_fr",
+            order="name_fr",
+        ),
+        table(
+            Departement,
+            columns="code name zone",
+            filters="code name zone",
+            link="name",
+            order="code",
+        ),
+        table(
+            Commune,
+            columns="name insee_code kind departement postal_codes",
+            filters="name insee_code departement kind postal_codes",
+            link="name",
+            order="name",
+        ),
+        table(
+            Lycee,
+            columns="name uai city postal_code",
+            filters="name uai city postal_code",
+            link="name",
+            order="name",
+        ),
+        table(
+            BacSerie,
+            columns="code label kind first_year last_year verified",
+            filters="code label kind verified",
+            link="label",
+            order="code",
+        ),
+        table(BacMention, columns="code label min_average", link="label", order="code"),
+        table(DiplomaType, columns="code label", link="label", order="code"),
+    ]
+
+
+def system_configs() -> list[TableConfig]:
+    return [
+        table(
+            AppSetting,
+            columns="key value value_type updated_at",
+            filters="key value_type",
+            link="key",
+            order="key",
+            hooks=[stamp_updated_at(AppSetting)],
+            validators=fixed_rows(
+                editable=[AppSetting.value],
+                reason="la liste des réglages et leur type sont définis par l'application.",
+            ),
+        ),
+        table(
+            AuditEvent,
+            columns="created_at action entity entity_id application_id actor_kind actor_id",
+            filters="action entity entity_id application_id actor_kind actor_id created_at",
+            link="action",
+            order="-created_at",
+            validators=read_only("le journal est écrit par chaque action, jamais à la main."),
+        ),
+        table(
+            DossierNumberHistory,
+            filters="login issued_at",
+            link="login",
+            order="-issued_at",
+            validators=read_only("un numéro de dossier émis n'est jamais réattribué."),
+        ),
+        table(
+            AccountToken,
+            columns="id account purpose created_at expires_at used_at",
+            filters="account purpose expires_at used_at",
+            order="-created_at",
+            validators=read_only("les liens à usage unique sont émis par l'application."),
+        ),
+    ]
