@@ -8,7 +8,7 @@ from piccolo.conf.apps import AppConfig
 
 from app.accounts.tables import AccountToken, CandidateAccount, DossierNumberHistory
 from app.applications.tables import Application, Decision, Note, SubmittedPiece
-from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
+from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile, StaffToken
 from app.catalog.tables import (
     Campaign,
     Centre,
@@ -78,6 +78,7 @@ TABLES = [
     StaffProfile,
     StaffCentre,
     StaffCommission,
+    StaffToken,
     AuditEvent,
     AppSetting,
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from piccolo_admin.endpoints import FormConfig
 
+from app.backoffice.forms_staff import staff_form_configs
+
 
 def form_configs() -> list[FormConfig]:
-    return []
+    return [*staff_form_configs()]

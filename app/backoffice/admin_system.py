@@ -7,7 +7,7 @@ from piccolo_admin.endpoints import TableConfig
 
 from app.accounts.tables import AccountToken, DossierNumberHistory
 from app.backoffice.admin_table import stamp_updated_at, superusers_write, table
-from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
+from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile, StaffToken
 from app.backoffice.validators import fixed_rows, read_only
 from app.ops.tables import AppSetting, AuditEvent
 from app.refdata.tables import (
@@ -40,6 +40,14 @@ def staff_configs() -> list[TableConfig]:
         ),
         table(StaffCentre, filters="staff centre", validators=superusers_write()),
         table(StaffCommission, filters="staff commission", validators=superusers_write()),
+        # Which activation / new-password links are pending (forms_staff sends them).
+        table(
+            StaffToken,
+            columns="id user purpose created_at expires_at used_at",
+            filters="user purpose expires_at used_at",
+            order="-created_at",
+            validators=read_only("les liens à usage unique sont envoyés par les formulaires."),
+        ),
     ]
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from piccolo.apps.user.tables import BaseUser
 
+from app.accounts.passwords import password_problems
 from app.backoffice.access import ADMIN_ROLES
 from app.backoffice.codes import StaffRole
 from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
@@ -38,23 +39,12 @@ class StaffUpsert:
 
 
 def check_staff_password(password: str) -> None:
-    """Staff passwords follow the candidates' rule (DESIGN.md §4): piccolo alone only
-    asks for 6 characters, too weak for accounts that open the back office."""
-    problems = []
-    if len(password) < 10:
-        problems.append("au moins 10 caractères")
-    if not any(c.islower() for c in password):
-        problems.append("une minuscule")
-    if not any(c.isupper() for c in password):
-        problems.append("une majuscule")
-    if not any(c.isdigit() for c in password):
-        problems.append("un chiffre")
-    if all(c.isalnum() for c in password):
-        problems.append("un caractère spécial")
-    if any(c.isspace() for c in password):
-        problems.append("pas d’espace")
+    """Staff passwords follow the candidates' rule (DESIGN.md §4), one function for both
+    (:func:`app.accounts.passwords.password_problems`): piccolo alone only asks for 6
+    characters, too weak for accounts that open the back office."""
+    problems = password_problems(password)
     if problems:
-        raise StaffError("mot de passe trop faible : il faut " + ", ".join(problems))
+        raise StaffError("mot de passe trop faible : " + " ".join(problems))
     try:
         BaseUser._validate_password(password)
     except ValueError as error:

@@ -40,4 +40,6 @@ class MailCode(StrEnum):
     COMMISSION_CANCELLATION = "commission_cancellation"
     COMMISSION_WITHDRAWAL = "commission_withdrawal"
     COMMISSION_PROMOTION = "commission_promotion"
+    STAFF_ACTIVATION = "staff_activation"
+    STAFF_PASSWORD_RESET = "staff_password_reset"
     DEV_TEST = "dev_test"

@@ -35,6 +35,7 @@ class DefaultTemplate:
     """The variables the caller provides, one per line, as shown to staff."""
 
 
+_STAFF = "first_name, last_name : prénom et nom du personnel.\nusername : son identifiant."
 _ACCOUNT = "first_name, last_name : prénom et nom du candidat.\nlogin : numéro de dossier."
 
 # Every application mail (app.applications.lifecycle_mail.application_context).
@@ -221,6 +222,25 @@ DEFAULT_TEMPLATES: tuple[DefaultTemplate, ...] = (
         variables=f"{_ACCOUNT}\nnew_email : la nouvelle adresse.",
     ),
     *APPLICATION_TEMPLATES,
+    # Staff accounts made in the admin (app.backoffice.staff_links).
+    DefaultTemplate(
+        code=MailCode.STAFF_ACTIVATION,
+        subjects={
+            "fr": "eCésure : activez votre compte de gestion",
+            "en": "eCésure: activate your staff account",
+        },
+        variables=f"{_STAFF}\nlink_url : lien pour choisir son mot de passe (usage unique).\n"
+        "hours : durée de validité du lien en heures.",
+    ),
+    DefaultTemplate(
+        code=MailCode.STAFF_PASSWORD_RESET,
+        subjects={
+            "fr": "eCésure : nouveau mot de passe de gestion",
+            "en": "eCésure: new staff password",
+        },
+        variables=f"{_STAFF}\nlink_url : lien pour choisir un nouveau mot de passe (usage "
+        "unique).\nhours : durée de validité du lien en heures.",
+    ),
 )
 
 

@@ -13,6 +13,7 @@ from app.review.auth import (
     to_staff_sign_in,
 )
 from app.review.home_page import home_context
+from app.review.routes_activation import activation_routes
 from app.review.routes_application import application_routes
 from app.review.routes_auth import staff_auth_routes
 from app.review.routes_bulk import bulk_handlers
@@ -34,6 +35,7 @@ def review_router(*, secure: bool) -> Router:
         path=STAFF_PATH,
         route_handlers=[
             *staff_auth_routes,
+            *activation_routes,
             home,
             *queue_handlers,
             *bulk_handlers,

@@ -281,7 +281,7 @@ async def test_upsert_staff_user_updates_in_place():
     [
         ({"role": "doyen"}, "rôle inconnu"),
         ({"password": "court"}, "mot de passe trop faible"),
-        ({"password": "sansmajuscule-2026"}, "une majuscule"),
+        ({"password": "sansmajuscule-2026"}, "une lettre majuscule"),
         ({"centre_codes": ["NOPE"]}, "centre inconnu(s) : NOPE"),
         ({"centre_codes": []}, "au moins un centre"),
         ({"commission_codes": ["IUT"]}, "seul un membre de commission"),

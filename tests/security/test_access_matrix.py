@@ -259,6 +259,9 @@ ACCESS: dict[str, Access] = {
     "GET /staff/connexion": Access(200, 200, staff=303, staff_location="/staff/"),
     "POST /staff/connexion": public(),  # the empty form, with its messages
     "POST /staff/deconnexion": public(303, location="/staff/connexion"),
+    # the link mailed to a staff member whose account the admin made (issue 10)
+    "GET /staff/activation/{token:str}": link(200),
+    "POST /staff/activation/{token:str}": link(200),
     "GET /staff": desk(),
     "GET /staff/candidatures": desk(),
     "GET /staff/candidatures/export": desk(),

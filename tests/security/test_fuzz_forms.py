@@ -49,7 +49,8 @@ FORM_ROUTES = unsafe_endpoints(APP)
 WITH_PARAMETERS = [e for e in ALL if e.parameters]
 WITH_IDS = [e for e in ALL if "int" in e.parameters.values()]
 DESK = "/staff/"
-DESK_AUTH = ("/staff/connexion", "/staff/deconnexion")  # sent as anyone else's
+# Sent as anyone else's (the activation link is followed before any sign-in).
+DESK_AUTH = ("/staff/connexion", "/staff/deconnexion", "/staff/activation/{token:str}")
 
 
 def is_desk(endpoint: Endpoint) -> bool:
@@ -67,6 +68,11 @@ DECLARED: dict[str, dict[str, str]] = {
         "password_confirm": "password",
     },
     "POST /universite/premiere-connexion": {"email": "email"},
+    # A live staff activation link (issue 10): the page holds the form only then.
+    "POST /staff/activation/{token:str}": {
+        "password": "password",
+        "password_confirm": "password",
+    },
     # The desk's, on A's applications as the world leaves them: the validation of a
     # decision entered and not validated yet, of a processing type to check.
     "POST /staff/candidatures/{application_id:int}/decision/valider": {"decision": "hidden"},
