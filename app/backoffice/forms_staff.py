@@ -9,8 +9,6 @@ as the form's message.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from piccolo_admin.endpoints import FormConfig
 from pydantic import BaseModel, Field
 from starlette.requests import Request
@@ -27,44 +25,29 @@ from app.mail.outbox import enqueue_mails
 from app.settings import get_settings
 from app.web.sessions import redis_client
 
-STAFF_FORMS = "Personnels"
+STAFF_FORMS = "Comptes du personnel"  # not "Personnels": the tables' group has that name
 
 
-class MailLanguage(StrEnum):
-    FR = "fr"
-    EN = "en"
+# piccolo-admin 1.14 draws a custom form's fields as plain inputs (no select for an enum,
+# no field description): role and language are text, checked by the domain function in
+# French, and the form's description, which is shown, lists the role codes.
+ROLE_CODES = "; ".join(f"{role.value} = {label}" for role, label in ROLE_LABELS.items())
 
 
 class NewStaffForm(BaseModel):
-    username: str = Field(
-        "", title="Identifiant", description="Lettres sans accent, chiffres, « . _ - »."
-    )
-    email: str = Field("", title="Adresse mail", description="Le lien d'activation y est envoyé.")
+    username: str = Field("", title="Identifiant")
+    email: str = Field("", title="Adresse mail")
     first_name: str = Field("", title="Prénom")
     last_name: str = Field("", title="Nom")
-    role: StaffRole = Field(
-        StaffRole.CENTRE_MANAGER,
-        title="Rôle",
-        description=", ".join(f"{role.value} = {label}" for role, label in ROLE_LABELS.items()),
-    )
-    centres: str = Field(
-        "",
-        title="Centres",
-        description="Gestionnaire de centre : codes des centres de la campagne active, "
-        "séparés par des virgules.",
-    )
-    commissions: str = Field(
-        "",
-        title="Commissions",
-        description="Membre de commission : codes des commissions de la campagne active, "
-        "séparés par des virgules.",
-    )
-    language: MailLanguage = Field(MailLanguage.FR, title="Langue du courriel")
+    role: str = Field(StaffRole.CENTRE_MANAGER.value, title="Rôle")
+    centres: str = Field("", title="Centres")
+    commissions: str = Field("", title="Commissions")
+    language: str = Field("fr", title="Langue du courriel (fr ou en)")
 
 
 class PasswordLinkForm(BaseModel):
     username: str = Field("", title="Identifiant du personnel")
-    language: MailLanguage = Field(MailLanguage.FR, title="Langue du courriel")
+    language: str = Field("fr", title="Langue du courriel (fr ou en)")
 
 
 def _actor_id(request: Request) -> int:
@@ -91,17 +74,17 @@ async def create_staff_endpoint(request: Request, data: NewStaffForm) -> str:
                 email=data.email,
                 first_name=data.first_name,
                 last_name=data.last_name,
-                role=data.role.value,
+                role=data.role.strip(),
                 centre_codes=[data.centres],
                 commission_codes=[data.commissions],
-                language=data.language.value,
+                language=data.language.strip(),
             ),
         )
     except StaffError as error:
         raise ValueError(str(error)) from None
     await _hand_to_worker(created.mail_ids)
     return (
-        f"Compte « {data.username.strip()} » créé ({ROLE_LABELS[data.role]}) : un lien "
+        f"Compte « {data.username.strip()} » créé ({ROLE_LABELS[StaffRole(data.role.strip())]}) : un lien "
         f"d'activation est envoyé à {data.email.strip().lower()}."
     )
 
@@ -109,7 +92,7 @@ async def create_staff_endpoint(request: Request, data: NewStaffForm) -> str:
 async def password_link_endpoint(request: Request, data: PasswordLinkForm) -> str:
     try:
         mail_ids = await send_password_link(
-            _actor_id(request), data.username, language=data.language.value
+            _actor_id(request), data.username, language=data.language.strip()
         )
     except StaffError as error:
         raise ValueError(str(error)) from None
@@ -126,8 +109,10 @@ def staff_form_configs() -> list[FormConfig]:
             description=(
                 "Crée l'identifiant, le rôle et les centres ou commissions d'un personnel, "
                 "puis lui envoie un lien pour choisir son mot de passe (personne d'autre ne "
-                "le connaît). Seul l'administrateur technique crée un administrateur "
-                "technique ou un membre de la scolarité centrale."
+                f"le connaît). Rôle : {ROLE_CODES}. Centres (gestionnaire de centre) ou "
+                "commissions (membre de commission) : leurs codes dans la campagne active, "
+                "séparés par des virgules. Seul l'administrateur technique crée un "
+                "administrateur technique ou un membre de la scolarité centrale."
             ),
             form_group=STAFF_FORMS,
         ),

@@ -107,7 +107,9 @@ def _clean(request: NewStaff) -> tuple[NewStaff, StaffRole]:
     try:
         role = StaffRole(request.role)
     except ValueError:
-        raise StaffError(f"Rôle : « {request.role} » n'est pas un rôle.") from None
+        raise StaffError(
+            f"Rôle : « {request.role} » n'est pas un rôle (admin, central, centre ou commission)."
+        ) from None
     username = request.username.strip()
     if not USERNAME.fullmatch(username):
         raise StaffError(
