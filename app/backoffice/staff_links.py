@@ -45,6 +45,7 @@ class LinkState(StrEnum):
     LIVE = "live"
     USED = "used"  # used, or replaced by a newer link
     EXPIRED = "expired"
+    CLOSED = "closed"  # the account was deactivated (or lost its staff profile) since
     UNKNOWN = "unknown"
 
 
@@ -121,10 +122,21 @@ async def link_state(token: str) -> tuple[LinkState, LinkOwner | None]:
         return LinkState.USED, None
     if row["expires_at"] <= now():
         return LinkState.EXPIRED, None
-    user = await BaseUser.select(BaseUser.username).where(BaseUser.id == row["user"]).first()
-    return LinkState.LIVE, LinkOwner(
-        row["user"], user["username"], StaffTokenPurpose(row["purpose"])
+    purpose = StaffTokenPurpose(row["purpose"])
+    user = (
+        await StaffProfile.select(StaffProfile.user.username, StaffProfile.user.active)
+        .where(StaffProfile.user == row["user"])
+        .first()
     )
+    if user is None or not _may_use(purpose, active=user["user.active"]):
+        return LinkState.CLOSED, None
+    return LinkState.LIVE, LinkOwner(row["user"], user["user.username"], purpose)
+
+
+def _may_use(purpose: StaffTokenPurpose | str, *, active: bool) -> bool:
+    """Only an activation link makes a login active: a deactivated account's reset link
+    is dead (deactivating must keep the colleague out)."""
+    return active or purpose == StaffTokenPurpose.ACTIVATION
 
 
 async def set_password_with_link(token: str, password: str) -> int:
@@ -159,9 +171,8 @@ async def set_password_with_link(token: str, password: str) -> int:
             .where(StaffProfile.user == user_id)
             .first()
         )
-        # Not a staff login any more, or deactivated since the mail: the link is dead
-        # (only an activation link makes a login active).
-        if user is None or not (user["user.active"] or purpose == StaffTokenPurpose.ACTIVATION):
+        # Not a staff login any more, or deactivated since the mail: the link is dead.
+        if user is None or not _may_use(purpose, active=user["user.active"]):
             raise StaffError("lien")
         await BaseUser.update({BaseUser.password: hashed, BaseUser.active: True}).where(
             BaseUser.id == user_id

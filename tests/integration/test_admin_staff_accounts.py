@@ -12,10 +12,12 @@ from datetime import timedelta
 import httpx
 import pytest
 from piccolo.apps.user.tables import BaseUser
+from piccolo_api.session_auth.tables import SessionsBase
 
 from app.backoffice.codes import StaffRole
 from app.backoffice.staff import StaffError
 from app.backoffice.staff_accounts import NewStaff, create_staff_account
+from app.backoffice.staff_links import set_password_with_link
 from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile, StaffToken
 from app.mail.tables import OutboxMail
 from app.ops.tables import AuditEvent
@@ -366,3 +368,37 @@ async def test_a_deactivated_account_gets_no_link(central, scopes):
     )
     assert response.status_code == 422
     assert "est désactivé" in response.json()["custom_form_error"]
+
+
+async def test_a_new_password_ends_the_admin_sessions(superuser):
+    """Whoever held the old password is signed out of the admin."""
+    colleague = await make_user("scolarite")
+    await SessionsBase.create_session(user_id=colleague.id)
+    response = await admin_form(superuser, RESET, {"username": "scolarite", "language": "fr"})
+    assert response.status_code == 200, response.text
+    _mail, token = await link_of()
+    assert await set_password_with_link(token, NEW_PASSWORD) == colleague.id
+    assert await SessionsBase.count().where(SessionsBase.user_id == colleague.id) == 0
+    assert await SessionsBase.count().where(SessionsBase.user_id == superuser.actor_id) == 1
+
+
+async def test_a_reset_link_dies_when_the_account_is_deactivated(central, scopes):
+    client = central
+    user_id = await make_staff(StaffRole.CENTRE_MANAGER, centres=[scopes["centre"]])
+    username = (await BaseUser.select(BaseUser.username).where(BaseUser.id == user_id))[0]
+    response = await admin_form(
+        central, RESET, {"username": username["username"], "language": "fr"}
+    )
+    assert response.status_code == 200, response.text
+    _mail, token = await link_of()
+    await BaseUser.update({BaseUser.active: False}).where(BaseUser.id == user_id)
+    page = await post_form(
+        client,
+        f"/staff/activation/{token}",
+        {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD},
+    )
+    assert page.status_code == 200 and "Ce compte est désactivé." in page.text
+    assert 'name="password"' not in page.text
+    user = await BaseUser.select(BaseUser.active).where(BaseUser.id == user_id).first()
+    assert user == {"active": False}
+    assert await AuditEvent.count().where(AuditEvent.action == "staff_password_set") == 0
