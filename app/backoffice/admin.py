@@ -21,7 +21,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.backoffice.access import admin_roles_only, may_enter_admin
 from app.backoffice.admin_candidates import candidate_configs, mail_configs
 from app.backoffice.admin_catalogue import catalogue_configs
+from app.backoffice.admin_files import with_stored_files
 from app.backoffice.admin_forms import form_configs
+from app.backoffice.admin_page import with_portal_timezone
 from app.backoffice.admin_system import reference_configs, staff_configs, system_configs
 from app.backoffice.admin_table import (
     CANDIDATES,
@@ -164,4 +166,6 @@ def create_admin_app(settings: Settings) -> ASGIApp:
         forms=form_configs(),
         sidebar_links={"Portail candidat": "/", "Bureau de gestion": "/staff/"},
     )
-    return with_admin_policy(admin_roles_only(admin))
+    return with_admin_policy(
+        admin_roles_only(with_stored_files(with_portal_timezone(admin, settings)))
+    )

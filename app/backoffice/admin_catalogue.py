@@ -56,7 +56,12 @@ def catalogue_configs() -> list[TableConfig]:
             link="label_fr",
             order="position code",
         ),
-        table(ProgrammePiece, filters="programme piece"),
+        table(
+            ProgrammePiece,
+            columns="id programme piece",
+            filters="programme piece",
+            order="programme piece",
+        ),
         table(
             DecisionType,
             columns="code label_fr verdict final active",

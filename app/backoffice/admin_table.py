@@ -9,6 +9,7 @@ from piccolo_admin.endpoints import TableConfig, superuser_validators
 from piccolo_api.crud.endpoints import OrderBy
 from piccolo_api.crud.hooks import Hook, HookType
 from piccolo_api.crud.validators import Validators
+from piccolo_api.media.base import MediaStorage
 
 from app import clock
 from app.backoffice.secrets import guard_secrets
@@ -39,11 +40,13 @@ def table(
     order: str = "",
     validators: Validators | None = None,
     hooks: list[Hook] | None = None,
+    media: list[MediaStorage] | None = None,
 ) -> TableConfig:
     """A ``TableConfig`` from space-separated column names (a typo fails at import).
 
     ``columns``: the list view; ``filters``: the filter sidebar; ``link``: the column
-    that opens a row; ``order``: the sort, ``-`` before a name for newest first.
+    that opens a row; ``order``: the sort, ``-`` before a name for newest first;
+    ``media``: columns the admin opens as files (``app.backoffice.admin_files``).
     """
 
     def named(names: str) -> list[Column] | None:
@@ -63,6 +66,7 @@ def table(
         # Every table: a parameter naming a secret column is refused (defect 3).
         validators=guard_secrets(validators),
         hooks=hooks,
+        media_storage=media,
     )
 
 
