@@ -105,7 +105,8 @@ async def _download(scope: Scope) -> Response:
         return JSONResponse({"detail": SIGN_IN}, status_code=401)
     if not await may_enter_admin(user_id):
         return JSONResponse({"detail": REFUSAL}, status_code=403)
-    key = scope["path"][len(FILE_PATH) :]
+    # The portal's mount hands the path on with a trailing slash.
+    key = scope["path"][len(FILE_PATH) :].removesuffix("/")
     if len(key) != 32 or any(c not in "0123456789abcdef" for c in key):
         return JSONResponse({"detail": NOT_FOUND}, status_code=404)
     found = (
