@@ -55,6 +55,7 @@ def candidate_configs() -> list[TableConfig]:
             columns="line1 line2 postal_code commune foreign_city country",
             filters="postal_code commune country",
             link="line1",
+            order="-id",
             validators=read_only(CANDIDATE_DATA_REASON),
         ),
         *dossier_section_configs(),

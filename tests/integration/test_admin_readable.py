@@ -93,6 +93,18 @@ def test_every_foreign_key_target_has_its_own_readable():
     assert missing == set()
 
 
+def test_every_table_chooses_its_columns_and_shows_no_secret():
+    """No table falls back to piccolo's every-column list, where a secret would show."""
+    shown = {}
+    for config in table_configs():
+        assert config.visible_columns, config.table_class.__name__
+        assert config.order_by, config.table_class.__name__
+        for column in [*config.visible_columns, *(config.visible_filters or [])]:
+            shown[f"{config.table_class.__name__}.{column._meta.name}"] = column._meta.secret
+    assert [name for name, secret in shown.items() if secret] == []
+    assert "CandidateAccount.login" in shown
+
+
 def test_the_checks_above_catch_a_missing_label_or_readable():
     from piccolo.columns import Varchar
 
