@@ -23,6 +23,7 @@ from app.backoffice.admin_candidates import candidate_configs, mail_configs
 from app.backoffice.admin_catalogue import catalogue_configs
 from app.backoffice.admin_files import with_stored_files
 from app.backoffice.admin_forms import form_configs
+from app.backoffice.admin_headings import with_french_headings
 from app.backoffice.admin_page import with_portal_timezone
 from app.backoffice.admin_system import reference_configs, staff_configs, system_configs
 from app.backoffice.admin_table import (
@@ -166,6 +167,7 @@ def create_admin_app(settings: Settings) -> ASGIApp:
         forms=form_configs(),
         sidebar_links={"Portail candidat": "/", "Bureau de gestion": "/staff/"},
     )
-    return with_admin_policy(
-        admin_roles_only(with_stored_files(with_portal_timezone(admin, settings)))
-    )
+    # Readable (issue 10): the page starts on the portal's time zone, columns have
+    # French headings, stored files open behind the admin's sign-in.
+    readable = with_stored_files(with_french_headings(with_portal_timezone(admin, settings)))
+    return with_admin_policy(admin_roles_only(readable))

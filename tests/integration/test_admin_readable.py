@@ -14,6 +14,7 @@ from piccolo.table import Table
 
 from app.backoffice.admin import table_configs
 from app.backoffice.admin_files import WRITE_REFUSAL
+from app.backoffice.admin_headings import TABLE_HEADINGS, heading
 from app.backoffice.admin_page import with_portal_timezone
 from app.backoffice.admin_table import CANDIDATES
 from app.backoffice.codes import StaffRole
@@ -173,6 +174,37 @@ async def test_foreign_keys_read_as_names_in_the_lists(staff, rows):
     )
     decisions = (await staff.get("/admin/api/tables/decision/?__readable=true")).json()
     assert decisions["rows"][0]["decision_type_readable"] == "Avis favorable"
+
+
+def test_every_column_has_a_french_heading():
+    missing = [
+        f"{config.table_class._meta.tablename}.{column._meta.name}"
+        for config in table_configs()
+        for column in config.table_class._meta.columns
+        if not heading(config.table_class._meta.tablename, column._meta.name)
+    ]
+    assert missing == []
+    tables = {config.table_class._meta.tablename: config.table_class for config in table_configs()}
+    for table_name, overrides in TABLE_HEADINGS.items():
+        for column_name in overrides:
+            assert tables[table_name]._meta.get_column_by_name(column_name)
+
+
+async def test_schema_titles_are_french(staff):
+    schema = (await staff.get("/admin/api/tables/candidate/schema/")).json()
+    titles = {name: prop["title"] for name, prop in schema["properties"].items()}
+    assert titles["birth_name"] == "Nom de naissance"
+    assert titles["account"] == "Compte candidat"
+    application = (await staff.get("/admin/api/tables/application/schema/")).json()
+    assert application["properties"]["status"]["title"] == "Statut du dossier"
+    assert application["properties"]["candidate"]["title"] == "Candidat"
+    assert application["extra"]["visible_column_names"][:3] == ["id", "candidate", "programme"]
+
+
+async def test_schema_of_an_anonymous_visitor_stays_refused(client):
+    response = await client.get("/admin/api/tables/candidate/schema/")
+    assert response.status_code == 401
+    assert "Nom de naissance" not in response.text
 
 
 # --- the dossier's sections -------------------------------------------------------------
