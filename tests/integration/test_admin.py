@@ -371,7 +371,7 @@ async def test_refusal_names_the_column_as_the_form_shows_it(staff, rows):
     )
     assert response.status_code == 405
     detail = response.json()["detail"]
-    assert "« Status »" in detail and "Opi Code" not in detail
+    assert "« Statut du dossier »" in detail and "Code OPI" not in detail
     assert (await stored(Application, application.id))["opi_code"] is None
 
 
