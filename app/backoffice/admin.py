@@ -19,6 +19,7 @@ from piccolo_api.rate_limiting.middleware import InMemoryLimitProvider
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.backoffice.access import admin_roles_only, may_enter_admin
+from app.backoffice.admin_audit import audited_writes
 from app.backoffice.admin_candidates import candidate_configs, mail_configs
 from app.backoffice.admin_catalogue import catalogue_configs
 from app.backoffice.admin_forms import form_configs
@@ -164,4 +165,5 @@ def create_admin_app(settings: Settings) -> ASGIApp:
         forms=form_configs(),
         sidebar_links={"Portail candidat": "/", "Bureau de gestion": "/staff/"},
     )
-    return with_admin_policy(admin_roles_only(admin))
+    # Writes are audited inside the role check: refused sessions never open a transaction.
+    return with_admin_policy(admin_roles_only(audited_writes(admin)))
