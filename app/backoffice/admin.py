@@ -4,7 +4,8 @@ Tables are grouped in French menus (``admin_catalogue``, ``admin_candidates``,
 ``admin_system``). Write rules come from ``app.backoffice.validators``: status and
 decision columns never change here, rows the application writes itself are read-only,
 and only superusers manage staff accounts and roles. Lifecycle changes go through the
-forms of ``admin_forms``.
+forms of ``admin_forms``. Configuration rules come from ``config_rules``, and every
+write to a table is audited in its own transaction (``admin_audit``).
 """
 
 from __future__ import annotations

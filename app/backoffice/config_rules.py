@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pydantic
+from piccolo.columns import OnDelete
 from piccolo_api.crud.endpoints import PiccoloCRUD
 from piccolo_api.crud.validators import Validators
 from starlette.requests import Request
@@ -107,3 +108,29 @@ def programme_rules() -> Validators:
 
 def decision_type_rules() -> Validators:
     return rules_validators(_decision_type)
+
+
+async def refuse_delete_in_use(piccolo_crud: PiccoloCRUD, request: Request) -> None:
+    """A row other rows still point to with ``on_delete=restrict`` (a campaign's
+    centres, a piece asked by programmes or given in applications...) is not deleted:
+    the database would refuse it with a raw foreign-key error."""
+    table = piccolo_crud.table
+    try:
+        row_id = table._meta.primary_key.value_type(request.path_params["row_id"])
+    except (KeyError, TypeError, ValueError):
+        return  # piccolo-api answers for a missing or malformed id
+    for reference in table._meta.foreign_key_references:
+        if reference._foreign_key_meta.on_delete is not OnDelete.restrict:
+            continue
+        child = reference._meta.table
+        count = await child.count().where(reference == row_id)
+        if count:
+            rows = "une ligne" if count == 1 else f"{count} lignes"
+            verb = "y renvoie" if count == 1 else "y renvoient"
+            name = child._meta.tablename.replace("_", " ").title()
+            raise refusal(
+                f"Suppression refusée : {rows} de « {name} » (champ « "
+                f"{form_label(reference)} ») {verb} encore ; modifiez-les ou supprimez-les "
+                "d'abord.",
+                allow="GET, POST, PATCH, PUT",
+            )

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from piccolo.apps.user.tables import BaseUser
 
-from app.catalog.tables import Campaign, DecisionType, Programme, RefusalReason
+from app.catalog.tables import Campaign, DecisionType, Programme, RefusalReason, RequiredPiece
 from app.ops.tables import AuditEvent
 from tests.fixtures.web import BASE_URL
 from tests.integration.test_admin import (
@@ -222,6 +222,19 @@ async def test_an_unused_decision_types_verdict_changes(staff):
     response = await admin_write(staff, "PATCH", f"decision_type/{unused.id}/", {"verdict": "DE"})
     assert response.status_code == 200, response.text
     assert (await stored(DecisionType, unused.id))["verdict"] == "DE"
+
+
+async def test_a_row_still_referenced_is_not_deleted(staff, rows):
+    """The database would refuse it with a raw foreign-key error."""
+    piece_id = rows["submitted"].piece
+    response = await admin_write(staff, "DELETE", f"required_piece/{piece_id}/")
+    assert response.status_code == 405
+    assert response.json()["detail"] == (
+        "Suppression refusée : une ligne de « Submitted Piece » (champ « Piece ») y renvoie "
+        "encore ; modifiez-les ou supprimez-les d'abord."
+    )
+    assert await stored(RequiredPiece, piece_id) is not None
+    assert await config_events() == []
 
 
 # --- the audit trail ----------------------------------------------------------------------
