@@ -229,6 +229,7 @@ HEADINGS = {
 # Where a table means something else by a shared column name.
 TABLE_HEADINGS = {
     "application": {"status": "Statut du dossier", "created_at": "Créée le"},
+    "campaign": {"start_date": "Début de la campagne", "end_date": "Fin de la campagne"},
     "submitted_piece": {"status": "Statut de la pièce"},
     "outbox_mail": {"status": "État", "created_at": "Créé le"},
     "stored_file": {"kind": "Origine", "created_at": "Déposé le"},
