@@ -32,6 +32,7 @@ from app.backoffice.admin_table import (
     STAFF,
     SYSTEM,
 )
+from app.backoffice.form_guard import json_object_forms
 from app.backoffice.staff import password_matches
 from app.settings import Settings
 from app.web.middleware import ADMIN_CONTENT_SECURITY_POLICY
@@ -164,4 +165,4 @@ def create_admin_app(settings: Settings) -> ASGIApp:
         forms=form_configs(),
         sidebar_links={"Portail candidat": "/", "Bureau de gestion": "/staff/"},
     )
-    return with_admin_policy(admin_roles_only(admin))
+    return with_admin_policy(admin_roles_only(json_object_forms(admin)))

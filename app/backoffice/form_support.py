@@ -8,6 +8,7 @@ the rules' messages are French, and name the field or the row.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Annotated, Any
 
@@ -20,6 +21,7 @@ from app.applications.queries import ApplicationView, application_view
 from app.input_rules import MAX_ID, MIN_ID, has_control_characters
 from app.mail.outbox import enqueue_mails
 
+SURROGATES = re.compile("[\ud800-\udfff]")
 FORM_GROUP_FILES = "Dossiers des candidats"
 FORM_GROUP_DECISIONS = "Décisions"
 FORM_GROUP_SYSTEM = "Campagnes et mails"
@@ -32,7 +34,8 @@ def id_field(title: str, description: str) -> Any:
 
 def _text_rule(max_length: int, *, multiline: bool):
     def check(value: str) -> str:
-        if has_control_characters(value, multiline=multiline):
+        # A lone surrogate ("\ud800" in JSON) cannot be encoded for the database either.
+        if has_control_characters(value, multiline=multiline) or SURROGATES.search(value):
             raise ValueError("Ce texte contient des caractères non autorisés.")
         value = value.strip()
         if len(value) > max_length:

@@ -74,8 +74,11 @@ async def admin(app, campaign):
 
 async def post(http, slug: str, payload: dict):
     token = await admin_csrf_token(http)
+    # json.dumps escapes what httpx's own encoding refuses (a lone surrogate)
     return await http.post(
-        f"/admin/api/forms/{slug}/", json=payload, headers={"X-CSRFToken": token}
+        f"/admin/api/forms/{slug}/",
+        content=json.dumps(payload),
+        headers={"X-CSRFToken": token, "content-type": "application/json"},
     )
 
 
@@ -216,7 +219,13 @@ async def test_a_piece_not_given_or_not_asked_is_refused_with_the_rule(admin, ca
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("application_id", 2**31), ("application_id", 0), ("piece_id", -5), ("comment", "a\x00b")],
+    [
+        ("application_id", 2**31),
+        ("application_id", 0),
+        ("piece_id", -5),
+        ("comment", "a\x00b"),
+        ("comment", "a\ud800b"),
+    ],
 )
 async def test_out_of_range_ids_and_nul_bytes_are_refused_by_field(admin, field, value):
     payload = {"application_id": 1, "piece_id": 1, "status": "Validée", field: value}
@@ -481,3 +490,16 @@ async def test_the_next_campaign_may_shift_by_days_and_checks_its_fields(admin, 
     new = await Campaign.select().where(Campaign.code == "J30").first()
     assert new["end_date"] == campaign.end_date + timedelta(days=30)
     assert await StaffCentre.count() == 0
+
+
+@pytest.mark.parametrize(
+    "body", [b"not json", b"[1, 2]", b'"text"', b"null", b'{"a": 1', b"\xff", b"[" * 50_000]
+)
+async def test_a_body_that_is_not_a_json_object_is_a_422_not_a_500(admin, body):
+    token = await admin_csrf_token(admin)
+    response = await admin.post(
+        "/admin/api/forms/valider-decision/",
+        content=body,
+        headers={"X-CSRFToken": token, "content-type": "application/json"},
+    )
+    assert response.status_code == 422
