@@ -115,11 +115,11 @@ async def enter(request: Request, data: EnterDecisionForm) -> str:
         )
     except LifecycleRefused:
         raise ValueError(f"Décision : {NOT_POSSIBLE}") from None
-    before = view.decision.label_fr if view.decision else "aucune décision"
+    before = f"« {view.decision.label_fr} »" if view.decision else "aucune"
     return (
         f"{sentence(application_label(view))} : décision {before} → "
-        f"« {decision_type['label_fr']} » ({VERDICT_FR[verdict]}), saisie. Le candidat ne la "
-        "voit qu'une fois validée."
+        f"« {decision_type['label_fr']} » ({VERDICT_FR[verdict]}), saisie sans être validée : "
+        "le candidat ne la voit qu'une fois validée."
     )
 
 

@@ -83,6 +83,9 @@ async def piece_status(request: Request, data: PieceStatusForm) -> str:
             "validée ni refusée."
         )
     status = PIECE_CHOICE[data.status]
+    if status is PieceStatus.REFUSED and not data.comment:
+        # The candidate reads it in the mail: a refusal without a reason helps no one.
+        raise ValueError("Commentaire : indiquez au candidat pourquoi la pièce est refusée.")
     try:
         change = await set_piece_status(
             application_id=view.id,
@@ -204,10 +207,9 @@ def piece_forms() -> list[FormConfig]:
             PieceStatusForm,
             piece_status,
             FORM_GROUP_FILES,
-            "Valide ou refuse une pièce que le candidat a déposée (pas une pièce en attente), "
-            "avec un commentaire. Un refus est envoyé par mail au candidat avec le "
-            "commentaire ; une candidature annulée ne change plus. Chaque changement est "
-            "inscrit au journal.",
+            "Valide ou refuse une pièce que le candidat a déposée (pas une pièce en attente). "
+            "Un refus demande un commentaire, envoyé par mail au candidat. Une candidature "
+            "annulée ne change plus. Chaque changement est inscrit au journal.",
         ),
         form(
             "Statut d'un dossier",

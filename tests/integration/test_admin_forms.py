@@ -164,6 +164,11 @@ async def test_refusing_a_piece_changes_it_audits_and_mails(admin, campaign, red
     piece = await make_required_piece(campaign, label_fr="Lettre de motivation")
     programme, account, app_id = await transmitted_with_piece(campaign, piece)
     await lifecycle.transmit(application_id=app_id, actor=Actor.candidate(account.id))
+    without_comment = {"application_id": app_id, "piece_id": piece.id, "status": "Refusée"}
+    assert await refused(admin, "statut-piece", {**without_comment, "comment": "  "}) == (
+        "Commentaire : indiquez au candidat pourquoi la pièce est refusée."
+    )
+    assert await events("piece_refused") == []
 
     text = await done(
         admin,
@@ -299,8 +304,8 @@ async def test_entering_then_validating_a_decision(admin, campaign):
     text = await done(admin, "saisir-decision", payload)
 
     assert text.endswith(
-        ": décision aucune décision → « Avis favorable » (favorable), saisie. Le candidat ne "
-        "la voit qu'une fois validée."
+        ": décision aucune → « Avis favorable » (favorable), saisie sans être validée : le "
+        "candidat ne la voit qu'une fois validée."
     )
     [decision] = await Decision.select().where(Decision.application == app_id)
     assert (decision["validated"], decision["entered_by"]) == (False, admin.user_id)
