@@ -148,6 +148,11 @@ def _next_refusal(data: NextCampaignForm, reason: NextCampaignRefusal) -> str:
         return f"Campagne : aucune campagne n° {data.campaign_id}."
     if reason is NextCampaignRefusal.ARCHIVED:
         return f"Campagne : la campagne n° {data.campaign_id} est déjà archivée."
+    if reason is NextCampaignRefusal.NOT_ACTIVE:
+        return (
+            f"Campagne : la campagne n° {data.campaign_id} n'est pas la campagne active ; "
+            "seule la campagne active s'archive pour ouvrir la suivante."
+        )
     return f"Code : une campagne de code « {data.code} » existe déjà."
 
 
@@ -169,7 +174,7 @@ def campaign_forms() -> list[FormConfig]:
             NextCampaignForm,
             next_campaign,
             FORM_GROUP_SYSTEM,
-            "Archive une campagne (plus active) et ouvre la suivante, active, en copiant ses "
+            "Archive la campagne active et ouvre la suivante, active à sa place, en copiant ses "
             "centres, commissions, formations, pièces demandées et périmètres des gestionnaires, "
             "dates décalées d'un an ou du nombre de jours indiqué. Les comptes et candidatures "
             "restent dans l'ancienne campagne. Tout ou rien ; inscrit au journal.",

@@ -47,6 +47,7 @@ PROGRAMME_DATES = (
 class NextCampaignRefusal(StrEnum):
     NOT_FOUND = "not_found"
     ARCHIVED = "archived"  # already archived: its successor exists
+    NOT_ACTIVE = "not_active"  # another campaign is the current one
     CODE_TAKEN = "code_taken"
 
 
@@ -110,7 +111,8 @@ async def open_next_campaign(
 ) -> NextCampaign:
     """Archive campaign ``campaign_id`` and open its successor, a copy of its offer.
 
-    Check: staff actor, the campaign exists and is not archived, ``code`` is free.
+    Check: staff actor, the campaign exists, is the active one and not archived,
+    ``code`` is free.
     Write: the old campaign ``active = false, archived_at = now``; a new active campaign
     (``previous`` = the old one) with the dates shifted by ``shift_days`` (None: one
     year); copies of its centres, commissions, programmes (dates shifted), required
@@ -124,6 +126,9 @@ async def open_next_campaign(
             raise NextCampaignRefused(NextCampaignRefusal.NOT_FOUND)
         if old["archived_at"] is not None:
             raise NextCampaignRefused(NextCampaignRefusal.ARCHIVED)
+        # The successor becomes the active campaign: only the active one hands over.
+        if not old["active"]:
+            raise NextCampaignRefused(NextCampaignRefusal.NOT_ACTIVE)
         if await Campaign.exists().where(Campaign.code == code):
             raise NextCampaignRefused(NextCampaignRefusal.CODE_TAKEN)
         # Off first: one active campaign at a time (partial unique index).

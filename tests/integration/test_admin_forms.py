@@ -472,7 +472,16 @@ async def test_opening_the_next_campaign_copies_the_offer_with_shifted_dates(adm
     assert await refused(admin, "campagne-suivante", again) == (
         "Code : une campagne de code « NEXT » existe déjà."
     )
-    assert await Campaign.count() == 2
+    draft = await make_campaign(active=False)
+    assert await refused(admin, "campagne-suivante", {**again, "campaign_id": draft.id}) == (
+        f"Campagne : la campagne n° {draft.id} n'est pas la campagne active ; seule la "
+        "campagne active s'archive pour ouvrir la suivante."
+    )
+    assert await refused(admin, "campagne-suivante", {**again, "campaign_id": 2**31 - 1}) == (
+        f"Campagne : aucune campagne n° {2**31 - 1}."
+    )
+    assert await Campaign.count() == 3
+    assert await Campaign.count().where(Campaign.active.eq(True)) == 1
 
 
 async def test_the_next_campaign_may_shift_by_days_and_checks_its_fields(admin, campaign):
