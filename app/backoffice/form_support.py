@@ -9,11 +9,13 @@ the rules' messages are French, and name the field or the row.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
+from enum import StrEnum
 from typing import Annotated, Any
 
 from piccolo_admin.endpoints import FormConfig
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from starlette.requests import Request
 
 from app.applications.lifecycle_base import Actor
@@ -54,6 +56,36 @@ def text_type(max_length: int, *, multiline: bool = False) -> Any:
         _text_rule(max_length, multiline=multiline),
         Field(json_schema_extra={"maxLength": max_length}),
     ]
+
+
+def _folded(text: str) -> str:
+    """ "Refusée", "refusee", " REFUSÉE " are one answer."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def choice_type(choices: type[StrEnum]) -> Any:
+    """A choice among French values. piccolo-admin's form page shows every field as an
+    input of its JSON type: no drop-down list, no per-field description (only the
+    title). So the title lists the values and the field takes them typed loosely
+    (case and accents aside); anything else is refused naming the values."""
+    by_folded = {_folded(member.value): member for member in choices}
+    values = ", ".join(member.value for member in choices)
+
+    def pick(value: Any) -> Any:
+        if isinstance(value, str):
+            member = by_folded.get(_folded(value))
+            if member is not None:
+                return member
+        raise ValueError(f"Choisissez parmi : {values}.")
+
+    # A plain string in the schema: the page knows no "$ref" to an enum.
+    schema = {"type": "string", "enum": [member.value for member in choices]}
+    return Annotated[choices, BeforeValidator(pick), WithJsonSchema(schema)]
+
+
+def choice_title(title: str, choices: type[StrEnum]) -> str:
+    return f"{title} ({' ou '.join(member.value for member in choices)})"
 
 
 def actor_of(request: Request) -> Actor:

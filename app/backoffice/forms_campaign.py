@@ -14,6 +14,8 @@ from starlette.requests import Request
 from app.backoffice.form_support import (
     FORM_GROUP_SYSTEM,
     actor_of,
+    choice_title,
+    choice_type,
     form,
     id_field,
     text_type,
@@ -83,8 +85,8 @@ def _code(value: str) -> str:
 
 
 class Shift(StrEnum):
-    ONE_YEAR = "D'un an"
-    DAYS = "D'un nombre de jours"
+    ONE_YEAR = "Un an"
+    DAYS = "En jours"
 
 
 class NextCampaignForm(BaseModel):
@@ -92,7 +94,7 @@ class NextCampaignForm(BaseModel):
         "N° de la campagne à archiver", "Le numéro (id) de la campagne, dans la table Campagnes."
     )
     code: Annotated[text_type(20), AfterValidator(_code)] = Field(  # type: ignore[valid-type]
-        title="Code de la nouvelle campagne", description="Unique, ex. 2027."
+        title="Code de la nouvelle campagne (unique, ex. 2027)", description="Unique, ex. 2027."
     )
     label_fr: text_type(200) = Field(  # type: ignore[valid-type]
         title="Libellé en français", description="Ex. Campagne 2027-2028."
@@ -101,16 +103,21 @@ class NextCampaignForm(BaseModel):
         default="", title="Libellé en anglais", description="Ex. 2027-2028 campaign."
     )
     academic_year: Annotated[text_type(9), AfterValidator(_academic_year)] = Field(  # type: ignore[valid-type]
-        title="Année universitaire", description="Celle des césures autorisées, ex. 2027/2028."
+        title="Année universitaire (ex. 2027/2028)",
+        description="Celle des césures autorisées, ex. 2027/2028.",
     )
-    shift: Shift = Field(
+    shift: choice_type(Shift) = Field(  # type: ignore[valid-type]
         default=Shift.ONE_YEAR,
-        title="Décaler les dates",
+        title=choice_title("Décaler les dates", Shift),
         description="Toutes les dates (campagne, formations) avancent d'un an, ou du nombre "
         "de jours indiqué.",
     )
     days: int | None = Field(
-        default=None, ge=1, le=3660, title="Nombre de jours", description="Si décalage en jours."
+        default=None,
+        ge=1,
+        le=3660,
+        title="Nombre de jours (si « En jours »)",
+        description="Si décalage en jours.",
     )
 
 

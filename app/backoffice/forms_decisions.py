@@ -40,24 +40,24 @@ NOT_POSSIBLE = "ce changement n'est pas possible dans l'état actuel du dossier 
 class EnterDecisionForm(BaseModel):
     application_id: int = APPLICATION_ID
     decision_type: text_type(20) = Field(  # type: ignore[valid-type]
-        title="Type de décision (code)",
+        title="Type de décision (son code, ex. FAV)",
         description="Le code d'un type de décision actif (table Types de décision), ex. FAV.",
     )
     refusal_reason: text_type(20) = Field(  # type: ignore[valid-type]
         default="",
-        title="Motif de refus (code)",
+        title="Motif de refus (son code ; décision défavorable seulement)",
         description="Pour une décision défavorable seulement : le code d'un motif actif.",
     )
     rank: int | None = Field(
         default=None,
         ge=1,
         le=100_000,
-        title="Rang",
+        title="Rang (liste complémentaire seulement)",
         description="Pour une liste complémentaire seulement : le rang du candidat (1, 2…).",
     )
     comment: text_type(DECISION_COMMENT_MAX, multiline=True) = Field(  # type: ignore[valid-type]
         default="",
-        title="Commentaire",
+        title=f"Commentaire ({DECISION_COMMENT_MAX} caractères au plus)",
         description=f"{DECISION_COMMENT_MAX} caractères au plus ; montré au candidat si le "
         "type de décision le prévoit.",
     )
@@ -153,7 +153,7 @@ class ValidateProgrammeForm(BaseModel):
     )
     confirm: bool = Field(
         default=False,
-        title="Je confirme",
+        title="Je confirme (chaque candidat reçoit sa décision par mail)",
         description="Chaque candidat concerné voit sa décision et la reçoit par mail.",
     )
 

@@ -27,6 +27,8 @@ from app.backoffice.form_support import (
     actor_of,
     application_label,
     application_or_refuse,
+    choice_title,
+    choice_type,
     enqueue_after,
     form,
     id_field,
@@ -54,13 +56,15 @@ PIECE_CHOICE = {
 class PieceStatusForm(BaseModel):
     application_id: int = APPLICATION_ID
     piece_id: int = id_field(
-        "N° de la pièce demandée",
+        "N° de la pièce demandée (pas celui du dépôt)",
         "Le numéro (id) de la pièce dans la table Pièces demandées (pas celui du dépôt).",
     )
-    status: PieceChoice = Field(title="Nouveau statut", description="Validée ou refusée.")
+    status: choice_type(PieceChoice) = Field(  # type: ignore[valid-type]
+        title=choice_title("Nouveau statut", PieceChoice), description="Validée ou refusée."
+    )
     comment: text_type(COMMENT_MAX, multiline=True) = Field(  # type: ignore[valid-type]
         default="",
-        title="Commentaire",
+        title=f"Commentaire ({COMMENT_MAX} caractères au plus, lu par le candidat)",
         description=f"Lu par le candidat (mail et page), {COMMENT_MAX} caractères au plus.",
     )
 
@@ -125,8 +129,8 @@ DOSSIER_CHOICE = {
 
 class DossierStatusForm(BaseModel):
     application_id: int = APPLICATION_ID
-    status: DossierChoice = Field(
-        title="Nouveau statut du dossier",
+    status: choice_type(DossierChoice) = Field(  # type: ignore[valid-type]
+        title=choice_title("Nouveau statut du dossier", DossierChoice),
         description="Incomplet (le candidat peut compléter et transmettre à nouveau) ou complet.",
     )
 
@@ -158,16 +162,24 @@ async def dossier_status(request: Request, data: DossierStatusForm) -> str:
 
 
 class DateChoice(StrEnum):
-    RETURN = "Date limite de retour du dossier"
-    CONFIRMATION = "Date limite de confirmation"
+    RETURN = "Retour"
+    CONFIRMATION = "Confirmation"
+
+
+DATE_NAME = {
+    DateChoice.RETURN: "Date limite de retour du dossier",
+    DateChoice.CONFIRMATION: "Date limite de confirmation",
+}
 
 
 class DateOverrideForm(BaseModel):
     application_id: int = APPLICATION_ID
-    which: DateChoice = Field(title="Quelle date", description="La date propre au candidat.")
+    which: choice_type(DateChoice) = Field(  # type: ignore[valid-type]
+        title="Quelle date (retour ou confirmation)", description="La date propre au candidat."
+    )
     value: date | None = Field(
         default=None,
-        title="Nouvelle date",
+        title="Nouvelle date (vide : celle de la formation)",
         description="Vide : le candidat revient à la date de la formation.",
     )
 
@@ -178,7 +190,7 @@ def _day(value: date | None) -> str:
 
 async def date_override(request: Request, data: DateOverrideForm) -> str:
     view = await application_or_refuse(data.application_id)
-    field = data.which.value
+    field = DATE_NAME[data.which]
     if data.value is not None and not EARLIEST_YEAR <= data.value.year <= LATEST_YEAR:
         raise ValueError(f"{field} : l'année doit être entre {EARLIEST_YEAR} et {LATEST_YEAR}.")
     if not view.live:

@@ -69,7 +69,13 @@ async def test_every_form_is_listed_with_its_french_description(admin):
     schema = (await admin.get("/admin/api/forms/statut-piece/schema/")).json()
     assert schema["properties"]["application_id"]["title"] == "N° de la candidature"
     assert schema["properties"]["application_id"]["maximum"] == 2**31 - 1
-    assert schema["$defs"]["PieceChoice"]["enum"] == ["Validée", "Refusée"]
+    # no "$ref": the admin's page shows a field by its JSON type, and titles, not descriptions
+    assert schema["properties"]["status"] == {
+        "type": "string",
+        "enum": ["Validée", "Refusée"],
+        "title": "Nouveau statut (Validée ou Refusée)",
+        "description": "Validée ou refusée.",
+    }
     assert [c.slug for c in form_configs()] == SLUGS
 
 
@@ -171,6 +177,7 @@ async def test_a_piece_not_given_or_not_asked_is_refused_with_the_rule(admin, ca
         ("piece_id", -5),
         ("comment", "a\x00b"),
         ("comment", "a\ud800b"),
+        ("status", "Peut-être"),
     ],
 )
 async def test_out_of_range_ids_and_nul_bytes_are_refused_by_field(admin, field, value):
@@ -181,6 +188,8 @@ async def test_out_of_range_ids_and_nul_bytes_are_refused_by_field(admin, field,
     assert error["loc"] == [field]
     if field == "comment":
         assert error["msg"] == "Value error, Ce texte contient des caractères non autorisés."
+    if field == "status":
+        assert error["msg"] == "Value error, Choisissez parmi : Validée, Refusée."
 
 
 async def test_marking_a_dossier_incomplete_audits_and_mails(admin, campaign):
@@ -208,7 +217,7 @@ async def test_a_return_date_override_is_audited_before_and_after(admin, campaig
     _, app_id = await make_received_application(campaign)
     payload = {
         "application_id": app_id,
-        "which": "Date limite de retour du dossier",
+        "which": " RETOUR",  # typed loosely: no drop-down list on the admin's form page
         "value": "2026-07-20",
     }
 

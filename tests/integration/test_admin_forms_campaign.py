@@ -141,7 +141,7 @@ async def test_the_next_campaign_may_shift_by_days_and_checks_its_fields(admin, 
         "code": "J30",
         "label_fr": "Trente jours",
         "academic_year": "2027/2028",
-        "shift": "D'un nombre de jours",
+        "shift": "en jours",
     }
     assert await refused(admin, "campagne-suivante", payload) == (
         "Nombre de jours : indiquez de combien de jours décaler les dates."
