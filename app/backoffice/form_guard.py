@@ -74,6 +74,9 @@ def json_object_forms(admin_app: ASGIApp) -> ASGIApp:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        await admin_app(scope, replay, send)
+        # The body may have changed: its length header follows.
+        headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await admin_app({**scope, "headers": headers}, replay, send)
 
     return app

@@ -3,6 +3,8 @@ programme), through piccolo-admin's API as its page sends them."""
 
 from __future__ import annotations
 
+import asyncio
+
 from app.applications.codes import Verdict
 from app.applications.queries import application_view
 from app.applications.tables import Decision
@@ -12,6 +14,7 @@ from tests.admin_forms import (
     by_admin,
     done,
     events,
+    post,
     queued_mails,
     refused,
 )
@@ -118,3 +121,25 @@ async def test_validating_all_decisions_of_a_programme(admin, campaign):
     assert await refused(
         admin, "valider-decisions-formation", {**payload, "programme_id": 999999}
     ) == ("Formation : aucune formation n° 999999.")
+
+
+async def test_two_validations_at_once_validate_once(admin, campaign):
+    """Two staff members (or a double click) validating the same decision: one wins, the
+    other is told the dossier changed; one audit event, one mail."""
+    _, app_id = await make_received_application(campaign)
+    await decide(app_id, await make_decision_type(Verdict.FAVOURABLE), validate=False)
+
+    answers = await asyncio.gather(
+        *(post(admin, "valider-decision", {"application_id": app_id}) for _ in range(2))
+    )
+
+    assert sorted(r.status_code for r in answers) == [200, 422]
+    [loser] = [r.json() for r in answers if r.status_code == 422]
+    assert loser["custom_form_error"] in {
+        "Décision : ce changement n'est pas possible dans l'état actuel du dossier (réessayez).",
+        "Décision : la décision « "
+        + (await application_view(app_id)).decision.label_fr
+        + " » est déjà validée.",
+    }
+    assert len(await events("decision_validated")) == 1
+    assert len(await queued_mails(MailCode.DECISION_FA)) == 1
