@@ -4,7 +4,8 @@ Tables are grouped in French menus (``admin_catalogue``, ``admin_candidates``,
 ``admin_system``). Write rules come from ``app.backoffice.validators``: status and
 decision columns never change here, rows the application writes itself are read-only,
 and only superusers manage staff accounts and roles. Lifecycle changes go through the
-forms of ``admin_forms``.
+forms of ``admin_forms``. Configuration rules come from ``config_rules``, and every
+write to a table is audited in its own transaction (``admin_audit``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from piccolo_api.rate_limiting.middleware import InMemoryLimitProvider
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.backoffice.access import admin_roles_only, may_enter_admin
+from app.backoffice.admin_audit import audited_writes
 from app.backoffice.admin_candidates import candidate_configs, mail_configs
 from app.backoffice.admin_catalogue import catalogue_configs
 from app.backoffice.admin_forms import form_configs
@@ -165,4 +167,6 @@ def create_admin_app(settings: Settings) -> ASGIApp:
         forms=form_configs(),
         sidebar_links={"Portail candidat": "/", "Bureau de gestion": "/staff/"},
     )
-    return with_admin_policy(admin_roles_only(json_object_forms(admin)))
+    # Writes are audited inside the role check: refused sessions never open a transaction.
+    # Form bodies piccolo-admin cannot read become an empty object (422, not 500).
+    return with_admin_policy(admin_roles_only(audited_writes(json_object_forms(admin))))

@@ -63,22 +63,18 @@ def candidate_configs() -> list[TableConfig]:
             filters="programme candidate status processing_type processing_type_validated "
             "answer created_at transmitted_at cancelled_at",
             order="-created_at",
-            validators=fixed_rows(
-                editable=[
-                    Application.return_date_override,
-                    Application.confirmation_date_override,
-                    Application.opi_code,
-                ],
-                reason=LIFECYCLE_REASON,
-            ),
+            # Deadline overrides change through the audited date functions (the
+            # lifecycle forms, app.applications.staff_dates), never raw here.
+            validators=fixed_rows(editable=[Application.opi_code], reason=LIFECYCLE_REASON),
         ),
         table(
             SubmittedPiece,
             columns="id application piece status changed_at changed_by superseded_at",
             filters="application piece status superseded_at",
             order="-changed_at",
-            # The comment shown to the candidate may be corrected; the status may not.
-            validators=fixed_rows(editable=[SubmittedPiece.comment], reason=LIFECYCLE_REASON),
+            # Status and the comment shown to the candidate change together, through the
+            # audited piece functions (the lifecycle forms), never raw here.
+            validators=fixed_rows(editable=[], reason=LIFECYCLE_REASON),
         ),
         table(
             Decision,

@@ -11,6 +11,8 @@ from piccolo_api.crud.hooks import Hook, HookType
 from piccolo_api.crud.validators import Validators
 
 from app import clock
+from app.backoffice.admin_audit import audit_validator
+from app.backoffice.config_rules import refuse_delete_in_use
 from app.backoffice.secrets import guard_secrets
 
 CATALOGUE = "Offre de formation"
@@ -60,10 +62,26 @@ def table(
         visible_filters=named(filters),
         link_column=table_class._meta.get_column_by_name(link) if link else None,
         order_by=order_by or None,
-        # Every table: a parameter naming a secret column is refused (defect 3).
-        validators=guard_secrets(validators),
+        # Every table: a parameter naming a secret column is refused (defect 3), a row
+        # still referenced is not deleted, and each write is audited once its rules
+        # passed.
+        validators=audited(guard_secrets(validators)),
         hooks=hooks,
     )
+
+
+AUDITED_ACTIONS = ("post_single", "put_single", "patch_single", "delete_single")
+
+
+def audited(validators: Validators) -> Validators:
+    """``validators`` with :func:`audit_validator` last on each write (see
+    ``app.backoffice.admin_audit``: it notes the row before the write), after
+    :func:`refuse_delete_in_use` on deletes."""
+    # New lists: Validators' defaults are lists shared by all instances.
+    validators.delete_single = [*validators.delete_single, refuse_delete_in_use]
+    for action in AUDITED_ACTIONS:
+        setattr(validators, action, [*getattr(validators, action), audit_validator])
+    return validators
 
 
 def stamp_updated_at(table_class: type[Table]) -> Hook:

@@ -127,7 +127,17 @@ class RequiredPiece(Table):
     processing_type_check = one_of("processing_type", ProcessingType, nullable=True)
 
 
-class ProgrammePiece(Table):
+class ProgrammePiece(
+    Table,
+    help_text=(
+        "Pièces demandées par une formation. Ajouter ou retirer une pièce vaut pour les "
+        "candidatures pas encore transmises ; une candidature transmise garde les pièces "
+        "demandées au moment de sa transmission."
+    ),
+):
+    """A piece a programme asks for. Applications follow this list until they are
+    transmitted; a transmitted application keeps its own rows (``SubmittedPiece``)."""
+
     programme = ForeignKey(Programme, on_delete=OnDelete.cascade, index=True, null=False)
     piece = ForeignKey(RequiredPiece, on_delete=OnDelete.restrict, index=True, null=False)
 
