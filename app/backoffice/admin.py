@@ -37,6 +37,7 @@ from app.backoffice.admin_table import (
     STAFF,
     SYSTEM,
 )
+from app.backoffice.form_guard import json_object_forms
 from app.backoffice.staff import password_matches
 from app.settings import Settings
 from app.web.middleware import ADMIN_CONTENT_SECURITY_POLICY
@@ -171,7 +172,8 @@ def create_admin_app(settings: Settings) -> ASGIApp:
     )
     # Readable (issue 10): the page starts on the portal's time zone, columns have
     # French headings, stored files open behind the admin's sign-in. Writes are audited
-    # inside the role check: refused sessions never open a transaction.
-    audited = audited_writes(with_portal_timezone(admin, settings))
+    # inside the role check: refused sessions never open a transaction. Form bodies
+    # piccolo-admin cannot read become an empty object (422, not 500).
+    audited = audited_writes(json_object_forms(with_portal_timezone(admin, settings)))
     readable = with_stored_files(with_french_headings(audited))
     return with_admin_policy(admin_roles_only(readable))

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from piccolo_admin.endpoints import FormConfig
 
+from app.backoffice.forms_campaign import campaign_forms
+from app.backoffice.forms_decisions import decision_forms
+from app.backoffice.forms_pieces import piece_forms
+
 
 def form_configs() -> list[FormConfig]:
-    return []
+    return [*piece_forms(), *decision_forms(), *campaign_forms()]
