@@ -9,6 +9,7 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.readable import Readable
 from piccolo.constraints import Check
 from piccolo.table import Table
 
@@ -16,7 +17,9 @@ from app.catalog.tables import Campaign
 from app.db import one_of
 
 
-class CandidateAccount(Table):
+class CandidateAccount(
+    Table, help_text="Compte candidat : l'identifiant est le numéro de dossier à 8 caractères."
+):
     """Compte: the login is the 8-character dossier number."""
 
     campaign = ForeignKey(Campaign, on_delete=OnDelete.restrict, index=True, null=False)
@@ -41,15 +44,28 @@ class CandidateAccount(Table):
     email_lower = Check("email = lower(email)")
     language_check = one_of("language", ["fr", "en"])
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s %s (%s)", columns=[cls.last_name, cls.first_name, cls.login])
 
-class DossierNumberHistory(Table):
+
+class DossierNumberHistory(
+    Table, help_text="Chaque numéro de dossier émis, pour qu'aucun ne soit réattribué."
+):
     """Every dossier number ever issued, so that none is reissued."""
 
     login = Varchar(length=8, unique=True)
     issued_at = Timestamptz(default=TimestamptzNow())
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.login])
 
-class AccountToken(Table):
+
+class AccountToken(
+    Table,
+    help_text="Liens à usage unique envoyés par courriel (activation, mot de passe, adresse).",
+):
     """Single-use link: activation, password reset or email change.
 
     Only the SHA-256 of the token is stored; the mail carries the token itself.
@@ -64,3 +80,7 @@ class AccountToken(Table):
     used_at = Timestamptz(null=True, default=None)
 
     purpose_check = one_of("purpose", ["activation", "reset", "email_change"])
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s (%s)", columns=[cls.purpose, cls.account.login])

@@ -15,6 +15,8 @@ The rules as predicates for the pages: ``lifecycle_rules``. Concurrency: see
 
 from __future__ import annotations
 
+import datetime
+
 from app.applications.codes import TRANSMITTABLE_DOSSIER, DossierStatus
 from app.applications.lifecycle_answer import (
     answer,
@@ -44,7 +46,7 @@ from app.applications.staff import (
     validate_decision,
     validate_processing_type,
 )
-from app.applications.tables import Application
+from app.applications.tables import Application, SubmittedPiece
 from app.applications.waiting_list import promote_from_waiting_list
 from app.clock import now
 from app.db import write_transaction
@@ -63,7 +65,8 @@ async def transmit(*, application_id: int, actor: Actor) -> Change:
     """
     async with write_transaction():
         application = await load_for_change(application_id, actor, lock=False)
-        refusal = transmit_refusal(application, await current_pieces(application_id))
+        pieces = await current_pieces(application_id)
+        refusal = transmit_refusal(application, pieces)
         if refusal:
             raise refuse(refusal)
         moment = now()
@@ -85,6 +88,7 @@ async def transmit(*, application_id: int, actor: Actor) -> Change:
         )
         if not won:
             raise refuse(Refusal.ALREADY_TRANSMITTED)
+        await _keep_asked_pieces(application_id, [piece.piece_id for piece in pieces], moment)
         if on_postgres():
             # The update holds the row lock that piece changes take first: the pieces
             # read now are final. (SQLite: nothing ran in between.)
@@ -108,6 +112,19 @@ async def transmit(*, application_id: int, actor: Actor) -> Change:
             transmitted_on=transmitted_on,
         )
     return Change(application_id=application_id, mail_ids=mail_ids)
+
+
+async def _keep_asked_pieces(
+    application_id: int, asked: list[int], moment: datetime.datetime
+) -> None:
+    """From its transmission on, an application's pieces are its current rows
+    (``queries.current_pieces``): the rows of pieces its programme stopped asking for
+    before that are superseded (kept as history), so that the list stays what the
+    candidate transmitted whatever the programme's configuration becomes."""
+    stale = (SubmittedPiece.application == application_id) & SubmittedPiece.superseded_at.is_null()
+    if asked:  # piccolo refuses an empty NOT IN
+        stale &= SubmittedPiece.piece.not_in(asked)
+    await SubmittedPiece.update({SubmittedPiece.superseded_at: moment}).where(stale)
 
 
 async def cancel(*, application_id: int, actor: Actor) -> Change:

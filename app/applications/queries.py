@@ -21,7 +21,7 @@ from app.applications.codes import (
     Verdict,
 )
 from app.applications.tables import Application, Decision, SubmittedPiece
-from app.catalog.tables import ProgrammePiece
+from app.catalog.tables import ProgrammePiece, RequiredPiece
 from app.ops.tables import AuditEvent
 
 
@@ -339,15 +339,27 @@ async def current_decision(
     return latest
 
 
-async def current_pieces(application_id: int) -> list[PieceView]:
-    """The pieces the application asks for, in the programme's order, each with its
-    current (not superseded) row.
-
-    Asked = the programme's pieces, less those restricted to another processing type.
-    """
+async def _asked_pieces(application_id: int) -> list[dict]:
     of_application = Application.id == application_id
+    transmitted = await Application.exists().where(
+        of_application & Application.transmitted_at.is_not_null()
+    )
+    if transmitted:
+        return (
+            await RequiredPiece.select(RequiredPiece.all_columns(exclude=[RequiredPiece.campaign]))
+            .where(
+                RequiredPiece.id.is_in(
+                    SubmittedPiece.select(SubmittedPiece.piece).where(
+                        (SubmittedPiece.application == application_id)
+                        & SubmittedPiece.superseded_at.is_null()
+                    )
+                )
+            )
+            .order_by(RequiredPiece.position)
+            .order_by(RequiredPiece.id)
+        )
     processing = Application.select(Application.processing_type).where(of_application)
-    asked = (
+    return (
         await ProgrammePiece.select(
             ProgrammePiece.piece.all_columns(exclude=[ProgrammePiece.piece.campaign]),
         )
@@ -363,6 +375,19 @@ async def current_pieces(application_id: int) -> list[PieceView]:
         .order_by(ProgrammePiece.piece.position)
         .order_by(ProgrammePiece.piece.id)
     )
+
+
+async def current_pieces(application_id: int) -> list[PieceView]:
+    """The pieces the application asks for, in the programme's order, each with its
+    current (not superseded) row.
+
+    Until the application is transmitted, asked = the programme's pieces, less those
+    restricted to another processing type: it follows the programme's configuration.
+    Once transmitted, asked = the pieces of its own current rows: adding or removing a
+    programme's piece afterwards changes nothing for it (``transmit`` supersedes the
+    rows of pieces the programme no longer asked).
+    """
+    asked = await _asked_pieces(application_id)
     given = await SubmittedPiece.select(
         SubmittedPiece.all_columns(),
         SubmittedPiece.file.original_name.as_alias("file_name"),

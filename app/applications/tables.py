@@ -13,6 +13,7 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.readable import Readable
 from piccolo.constraints import Check
 from piccolo.table import Table
 
@@ -24,12 +25,19 @@ from app.applications.codes import (
     ProcessingType,
 )
 from app.catalog.tables import DecisionType, Programme, RefusalReason, RequiredPiece
+from app.code_labels import (
+    ActorKindChoices,
+    AnswerChoices,
+    DossierStatusChoices,
+    PieceStatusChoices,
+    ProcessingTypeChoices,
+)
 from app.db import one_of
 from app.documents.tables import StoredFile
 from app.dossier.tables import Candidate
 
 
-class Application(Table):
+class Application(Table, help_text="Candidature : un candidat dans une formation."):
     """Candidature: one candidate × one programme.
 
     Status columns change only through ``app.applications.lifecycle``.
@@ -37,10 +45,14 @@ class Application(Table):
 
     candidate = ForeignKey(Candidate, on_delete=OnDelete.cascade, index=True, null=False)
     programme = ForeignKey(Programme, on_delete=OnDelete.restrict, index=True, null=False)
-    status = Varchar(length=2, choices=DossierStatus, default=DossierStatus.WAITING.value)
-    processing_type = Varchar(length=2, choices=ProcessingType)
-    processing_type_validated = Boolean(default=False)
-    created_by_staff = Boolean(default=False)
+    status = Varchar(length=2, choices=DossierStatusChoices, default=DossierStatus.WAITING.value)
+    processing_type = Varchar(length=2, choices=ProcessingTypeChoices)
+    processing_type_validated = Boolean(
+        default=False, help_text="Type de traitement validé par le gestionnaire."
+    )
+    created_by_staff = Boolean(
+        default=False, help_text="Candidature saisie par un gestionnaire pour le candidat."
+    )
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     status_changed_at = Timestamptz(default=TimestamptzNow())
     received_at = Timestamptz(null=True, default=None)
@@ -48,12 +60,25 @@ class Application(Table):
     completed_at = Timestamptz(null=True, default=None)
     incomplete_at = Timestamptz(null=True, default=None)
     cancelled_at = Timestamptz(null=True, default=None, index=True)
-    return_date_override = Date(null=True, default=None)
-    confirmation_date_override = Date(null=True, default=None)
-    answer = Varchar(length=2, choices=Answer, null=True, default=None)
+    return_date_override = Date(
+        null=True,
+        default=None,
+        help_text="Date de retour propre à ce candidat (remplace celle de la formation).",
+    )
+    confirmation_date_override = Date(
+        null=True,
+        default=None,
+        help_text="Date de confirmation propre à ce candidat (remplace celle de la formation).",
+    )
+    answer = Varchar(length=2, choices=AnswerChoices, null=True, default=None)
     answered_at = Timestamptz(null=True, default=None)
-    answered_by = Varchar(length=10, choices=ActorKind, null=True, default=None)
-    opi_code = Varchar(length=30, null=True, default=None)
+    answered_by = Varchar(length=10, choices=ActorKindChoices, null=True, default=None)
+    opi_code = Varchar(
+        length=30,
+        null=True,
+        default=None,
+        help_text="Code de l'inscription administrative (OPI) transmis au logiciel de scolarité.",
+    )
     return_reminder_sent_at = Timestamptz(null=True, default=None)
     answer_reminder_sent_at = Timestamptz(null=True, default=None)
 
@@ -62,8 +87,23 @@ class Application(Table):
     answer_check = one_of("answer", Answer, nullable=True)
     answered_by_check = one_of("answered_by", ActorKind, nullable=True)
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(
+            template="n° %s — %s %s — %s",
+            columns=[
+                cls.id,
+                cls.candidate.birth_name,
+                cls.candidate.first_name,
+                cls.programme.label,
+            ],
+        )
 
-class SubmittedPiece(Table):
+
+class SubmittedPiece(
+    Table,
+    help_text="Pièces des candidatures : ce que le candidat a déposé pour chaque pièce demandée.",
+):
     """PjCand: what the candidate gave for one required piece of one application.
 
     Replaced files stay as rows with ``superseded_at`` set: the history is kept.
@@ -72,42 +112,81 @@ class SubmittedPiece(Table):
     application = ForeignKey(Application, on_delete=OnDelete.cascade, index=True, null=False)
     piece = ForeignKey(RequiredPiece, on_delete=OnDelete.restrict, index=True, null=False)
     file = ForeignKey(StoredFile, null=True, on_delete=OnDelete.set_null)
-    status = Varchar(length=2, choices=PieceStatus, default=PieceStatus.WAITING.value)
-    comment = Varchar(length=500, default="")
+    status = Varchar(length=2, choices=PieceStatusChoices, default=PieceStatus.WAITING.value)
+    comment = Varchar(
+        length=500, default="", help_text="Commentaire montré au candidat (motif d'un refus)."
+    )
     changed_at = Timestamptz(default=TimestamptzNow())
-    changed_by = Varchar(length=10, choices=ActorKind, default=ActorKind.CANDIDATE.value)
-    superseded_at = Timestamptz(null=True, default=None)
+    changed_by = Varchar(
+        length=10,
+        choices=ActorKindChoices,
+        default=ActorKind.CANDIDATE.value,
+        help_text="Qui a fait le dernier changement de statut.",
+    )
+    superseded_at = Timestamptz(
+        null=True,
+        default=None,
+        help_text="Remplacée par un fichier plus récent à cette date (historique).",
+    )
 
     status_check = one_of("status", PieceStatus)
     changed_by_check = one_of("changed_by", ActorKind)
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s — n° %s", columns=[cls.piece.label_fr, cls.application.id])
 
-class Decision(Table):
+
+class Decision(
+    Table, help_text="Historique des décisions : la décision en vigueur est la dernière."
+):
     """One entry of the decision history; the current decision is the latest one."""
 
     application = ForeignKey(Application, on_delete=OnDelete.cascade, index=True, null=False)
     decision_type = ForeignKey(DecisionType, on_delete=OnDelete.restrict, null=False)
     refusal_reason = ForeignKey(RefusalReason, null=True, on_delete=OnDelete.restrict)
     comment = Text(default="")
-    rank = Integer(null=True, default=None)  # entered rank on a waiting list (LC)
-    computed_rank = Integer(null=True, default=None)
+    rank = Integer(
+        null=True, default=None, help_text="Rang saisi sur la liste complémentaire."
+    )  # entered rank on a waiting list (LC)
+    computed_rank = Integer(
+        null=True,
+        default=None,
+        help_text="Rang calculé par l'application sur la liste complémentaire.",
+    )
     entered_at = Timestamptz(default=TimestamptzNow())
-    entered_by = Integer(null=True, default=None)  # staff user id
+    entered_by = Integer(
+        null=True, default=None, help_text="Identifiant du personnel qui a saisi la décision."
+    )  # staff user id
     validated = Boolean(default=False)
     validated_at = Timestamptz(null=True, default=None)
-    validated_by = Integer(null=True, default=None)
-    appeal = Boolean(default=False)
+    validated_by = Integer(
+        null=True, default=None, help_text="Identifiant du personnel qui a validé la décision."
+    )
+    appeal = Boolean(default=False, help_text="Décision prise sur recours.")
 
     rank_check = Check("rank IS NULL OR rank > 0")
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(
+            template="%s — n° %s", columns=[cls.decision_type.label_fr, cls.application.id]
+        )
 
-class Note(Table):
+
+class Note(Table, help_text="Bloc-notes des candidatures (non visible du candidat)."):
     """Bloc-notes entry on an application."""
 
     application = ForeignKey(Application, on_delete=OnDelete.cascade, index=True, null=False)
-    author_kind = Varchar(length=10, choices=ActorKind)
-    author_id = Integer(null=True, default=None)
+    author_kind = Varchar(length=10, choices=ActorKindChoices)
+    author_id = Integer(
+        null=True, default=None, help_text="Identifiant du personnel auteur de la note."
+    )
     message = Varchar(length=255)
     created_at = Timestamptz(default=TimestamptzNow())
 
     author_kind_check = one_of("author_kind", ActorKind)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.message])

@@ -4,7 +4,8 @@ Tables are grouped in French menus (``admin_catalogue``, ``admin_candidates``,
 ``admin_system``). Write rules come from ``app.backoffice.validators``: status and
 decision columns never change here, rows the application writes itself are read-only,
 and only superusers manage staff accounts and roles. Lifecycle changes go through the
-forms of ``admin_forms``.
+forms of ``admin_forms``. Configuration rules come from ``config_rules``, and every
+write to a table is audited in its own transaction (``admin_audit``).
 """
 
 from __future__ import annotations
@@ -19,9 +20,13 @@ from piccolo_api.rate_limiting.middleware import InMemoryLimitProvider
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.backoffice.access import admin_roles_only, may_enter_admin
+from app.backoffice.admin_audit import audited_writes
 from app.backoffice.admin_candidates import candidate_configs, mail_configs
 from app.backoffice.admin_catalogue import catalogue_configs
+from app.backoffice.admin_files import with_stored_files
 from app.backoffice.admin_forms import form_configs
+from app.backoffice.admin_headings import with_french_headings
+from app.backoffice.admin_page import with_portal_timezone
 from app.backoffice.admin_system import reference_configs, staff_configs, system_configs
 from app.backoffice.admin_table import (
     CANDIDATES,
@@ -32,6 +37,7 @@ from app.backoffice.admin_table import (
     STAFF,
     SYSTEM,
 )
+from app.backoffice.form_guard import json_object_forms
 from app.backoffice.staff import password_matches
 from app.settings import Settings
 from app.web.middleware import ADMIN_CONTENT_SECURITY_POLICY
@@ -164,4 +170,10 @@ def create_admin_app(settings: Settings) -> ASGIApp:
         forms=form_configs(),
         sidebar_links={"Portail candidat": "/", "Bureau de gestion": "/staff/"},
     )
-    return with_admin_policy(admin_roles_only(admin))
+    # Readable (issue 10): the page starts on the portal's time zone, columns have
+    # French headings, stored files open behind the admin's sign-in. Writes are audited
+    # inside the role check: refused sessions never open a transaction. Form bodies
+    # piccolo-admin cannot read become an empty object (422, not 500).
+    audited = audited_writes(json_object_forms(with_portal_timezone(admin, settings)))
+    readable = with_stored_files(with_french_headings(audited))
+    return with_admin_policy(admin_roles_only(readable))

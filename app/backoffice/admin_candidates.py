@@ -1,5 +1,5 @@
 """The admin's "Candidats et candidatures" and "Courriels" groups: read-only candidate
-data, lifecycle rows whose states only the lifecycle functions change, and the mails."""
+data (identity, address, dossier sections, files), lifecycle rows whose states only the lifecycle functions change, and the mails."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from piccolo_admin.endpoints import TableConfig
 
 from app.accounts.tables import CandidateAccount
 from app.applications.tables import Application, Decision, Note, SubmittedPiece
+from app.backoffice.admin_files import StoredFileMedia
 from app.backoffice.admin_table import (
     CANDIDATE_DATA_REASON,
     FILES_REASON,
@@ -18,7 +19,15 @@ from app.backoffice.admin_table import (
 from app.backoffice.mail_templates import mail_template_rules
 from app.backoffice.validators import fixed_rows, read_only
 from app.documents.tables import StoredFile
-from app.dossier.tables import Address, Candidate
+from app.dossier.tables import (
+    Address,
+    Baccalaureate,
+    Candidate,
+    InternalStudy,
+    Internship,
+    PriorStudy,
+    WorkExperience,
+)
 from app.mail.tables import MailTemplate, OutboxMail
 
 
@@ -43,18 +52,22 @@ def candidate_configs() -> list[TableConfig]:
         ),
         table(
             Address,
-            columns="line1 postal_code commune foreign_city country",
+            columns="line1 line2 postal_code commune foreign_city country",
             filters="postal_code commune country",
             link="line1",
+            order="-id",
             validators=read_only(CANDIDATE_DATA_REASON),
         ),
+        *dossier_section_configs(),
         table(
             StoredFile,
-            columns="original_name owner content_type size_bytes kind created_at",
-            filters="owner kind content_type",
+            columns="original_name owner content_type size_bytes kind created_at storage_key",
+            filters="owner kind content_type created_at",
             link="original_name",
             order="-created_at",
             validators=read_only(FILES_REASON),
+            # The eye opens the file through the admin's authorised route.
+            media=[StoredFileMedia()],
         ),
         table(
             Application,
@@ -63,27 +76,24 @@ def candidate_configs() -> list[TableConfig]:
             filters="programme candidate status processing_type processing_type_validated "
             "answer created_at transmitted_at cancelled_at",
             order="-created_at",
-            validators=fixed_rows(
-                editable=[
-                    Application.return_date_override,
-                    Application.confirmation_date_override,
-                    Application.opi_code,
-                ],
-                reason=LIFECYCLE_REASON,
-            ),
+            # Deadline overrides change through the audited date functions (the
+            # lifecycle forms, app.applications.staff_dates), never raw here.
+            validators=fixed_rows(editable=[Application.opi_code], reason=LIFECYCLE_REASON),
         ),
         table(
             SubmittedPiece,
-            columns="id application piece status changed_at changed_by superseded_at",
-            filters="application piece status superseded_at",
+            columns="id application piece status file comment changed_at changed_by superseded_at",
+            filters="application piece status changed_by changed_at superseded_at",
             order="-changed_at",
-            # The comment shown to the candidate may be corrected; the status may not.
-            validators=fixed_rows(editable=[SubmittedPiece.comment], reason=LIFECYCLE_REASON),
+            # Status and the comment shown to the candidate change together, through the
+            # audited piece functions (the lifecycle forms), never raw here.
+            validators=fixed_rows(editable=[], reason=LIFECYCLE_REASON),
         ),
         table(
             Decision,
-            columns="id application decision_type validated rank entered_at validated_at",
-            filters="application decision_type validated entered_at validated_at",
+            columns="id application decision_type refusal_reason validated rank entered_at "
+            "validated_at",
+            filters="application decision_type refusal_reason validated entered_at validated_at",
             order="-entered_at",
             validators=fixed_rows(editable=[], reason=LIFECYCLE_REASON),
         ),
@@ -94,6 +104,54 @@ def candidate_configs() -> list[TableConfig]:
             link="message",
             order="-created_at",
             validators=read_only(NOTES_REASON),
+        ),
+    ]
+
+
+def dossier_section_configs() -> list[TableConfig]:
+    """The dossier's sections as the candidate filled them in, for reading."""
+    return [
+        table(
+            Baccalaureate,
+            columns="candidate serie year mention country departement commune lycee "
+            "establishment_label from_student_records",
+            filters="candidate serie year mention country lycee from_student_records",
+            link="year",
+            order="candidate",
+            validators=read_only(CANDIDATE_DATA_REASON),
+        ),
+        table(
+            PriorStudy,
+            columns="candidate year label diploma_type outcome mention country commune "
+            "establishment_label",
+            filters="candidate year diploma_type outcome country",
+            link="label",
+            order="candidate -year",
+            validators=read_only(CANDIDATE_DATA_REASON),
+        ),
+        table(
+            InternalStudy,
+            columns="candidate year programme_code programme_label mark mention result",
+            filters="candidate year programme_code",
+            link="programme_label",
+            order="candidate -year",
+            validators=read_only("le cursus interne est lu dans le logiciel de scolarité."),
+        ),
+        table(
+            Internship,
+            columns="candidate year employer duration hours_per_week description",
+            filters="candidate year employer",
+            link="employer",
+            order="candidate -year",
+            validators=read_only(CANDIDATE_DATA_REASON),
+        ),
+        table(
+            WorkExperience,
+            columns="candidate year title employer duration description",
+            filters="candidate year employer",
+            link="title",
+            order="candidate -year",
+            validators=read_only(CANDIDATE_DATA_REASON),
         ),
     ]
 

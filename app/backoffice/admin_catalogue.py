@@ -6,6 +6,7 @@ from __future__ import annotations
 from piccolo_admin.endpoints import TableConfig
 
 from app.backoffice.admin_table import table
+from app.backoffice.config_rules import campaign_rules, decision_type_rules, programme_rules
 from app.catalog.tables import (
     Campaign,
     Centre,
@@ -26,6 +27,7 @@ def catalogue_configs() -> list[TableConfig]:
             filters="code academic_year active",
             link="code",
             order="-start_date",
+            validators=campaign_rules(),
         ),
         table(
             Centre,
@@ -48,6 +50,7 @@ def catalogue_configs() -> list[TableConfig]:
             filters="commission code label processing_type active deposit_start deposit_end",
             link="label",
             order="label",
+            validators=programme_rules(),
         ),
         table(
             RequiredPiece,
@@ -56,13 +59,19 @@ def catalogue_configs() -> list[TableConfig]:
             link="label_fr",
             order="position code",
         ),
-        table(ProgrammePiece, filters="programme piece"),
+        table(
+            ProgrammePiece,
+            columns="id programme piece",
+            filters="programme piece",
+            order="programme piece",
+        ),
         table(
             DecisionType,
             columns="code label_fr verdict final active",
             filters="verdict active",
             link="label_fr",
             order="code",
+            validators=decision_type_rules(),
         ),
         table(
             RefusalReason,

@@ -38,8 +38,20 @@ def staff_configs() -> list[TableConfig]:
             order="display_name",
             validators=superusers_write(),
         ),
-        table(StaffCentre, filters="staff centre", validators=superusers_write()),
-        table(StaffCommission, filters="staff commission", validators=superusers_write()),
+        table(
+            StaffCentre,
+            columns="id staff centre",
+            filters="staff centre",
+            order="staff centre",
+            validators=superusers_write(),
+        ),
+        table(
+            StaffCommission,
+            columns="id staff commission",
+            filters="staff commission",
+            order="staff commission",
+            validators=superusers_write(),
+        ),
         # Which activation / new-password links are pending (forms_staff sends them).
         table(
             StaffToken,
@@ -117,6 +129,7 @@ def system_configs() -> list[TableConfig]:
         ),
         table(
             DossierNumberHistory,
+            columns="login issued_at",
             filters="login issued_at",
             link="login",
             order="-issued_at",

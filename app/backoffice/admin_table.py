@@ -9,8 +9,11 @@ from piccolo_admin.endpoints import TableConfig, superuser_validators
 from piccolo_api.crud.endpoints import OrderBy
 from piccolo_api.crud.hooks import Hook, HookType
 from piccolo_api.crud.validators import Validators
+from piccolo_api.media.base import MediaStorage
 
 from app import clock
+from app.backoffice.admin_audit import audit_validator
+from app.backoffice.config_rules import refuse_delete_in_use
 from app.backoffice.secrets import guard_secrets
 
 CATALOGUE = "Offre de formation"
@@ -39,11 +42,13 @@ def table(
     order: str = "",
     validators: Validators | None = None,
     hooks: list[Hook] | None = None,
+    media: list[MediaStorage] | None = None,
 ) -> TableConfig:
     """A ``TableConfig`` from space-separated column names (a typo fails at import).
 
     ``columns``: the list view; ``filters``: the filter sidebar; ``link``: the column
-    that opens a row; ``order``: the sort, ``-`` before a name for newest first.
+    that opens a row; ``order``: the sort, ``-`` before a name for newest first;
+    ``media``: columns the admin opens as files (``app.backoffice.admin_files``).
     """
 
     def named(names: str) -> list[Column] | None:
@@ -60,10 +65,27 @@ def table(
         visible_filters=named(filters),
         link_column=table_class._meta.get_column_by_name(link) if link else None,
         order_by=order_by or None,
-        # Every table: a parameter naming a secret column is refused (defect 3).
-        validators=guard_secrets(validators),
+        # Every table: a parameter naming a secret column is refused (defect 3), a row
+        # still referenced is not deleted, and each write is audited once its rules
+        # passed.
+        validators=audited(guard_secrets(validators)),
         hooks=hooks,
+        media_storage=media,
     )
+
+
+AUDITED_ACTIONS = ("post_single", "put_single", "patch_single", "delete_single")
+
+
+def audited(validators: Validators) -> Validators:
+    """``validators`` with :func:`audit_validator` last on each write (see
+    ``app.backoffice.admin_audit``: it notes the row before the write), after
+    :func:`refuse_delete_in_use` on deletes."""
+    # New lists: Validators' defaults are lists shared by all instances.
+    validators.delete_single = [*validators.delete_single, refuse_delete_in_use]
+    for action in AUDITED_ACTIONS:
+        setattr(validators, action, [*getattr(validators, action), audit_validator])
+    return validators
 
 
 def stamp_updated_at(table_class: type[Table]) -> Hook:

@@ -24,6 +24,8 @@ from piccolo_api.crud.validators import ValidatorFunction, Validators
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from app.backoffice.admin_headings import heading
+
 REFUSED = 405
 
 
@@ -151,8 +153,10 @@ async def changed_columns(piccolo_crud: PiccoloCRUD, request: Request) -> list[C
 
 
 def form_label(column: Column) -> str:
-    """The label the admin form shows for ``column`` (pydantic's title of the field)."""
-    return column._meta.name.replace("_", " ").title()
+    """The label the admin form shows for ``column``: its French heading
+    (``app.backoffice.admin_headings``), else pydantic's title of the field."""
+    name = column._meta.name
+    return heading(column._meta.table._meta.tablename, name) or name.replace("_", " ").title()
 
 
 def _same_value(stored: Any, proposed: Any) -> bool:

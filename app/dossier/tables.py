@@ -10,10 +10,12 @@ from piccolo.columns import (
     OnDelete,
     Varchar,
 )
+from piccolo.columns.readable import Readable
 from piccolo.constraints import Check
 from piccolo.table import Table
 
 from app.accounts.tables import CandidateAccount
+from app.code_labels import CivilityChoices, StudyOutcomeChoices
 from app.db import one_of
 from app.dossier.codes import Civility, StudyOutcome
 from app.refdata.tables import (
@@ -27,7 +29,7 @@ from app.refdata.tables import (
 )
 
 
-class Address(Table):
+class Address(Table, help_text="Adresse postale du candidat."):
     """In France: lines, postal code and commune; abroad: country, lines, city text."""
 
     country = ForeignKey(Country, on_delete=OnDelete.restrict, null=False)
@@ -38,12 +40,19 @@ class Address(Table):
     commune = ForeignKey(Commune, null=True, on_delete=OnDelete.restrict)
     foreign_city = Varchar(length=100, default="")
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(
+            template="%s %s %s%s",
+            columns=[cls.line1, cls.postal_code, cls.commune.name, cls.foreign_city],
+        )
 
-class Candidate(Table):
+
+class Candidate(Table, help_text="Identité du candidat (une par compte)."):
     """Candidat: one per account, personal information."""
 
     account = ForeignKey(CandidateAccount, on_delete=OnDelete.cascade, unique=True, null=False)
-    civility = Varchar(length=3, choices=Civility, null=True, default=None)
+    civility = Varchar(length=3, choices=CivilityChoices, null=True, default=None)
     birth_name = Varchar(length=100, default="")
     usual_name = Varchar(length=100, default="")
     first_name = Varchar(length=100, default="")
@@ -54,16 +63,31 @@ class Candidate(Table):
     birth_departement = ForeignKey(Departement, null=True, on_delete=OnDelete.restrict)
     birth_commune = ForeignKey(Commune, null=True, on_delete=OnDelete.restrict)
     birth_city_label = Varchar(length=100, default="")
-    ine = Varchar(length=11, null=True, default=None, index=True)
+    ine = Varchar(
+        length=11,
+        null=True,
+        default=None,
+        index=True,
+        help_text="Identifiant national étudiant (11 caractères).",
+    )
     phone = Varchar(length=20, default="")  # E.164
     mobile = Varchar(length=20, default="")  # E.164
     address = ForeignKey(Address, null=True, on_delete=OnDelete.set_null)
-    from_student_records = Boolean(default=False)  # identity read-only
+    from_student_records = Boolean(
+        default=False,
+        help_text="Identité reprise du logiciel de scolarité : le candidat ne la modifie pas.",
+    )  # identity read-only
 
     civility_check = one_of("civility", Civility, nullable=True)
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(
+            template="%s %s (%s)", columns=[cls.birth_name, cls.first_name, cls.account.login]
+        )
 
-class Baccalaureate(Table):
+
+class Baccalaureate(Table, help_text="Baccalauréat ou équivalence du candidat."):
     """The candidate's one bac, or "sans bac" (série 0000)."""
 
     candidate = ForeignKey(Candidate, on_delete=OnDelete.cascade, unique=True, null=False)
@@ -75,12 +99,21 @@ class Baccalaureate(Table):
     commune = ForeignKey(Commune, null=True, on_delete=OnDelete.restrict)
     lycee = ForeignKey(Lycee, null=True, on_delete=OnDelete.restrict)
     establishment_label = Varchar(length=200, default="")  # abroad: free text
-    from_student_records = Boolean(default=False)
+    from_student_records = Boolean(
+        default=False,
+        help_text="Bac repris du logiciel de scolarité : le candidat ne le modifie pas.",
+    )
 
     year_check = Check("year IS NULL OR (year >= 1900 AND year <= 2100)")
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(
+            template="%s %s (%s)", columns=[cls.serie.label, cls.year, cls.candidate.birth_name]
+        )
 
-class PriorStudy(Table):
+
+class PriorStudy(Table, help_text="Cursus externe : études après le bac, hors de l'université."):
     """Cursus externe (post-bac studies elsewhere)."""
 
     candidate = ForeignKey(Candidate, on_delete=OnDelete.cascade, index=True, null=False)
@@ -91,13 +124,21 @@ class PriorStudy(Table):
     establishment_label = Varchar(length=200, default="")
     diploma_type = ForeignKey(DiplomaType, null=True, on_delete=OnDelete.restrict)
     label = Varchar(length=255)
-    outcome = Varchar(length=1, choices=StudyOutcome)
+    outcome = Varchar(length=1, choices=StudyOutcomeChoices)
     mention = ForeignKey(BacMention, null=True, on_delete=OnDelete.restrict)
 
     outcome_check = one_of("outcome", StudyOutcome)
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(
+            template="%s %s (%s)", columns=[cls.label, cls.year, cls.candidate.birth_name]
+        )
 
-class InternalStudy(Table):
+
+class InternalStudy(
+    Table, help_text="Cursus interne : inscriptions lues dans le logiciel de scolarité."
+):
     """Cursus interne: read-only rows from the student-records system."""
 
     candidate = ForeignKey(Candidate, on_delete=OnDelete.cascade, index=True, null=False)
@@ -108,8 +149,14 @@ class InternalStudy(Table):
     mention = Varchar(length=50, default="")
     result = Varchar(length=50, default="")
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(
+            template="%s %s (%s)", columns=[cls.programme_label, cls.year, cls.candidate.birth_name]
+        )
 
-class Internship(Table):
+
+class Internship(Table, help_text="Stages déclarés par le candidat."):
     candidate = ForeignKey(Candidate, on_delete=OnDelete.cascade, index=True, null=False)
     year = Integer()
     duration = Varchar(length=50)
@@ -117,11 +164,23 @@ class Internship(Table):
     employer = Varchar(length=100)
     description = Varchar(length=500, default="")
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(
+            template="%s %s (%s)", columns=[cls.employer, cls.year, cls.candidate.birth_name]
+        )
 
-class WorkExperience(Table):
+
+class WorkExperience(Table, help_text="Expériences professionnelles déclarées par le candidat."):
     candidate = ForeignKey(Candidate, on_delete=OnDelete.cascade, index=True, null=False)
     year = Integer()
     title = Varchar(length=100)
     duration = Varchar(length=50)
     employer = Varchar(length=100)
     description = Varchar(length=500, default="")
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(
+            template="%s %s (%s)", columns=[cls.title, cls.year, cls.candidate.birth_name]
+        )

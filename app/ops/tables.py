@@ -4,32 +4,46 @@ from __future__ import annotations
 
 from piccolo.columns import JSON, Boolean, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.readable import Readable
 from piccolo.table import Table
 
 from app.applications.codes import ActorKind
+from app.code_labels import ActorKindChoices
 from app.db import one_of
 
 
-class AuditEvent(Table):
+class AuditEvent(
+    Table, help_text="Journal : une ligne par changement, écrite par l'action elle-même."
+):
     """One row per state change, written in the transaction of the change.
 
     Plain ids, not foreign keys: the trail outlives the rows it talks about.
     """
 
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
-    actor_kind = Varchar(length=10, choices=ActorKind)
-    actor_id = Integer(null=True, default=None)
+    actor_kind = Varchar(length=10, choices=ActorKindChoices)
+    actor_id = Integer(
+        null=True, default=None, help_text="Compte candidat ou personnel selon le type d'auteur."
+    )
     action = Varchar(length=60, index=True)
     entity = Varchar(length=40)
-    entity_id = Integer(index=True)
+    entity_id = Integer(
+        index=True, help_text="Identifiant de la ligne concernée dans la table « entity »."
+    )
     application_id = Integer(null=True, default=None, index=True)
-    visible_to_candidate = Boolean(default=False)
+    visible_to_candidate = Boolean(
+        default=False, help_text="L'événement apparaît dans le suivi du candidat."
+    )
     data = JSON(default="{}")
 
     actor_kind_check = one_of("actor_kind", ActorKind)
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s n° %s", columns=[cls.action, cls.entity_id])
 
-class AppSetting(Table):
+
+class AppSetting(Table, help_text="Réglages modifiables en cours de campagne."):
     """Settings staff may change at run time (typed, with a documented default)."""
 
     key = Varchar(length=100, unique=True)
@@ -39,3 +53,7 @@ class AppSetting(Table):
     updated_at = Timestamptz(default=TimestamptzNow())
 
     value_type_check = one_of("value_type", ["string", "integer", "boolean", "date"])
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.key])

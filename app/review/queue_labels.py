@@ -3,8 +3,9 @@ language (the codes stay in the URL and the database; only their labels translat
 
 from __future__ import annotations
 
-from app.applications.codes import Answer, DossierStatus, Verdict
+from app.applications.codes import DossierStatus, Verdict
 from app.applications.page_data.labels import dossier_status_label, verdict_label
+from app.code_labels import ANSWER
 from app.review.bulk import BulkAction, Outcome
 from app.review.queue_filter import ANSWER_NONE, DECISION_ENTERED, DECISION_NONE, DECISION_VALIDATED
 from app.web.i18n import gettext as _
@@ -26,8 +27,7 @@ def decision_choices() -> list[tuple[str, str]]:
 def answer_choices() -> list[tuple[str, str]]:
     return [
         (ANSWER_NONE, _("Aucune réponse")),
-        (Answer.CONFIRMED.value, _("Confirmée")),
-        (Answer.WITHDRAWN.value, _("Désistement")),
+        *((code.value, _(label)) for code, label in ANSWER.items()),
     ]
 
 

@@ -6,6 +6,7 @@ The codes stay in the database and the URLs; only their labels translate.
 from __future__ import annotations
 
 from app.applications.codes import Answer
+from app.code_labels import ANSWER
 from app.web.i18n import gettext as _
 
 
@@ -13,7 +14,7 @@ def answer_label(code: str | None) -> str:
     """The candidate's answer; empty while there is none."""
     if not code:
         return ""
-    return {Answer.CONFIRMED: _("Confirmée"), Answer.WITHDRAWN: _("Désistement")}[Answer(code)]
+    return _(ANSWER[Answer(code)])
 
 
 def yes_no(value: bool | None) -> str:

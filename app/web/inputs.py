@@ -11,40 +11,26 @@ each handler checking, one app-level guard checks every routed request:
 - a query-string value with a control character is a bad request: 400.
 
 Form fields are checked where they are read (:func:`app.web.forms.read_form`), so the
-page can show the field's message with what was typed.
+page can show the field's message with what was typed. The rules themselves live in
+``app.input_rules`` (no HTTP), shared with the admin's forms; they are re-exported here.
 """
 
 from __future__ import annotations
-
-import re
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.handlers import BaseRouteHandler
 
+from app.input_rules import (
+    CONTROL_CHARACTERS as CONTROL_CHARACTERS,
+)
+from app.input_rules import LINE_BREAKS as LINE_BREAKS
+from app.input_rules import MAX_ID as MAX_ID
+from app.input_rules import MIN_ID as MIN_ID
+from app.input_rules import has_control_characters as has_control_characters
+from app.input_rules import is_database_id as is_database_id
+from app.input_rules import without_control_characters as without_control_characters
 from app.web.i18n import gettext as _
-
-MIN_ID = 1
-MAX_ID = 2**31 - 1  # PostgreSQL integer
-
-# C0 controls except TAB, LF and CR; DEL; C1 controls.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-LINE_BREAKS = re.compile(r"[\r\n]")
-
-
-def is_database_id(value: int) -> bool:
-    return MIN_ID <= value <= MAX_ID
-
-
-def has_control_characters(value: str, *, multiline: bool = False) -> bool:
-    """Whether ``value`` holds a character no one types; CR and LF count unless the
-    text may span lines."""
-    return bool(CONTROL_CHARACTERS.search(value) or (not multiline and LINE_BREAKS.search(value)))
-
-
-def without_control_characters(value: str, *, multiline: bool = False) -> str:
-    value = CONTROL_CHARACTERS.sub("", value)
-    return value if multiline else LINE_BREAKS.sub("", value)
 
 
 def clean_request_input(connection: ASGIConnection, handler: BaseRouteHandler) -> None:

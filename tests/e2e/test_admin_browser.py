@@ -77,7 +77,7 @@ async def test_application_form_saves_the_opi_code_and_refuses_a_status(
 
     await page.locator("select[name=status]").select_option("CO")
     await page.get_by_role("button", name="Enregistrer").click()
-    await page.get_by_text("Modification refusée : « Status »").wait_for()
+    await page.get_by_text("Modification refusée : « Statut du dossier »").wait_for()
     assert (await Application.select().where(Application.id == application.id).first()) == saved
 
     assert unexpected_csp_errors(page_problems) == []

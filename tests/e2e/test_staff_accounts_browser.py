@@ -37,7 +37,7 @@ async def test_central_office_creates_a_colleague_who_chooses_a_password(
 ):
     await sign_in(page)
     await page.get_by_text("Sélectionnez une table dans la barre latérale").wait_for()
-    await page.goto("/admin/#/forms/créer-un-compte-personnel/")
+    await page.goto("/admin/#/forms/creer-personnel/")
     await page.locator("[name=username]").wait_for()
     values = {
         "username": "c.durand",

@@ -371,23 +371,41 @@ async def test_refusal_names_the_column_as_the_form_shows_it(staff, rows):
     )
     assert response.status_code == 405
     detail = response.json()["detail"]
-    assert "« Status »" in detail and "Opi Code" not in detail
+    assert "« Statut du dossier »" in detail and "Code OPI" not in detail
     assert (await stored(Application, application.id))["opi_code"] is None
 
 
 async def test_whole_application_form_saves_when_only_staff_columns_change(staff, rows):
     """The admin's edit form sends every field back: unchanged status, dates and flags
-    must pass, so that staff can still set the OPI code or a return-date override."""
+    must pass, so that staff can still set the OPI code."""
     application = rows["application"]
     row = (await staff.get(f"/admin/api/tables/application/{application.id}/")).json()
     row.pop("id")
-    row.update(opi_code="OPI-2026-0042", return_date_override="2026-06-30")
+    row.update(opi_code="OPI-2026-0042")
     response = await admin_write(staff, "PATCH", f"application/{application.id}/", row)
     assert response.status_code == 200, response.text
     after = await stored(Application, application.id)
     assert after["opi_code"] == "OPI-2026-0042"
-    assert after["return_date_override"] == date(2026, 6, 30)
     assert after["status"] == "AT"
+
+
+@pytest.mark.parametrize(
+    ("column", "label"),
+    [
+        ("return_date_override", "Date de retour propre"),
+        ("confirmation_date_override", "Date de confirmation propre"),
+    ],
+)
+async def test_deadline_overrides_are_not_edited_raw(staff, rows, column, label):
+    """Overrides go through the audited date functions (the lifecycle forms)."""
+    application = rows["application"]
+    before = await stored(Application, application.id)
+    response = await admin_write(
+        staff, "PATCH", f"application/{application.id}/", {column: "2026-06-30"}
+    )
+    assert response.status_code == 405
+    assert f"« {label} »" in response.json()["detail"]
+    assert await stored(Application, application.id) == before
 
 
 async def test_applications_are_neither_added_nor_deleted_in_the_admin(staff, rows):
@@ -405,18 +423,15 @@ async def test_applications_are_neither_added_nor_deleted_in_the_admin(staff, ro
     assert await Application.count() == 1
 
 
-async def test_piece_status_is_refused_but_its_comment_may_be_corrected(staff, rows):
+@pytest.mark.parametrize(("column", "value"), [("status", "VA"), ("comment", "Page 2 illisible")])
+async def test_piece_status_and_comment_are_not_edited_raw(staff, rows, column, value):
+    """The comment the candidate reads changes with the status, through the audited
+    piece functions (the lifecycle forms)."""
     submitted = rows["submitted"]
-    refused = await admin_write(
-        staff, "PATCH", f"submitted_piece/{submitted.id}/", {"status": "VA"}
-    )
+    before = await stored(SubmittedPiece, submitted.id)
+    refused = await admin_write(staff, "PATCH", f"submitted_piece/{submitted.id}/", {column: value})
     assert refused.status_code == 405
-    corrected = await admin_write(
-        staff, "PATCH", f"submitted_piece/{submitted.id}/", {"comment": "Page 2 illisible"}
-    )
-    assert corrected.status_code == 200
-    after = await stored(SubmittedPiece, submitted.id)
-    assert (after["status"], after["comment"]) == ("TR", "Page 2 illisible")
+    assert await stored(SubmittedPiece, submitted.id) == before
 
 
 @pytest.mark.parametrize(

@@ -35,11 +35,13 @@ import pytest
 from app.accounts.tables import AccountToken, CandidateAccount
 from app.asgi import SESSION_COOKIE, create_app
 from app.backoffice.admin import table_configs
+from app.backoffice.admin_forms import form_configs
 from tests.factories_dossier import PDF
 from tests.security.production import production_settings
 from tests.security.routes import Endpoint, endpoints
 from tests.security.snapshot import changed_tables, database_rows
 from tests.security.world import (
+    ADMIN_CSRF_COOKIE,
     ANONYMOUS,
     CANDIDATE_A,
     CANDIDATE_B,
@@ -453,6 +455,48 @@ async def test_only_the_central_office_and_the_administrator_reach_the_admin_tab
         name: (await admin_get(world, actor, f"{name}/")).status_code for name in ADMIN_TABLES
     }
     assert {name: code for name, code in answers.items() if code not in NO_ADMIN} == {}
+
+
+ADMIN_FORMS = [config.slug for config in form_configs()]
+# Every form's fields at once (pydantic ignores the others): allowed, each would act.
+FORM_PAYLOAD = {
+    "application_id": 1,
+    "programme_id": 1,
+    "piece_id": 1,
+    "mail_id": 1,
+    "campaign_id": 1,
+    "status": "Complet",
+    "confirm": True,
+    "code": "X2099",
+    "label_fr": "X",
+    "academic_year": "2099/2100",
+}
+
+
+@pytest.mark.parametrize(
+    "actor", [ANONYMOUS, CANDIDATE_A, STUDENT, CENTRE_MANAGER, COMMISSION_MEMBER]
+)
+async def test_only_the_central_office_and_the_administrator_reach_the_admin_forms(world, actor):
+    http = world.client(actor)
+    if ADMIN_CSRF_COOKIE not in http.cookies:
+        await http.get("/admin/")
+    token = http.cookies[ADMIN_CSRF_COOKIE]
+    before = await database_rows()
+    answers = {"list": (await http.get("/admin/api/forms/")).status_code}
+    for slug in ADMIN_FORMS:
+        response = await http.post(
+            f"/admin/api/forms/{slug}/", json=FORM_PAYLOAD, headers={"X-CSRFToken": token}
+        )
+        answers[slug] = response.status_code
+    assert {name: code for name, code in answers.items() if code not in NO_ADMIN} == {}
+    assert changed_tables(before, await database_rows()) == []
+
+
+@pytest.mark.parametrize("actor", [CENTRAL_OFFICE, TECH_ADMIN])
+async def test_the_central_office_and_the_administrator_list_the_admin_forms(world, actor):
+    response = await world.client(actor).get("/admin/api/forms/")
+    assert response.status_code == 200
+    assert [form["slug"] for form in response.json()] == ADMIN_FORMS
 
 
 @pytest.mark.parametrize("actor", [CENTRAL_OFFICE, TECH_ADMIN])

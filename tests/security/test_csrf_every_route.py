@@ -20,6 +20,7 @@ import pytest
 
 from app.asgi import CSRF_HEADER, SESSION_COOKIE, create_app
 from app.backoffice.admin import table_configs
+from app.backoffice.admin_forms import form_configs
 from app.review.auth import STAFF_COOKIE, STAFF_PATH
 from tests.factories_dossier import PDF
 from tests.security.routes import UNSAFE_METHODS, Endpoint, unsafe_endpoints
@@ -185,5 +186,38 @@ async def test_every_admin_table_refuses_writes_without_the_admin_token(world):
                     answers[f"{method} {name}/{path} {header and header[:6]}"] = (
                         response.status_code
                     )
+    assert answers == {}
+    assert changed_tables(before, await database_rows()) == []
+
+
+async def test_every_admin_form_refuses_a_post_without_the_admin_token(world):
+    """As the technical administrator: no header, the portal's token, a forged one: 403
+    on every form (each would otherwise act: the fields are all there), nothing written."""
+    http = world.client(TECH_ADMIN)
+    assert (await admin_login(http, "tech.admin")).status_code == 200
+    portal = await portal_token(http)
+    payload = {
+        "application_id": 1,
+        "programme_id": 1,
+        "piece_id": 1,
+        "mail_id": 1,
+        "campaign_id": 1,
+        "status": "Complet",
+        "confirm": True,
+        "code": "X2099",
+        "label_fr": "X",
+        "academic_year": "2099/2100",
+    }
+    before = await database_rows()
+    answers = {}
+    for config in form_configs():
+        for header in (None, portal, secrets.token_hex(32)):
+            response = await http.post(
+                f"/admin/api/forms/{config.slug}/",
+                json=payload,
+                headers={"X-CSRFToken": header} if header else {},
+            )
+            if response.status_code != 403:
+                answers[f"{config.slug} {header and header[:6]}"] = response.status_code
     assert answers == {}
     assert changed_tables(before, await database_rows()) == []

@@ -108,15 +108,18 @@ def test_loop_and_set_names_are_the_template_own():
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({"body_html": "{% if %}"}, "Modèle refusé : « Body Html », ligne 1 : erreur de syntaxe"),
+        (
+            {"body_html": "{% if %}"},
+            "Modèle refusé : « Corps (HTML) », ligne 1 : erreur de syntaxe",
+        ),
         (
             {"body_html": "<p>Bonjour</p>\n<p>{{ nope }}</p>"},
-            "Modèle refusé : « Body Html », ligne 2 : la variable « nope » n'est pas fournie à "
+            "Modèle refusé : « Corps (HTML) », ligne 2 : la variable « nope » n'est pas fournie à "
             "ce courriel (variables disponibles : activation_url, base_url, campaign, "
             "first_name, last_name, login, purge_date).",
         ),
-        ({"subject": "Compte {{ login"}, "Modèle refusé : « Subject », ligne 1 : erreur"),
-        ({"body_text": "a\nb\n{{ reset_url }}"}, "« Body Text », ligne 3 : la variable"),
+        ({"subject": "Compte {{ login"}, "Modèle refusé : « Objet », ligne 1 : erreur"),
+        ({"body_text": "a\nb\n{{ reset_url }}"}, "« Corps (texte) », ligne 3 : la variable"),
         ({"body_html": "{{ login.__class__ }}"}, "ligne 1 : opération interdite"),
     ],
 )

@@ -5,47 +5,28 @@ from __future__ import annotations
 from app.applications.codes import Answer, DossierStatus, PieceStatus, ProcessingType, Verdict
 from app.applications.lifecycle_base import AuditAction
 from app.applications.queries import ApplicationView, DecisionView
+from app.code_labels import DOSSIER_STATUS, PIECE_STATUS, PROCESSING_TYPE, VERDICT
 from app.web.i18n import current_language
 from app.web.i18n import gettext as _
 from app.web.templating import short_date
 
 
 def dossier_status_label(code: DossierStatus) -> str:
-    return {
-        DossierStatus.WAITING: _("En attente"),
-        DossierStatus.RECEIVED: _("Réceptionné"),
-        DossierStatus.INCOMPLETE: _("Incomplet"),
-        DossierStatus.COMPLETE: _("Complet"),
-    }[DossierStatus(code)]
+    return _(DOSSIER_STATUS[DossierStatus(code)])
 
 
 def piece_status_label(code: PieceStatus) -> str:
-    return {
-        PieceStatus.WAITING: _("En attente"),
-        PieceStatus.TRANSMITTED: _("Transmise"),
-        PieceStatus.VALIDATED: _("Validée"),
-        PieceStatus.REFUSED: _("Refusée"),
-        PieceStatus.NOT_CONCERNED: _("Non concerné"),
-    }[PieceStatus(code)]
+    return _(PIECE_STATUS[PieceStatus(code)])
 
 
 def processing_type_label(code: ProcessingType) -> str:
-    return {
-        ProcessingType.CONTROLLED: _("Accès contrôlé"),
-        ProcessingType.DIRECT: _("Accès direct"),
-        ProcessingType.PENDING: _("En attente"),
-    }[ProcessingType(code)]
+    return _(PROCESSING_TYPE[ProcessingType(code)])
 
 
 def verdict_label(code: str) -> str:
     """The verdict's name; an unknown code (an old audit record) reads as itself."""
-    return {
-        Verdict.FAVOURABLE: _("Favorable"),
-        Verdict.UNFAVOURABLE: _("Défavorable"),
-        Verdict.WAITING_LIST: _("Liste d'attente"),
-        Verdict.COMPLEMENTARY_LIST: _("Liste complémentaire"),
-        Verdict.PRESELECTION: _("Présélection"),
-    }.get(code, code)
+    label = VERDICT.get(code)  # type: ignore[call-overload]
+    return _(label) if label else code
 
 
 def decision_label(decision: DecisionView | None) -> str:

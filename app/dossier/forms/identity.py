@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.code_labels import CIVILITY
 from app.dossier import labels as L
-from app.dossier.codes import Civility
 from app.dossier.fields import (
     Choice,
     Fields,
@@ -39,7 +39,7 @@ NAME_MAX = 100
 
 
 def civility_choices() -> list[Choice]:
-    return [Choice(Civility.MR.value, _("M.")), Choice(Civility.MRS.value, _("Mme"))]
+    return [Choice(code.value, _(label)) for code, label in CIVILITY.items()]
 
 
 def _id(value: int | None) -> str:

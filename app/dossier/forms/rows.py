@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.code_labels import STUDY_OUTCOME
 from app.dossier import labels as L
-from app.dossier.codes import StudyOutcome
 from app.dossier.fields import (
     Choice,
     Fields,
@@ -39,11 +39,7 @@ def _id(value: int | None) -> str:
 
 
 def outcome_choices() -> list[Choice]:
-    return [
-        Choice(StudyOutcome.OBTAINED.value, _("Obtenu")),
-        Choice(StudyOutcome.NOT_OBTAINED.value, _("Non obtenu")),
-        Choice(StudyOutcome.IN_PROGRESS.value, _("En cours")),
-    ]
+    return [Choice(code.value, _(label)) for code, label in STUDY_OUTCOME.items()]
 
 
 def year_bounds(today: date) -> tuple[int, int]:

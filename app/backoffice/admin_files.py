@@ -1,0 +1,129 @@
+"""Stored files opened from the admin, behind its sign-in, never from the storage folder.
+
+piccolo-admin shows a media column with an eye: it asks ``POST /api/media/generate-
+file-url/`` for the file's URL and opens (or downloads) that URL. It serves such URLs
+itself only for ``LocalMediaStorage``, as static files of a whole folder, with names
+that carry no content type. :class:`StoredFileMedia` is our storage seen as piccolo's
+``MediaStorage`` over ``StoredFile.storage_key`` (the random name, not a path); the URL
+it answers is served by :func:`with_stored_files`, which checks the admin session and
+the staff role on every request, then sends the stored bytes with the file's own type
+and name, sandboxed as the review desk sends them.
+
+The admin never writes files: uploads are refused (405) and the storage has no delete.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+from urllib.parse import quote
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo_api.media.base import MediaStorage
+from piccolo_api.session_auth.tables import SessionsBase
+from starlette.requests import HTTPConnection
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.applications.routes_pieces import content_disposition
+from app.backoffice.access import REFUSAL, SESSION_COOKIE, may_enter_admin
+from app.documents.storage import open_stored
+from app.documents.tables import StoredFile
+from app.review.routes_application import FILE_CSP
+
+# Inside the /admin mount (the prefix is cut off); the path piccolo-admin builds from
+# the table and column names (``generate_file_url``'s ``root_url``).
+FILE_PATH = "/api/media-files/stored_file/storage_key/"
+UPLOAD_PATH = "/api/media/"
+WRITE_REFUSAL = (
+    "Modification refusée : les fichiers sont déposés par les candidats ou produits par "
+    "l'application ; l'administration les ouvre seulement."
+)
+SIGN_IN = "Connectez-vous à l'administration pour ouvrir ce fichier."
+NOT_FOUND = "Fichier introuvable."
+
+
+class StoredFileMedia(MediaStorage):
+    """``StoredFile.storage_key`` as a media column: read-only, served by the route of
+    :func:`with_stored_files`."""
+
+    def __init__(self) -> None:
+        super().__init__(column=StoredFile.storage_key, allowed_extensions=None)
+
+    def __hash__(self) -> int:
+        return hash(("stored_file", "storage_key"))
+
+    def __eq__(self, value: object) -> bool:
+        return isinstance(value, StoredFileMedia)
+
+    async def store_file(self, file_name: str, file: IO, user: BaseUser | None = None) -> str:
+        raise ValueError(WRITE_REFUSAL)  # piccolo-admin answers 422 with it
+
+    async def generate_file_url(
+        self, file_key: str, root_url: str, user: BaseUser | None = None
+    ) -> str:
+        # Any key gets a URL; the route answers 404 for one that is not stored.
+        return f"{root_url}{quote(file_key, safe='')}"
+
+    async def get_file(self, file_key: str) -> IO | None:
+        return None  # piccolo-admin never reads files through the storage
+
+    async def delete_file(self, file_key: str) -> None:
+        raise ValueError(WRITE_REFUSAL)
+
+    async def bulk_delete_files(self, file_keys: list[str]) -> None:
+        raise ValueError(WRITE_REFUSAL)
+
+    async def get_file_keys(self) -> list[str]:
+        # piccolo's "delete unused files" would compare these with the column: none.
+        return []
+
+
+def with_stored_files(admin_app: ASGIApp) -> ASGIApp:
+    """Serve ``FILE_PATH<storage_key>`` to signed-in admin staff; refuse media uploads."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(FILE_PATH):
+            response = await _download(scope)
+        elif scope["type"] == "http" and scope["path"] == UPLOAD_PATH:
+            response = JSONResponse({"detail": WRITE_REFUSAL}, status_code=405)
+        else:
+            await admin_app(scope, receive, send)
+            return
+        await response(scope, receive, send)
+
+    return app
+
+
+async def _download(scope: Scope) -> Response:
+    if scope["method"] not in ("GET", "HEAD"):
+        return JSONResponse({"detail": WRITE_REFUSAL}, status_code=405)
+    # The admin's own check (piccolo-api's session middleware) does not run on this
+    # path: the same rules, the session then the role, are checked here.
+    token = HTTPConnection(scope).cookies.get(SESSION_COOKIE)
+    user_id = await SessionsBase.get_user_id(token) if token else None
+    if user_id is None:
+        return JSONResponse({"detail": SIGN_IN}, status_code=401)
+    if not await may_enter_admin(user_id):
+        return JSONResponse({"detail": REFUSAL}, status_code=403)
+    # The portal's mount hands the path on with a trailing slash.
+    key = scope["path"][len(FILE_PATH) :].removesuffix("/")
+    if len(key) != 32 or any(c not in "0123456789abcdef" for c in key):
+        return JSONResponse({"detail": NOT_FOUND}, status_code=404)
+    found = (
+        await StoredFile.select(StoredFile.id, StoredFile.content_type, StoredFile.original_name)
+        .where(StoredFile.storage_key == key)
+        .first()
+    )
+    data = await open_stored(found["id"]) if found else None
+    if found is None or data is None:
+        return JSONResponse({"detail": NOT_FOUND}, status_code=404)
+    return Response(
+        content=data,
+        media_type=found["content_type"],
+        headers={
+            "Content-Disposition": content_disposition("inline", found["original_name"]),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+            "Content-Security-Policy": FILE_CSP,
+        },
+    )
