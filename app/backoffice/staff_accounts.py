@@ -179,12 +179,33 @@ async def create_staff_account(actor_user_id: int, request: NewStaff) -> StaffCr
     request, role = _clean(request)
     await _check_actor(actor_user_id, role)
     centre_ids, commission_ids = await _scope_ids(request, role)
+    await _refuse_taken(request)
+    unusable = await asyncio.to_thread(random_unusable_password)
+    try:
+        return await _create(actor_user_id, request, role, centre_ids, commission_ids, unusable)
+    except Exception:
+        # Two forms sent at once with the same username or address: the unique index
+        # refused the second, rolled back whole; say so as the checks above would.
+        await _refuse_taken(request)
+        raise
+
+
+async def _refuse_taken(request: NewStaff) -> None:
     if await BaseUser.exists().where(BaseUser.username == request.username):
         raise StaffError(f"Identifiant : « {request.username} » est déjà utilisé.")
     # Stored lower-cased by this form and create-staff; by hand it may not be.
     if await BaseUser.exists().where(WhereRaw("lower(email) = {}", request.email)):
         raise StaffError(f"Adresse mail : « {request.email} » est déjà celle d'un compte.")
-    unusable = await asyncio.to_thread(random_unusable_password)
+
+
+async def _create(
+    actor_user_id: int,
+    request: NewStaff,
+    role: StaffRole,
+    centre_ids: list[int],
+    commission_ids: list[int],
+    unusable: str,
+) -> StaffCreated:
     admin, superuser = ADMIN_FLAGS[role]
     async with write_transaction():
         rows = await BaseUser.insert(

@@ -5,6 +5,7 @@ lets the staff member choose a password under the policy and signs them in to th
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from datetime import timedelta
@@ -414,3 +415,18 @@ async def test_a_reset_link_dies_when_the_account_is_deactivated(central, scopes
     user = await BaseUser.select(BaseUser.active).where(BaseUser.id == user_id).first()
     assert user == {"active": False}
     assert await AuditEvent.count().where(AuditEvent.action == "staff_password_set") == 0
+
+
+async def test_two_forms_at_once_create_one_account(central):
+    request = NewStaff(
+        "c.durand", "c.durand@univ.example.fr", "Claire", "Durand", "centre", ["IUT"]
+    )
+    results = await asyncio.gather(
+        create_staff_account(central.actor_id, request),
+        create_staff_account(central.actor_id, request),
+        return_exceptions=True,
+    )
+    errors = [str(r) for r in results if isinstance(r, Exception)]
+    assert errors == ["Identifiant : « c.durand » est déjà utilisé."]
+    assert await BaseUser.count().where(BaseUser.username == "c.durand") == 1
+    assert await AuditEvent.count().where(AuditEvent.action == "staff_created") == 1
