@@ -125,16 +125,6 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-DOSSIER_STATUS_FR = {"AT": "En attente", "RE": "Réceptionné", "IN": "Incomplet", "CO": "Complet"}
-PIECE_STATUS_FR = {
-    "AT": "En attente",
-    "TR": "Transmise",
-    "VA": "Validée",
-    "RE": "Refusée",
-    "NC": "Non concerné",
-}
-
-
 def form(name: str, slug: str, model, endpoint, group: str, description: str) -> FormConfig:
     """A FormConfig with an ASCII slug: piccolo derives it from the name, accents and
     apostrophes included, and it goes into the admin's URLs."""

@@ -26,14 +26,13 @@ from app.catalog.next_campaign import (
     open_next_campaign,
 )
 from app.catalog.tables import Campaign
+from app.code_labels import MAIL_STATUS
+from app.mail.codes import MailStatus
 from app.mail.resend import ResendRefusal, ResendRefused, enqueue_resent, resend_mail
 
-MAIL_STATUS_FR = {
-    "queued": "en file",
-    "sending": "en cours d'envoi",
-    "sent": "envoyé",
-    "failed": "en échec",
-}
+
+def mail_status(value: str) -> str:
+    return MAIL_STATUS[MailStatus(value)].lower()
 
 
 class ResendForm(BaseModel):
@@ -50,7 +49,7 @@ async def resend(request: Request, data: ResendForm) -> str:
         await enqueue_resent(redis, resent)
     return (
         f"Mail n° {resent.mail_id} « {resent.subject} » à {resent.to_address} : "
-        f"{MAIL_STATUS_FR.get(resent.before, resent.before)} → en file ; il part à nouveau, "
+        f"{mail_status(resent.before)} → {mail_status(MailStatus.QUEUED)} ; il part à nouveau, "
         "avec le même identifiant de message."
     )
 
@@ -59,8 +58,8 @@ def _resend_refusal(mail_id: int, refused: ResendRefused) -> str:
     if refused.reason is ResendRefusal.NOT_FOUND:
         return f"Mail : aucun mail n° {mail_id}."
     if refused.reason is ResendRefusal.ON_ITS_WAY:
-        status = MAIL_STATUS_FR.get(refused.status, refused.status)
-        return f"Mail n° {mail_id} : il est {status} ; il part déjà, inutile de le renvoyer."
+        status = mail_status(refused.status)
+        return f"Mail n° {mail_id} : état « {status} » ; il part déjà, inutile de le renvoyer."
     return (
         f"Mail n° {mail_id} : son modèle n'a pas pu être rendu, il n'y a rien à envoyer. "
         "Corrigez le modèle de mail."

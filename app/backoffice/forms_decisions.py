@@ -23,17 +23,11 @@ from app.backoffice.form_support import (
     text_type,
 )
 from app.catalog.tables import DecisionType, Programme, RefusalReason
+from app.code_labels import VERDICT
 
 APPLICATION_ID = id_field(
     "N° de la candidature", "Le numéro (id) de la candidature, dans la table Candidatures."
 )
-VERDICT_FR = {
-    Verdict.FAVOURABLE: "favorable",
-    Verdict.UNFAVOURABLE: "défavorable",
-    Verdict.WAITING_LIST: "liste d'attente",
-    Verdict.COMPLEMENTARY_LIST: "liste complémentaire",
-    Verdict.PRESELECTION: "présélection",
-}
 NOT_POSSIBLE = "ce changement n'est pas possible dans l'état actuel du dossier (réessayez)."
 
 
@@ -118,7 +112,7 @@ async def enter(request: Request, data: EnterDecisionForm) -> str:
     before = f"« {view.decision.label_fr} »" if view.decision else "aucune"
     return (
         f"{sentence(application_label(view))} : décision {before} → "
-        f"« {decision_type['label_fr']} » ({VERDICT_FR[verdict]}), saisie sans être validée : "
+        f"« {decision_type['label_fr']} » ({VERDICT[verdict].lower()}), saisie sans être validée : "
         "le candidat ne la voit qu'une fois validée."
     )
 

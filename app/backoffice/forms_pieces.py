@@ -21,9 +21,7 @@ from app.applications.staff_dates import (
     set_return_date_override,
 )
 from app.backoffice.form_support import (
-    DOSSIER_STATUS_FR,
     FORM_GROUP_FILES,
-    PIECE_STATUS_FR,
     actor_of,
     application_label,
     application_or_refuse,
@@ -35,6 +33,7 @@ from app.backoffice.form_support import (
     sentence,
     text_type,
 )
+from app.code_labels import DOSSIER_STATUS, PIECE_STATUS
 
 APPLICATION_ID = id_field(
     "N° de la candidature", "Le numéro (id) de la candidature, dans la table Candidatures."
@@ -106,7 +105,7 @@ async def piece_status(request: Request, data: PieceStatusForm) -> str:
     mailed = " Le candidat est prévenu par mail." if change.mail_ids else ""
     return (
         f"{sentence(application_label(view))} : pièce « {label} » "
-        f"{PIECE_STATUS_FR[piece.status.value]} → {data.status.value}.{mailed}"
+        f"{PIECE_STATUS[piece.status]} → {data.status.value}.{mailed}"
     )
 
 
@@ -138,7 +137,7 @@ class DossierStatusForm(BaseModel):
 async def dossier_status(request: Request, data: DossierStatusForm) -> str:
     view = await application_or_refuse(data.application_id)
     status = DOSSIER_CHOICE[data.status]
-    before = DOSSIER_STATUS_FR[view.status.value]
+    before = DOSSIER_STATUS[view.status]
     if not view.live:
         raise ValueError(f"Statut du dossier : {CANCELLED}")
     if view.status is status:

@@ -52,7 +52,7 @@ async def test_resending_a_mail_puts_the_same_row_back_in_the_queue(admin, campa
 
     assert text.startswith(f"Mail n° {mail['id']} « ")
     assert text.endswith(
-        f" à {account.email} : en échec → en file ; il part à nouveau, avec le même "
+        f" à {account.email} : échec de l'envoi → à envoyer ; il part à nouveau, avec le même "
         "identifiant de message."
     )
     row = await OutboxMail.select().where(OutboxMail.id == mail["id"]).first()
@@ -63,7 +63,7 @@ async def test_resending_a_mail_puts_the_same_row_back_in_the_queue(admin, campa
     assert event["data"]["before"] == "failed" and event["application_id"] == app_id
     assert await redis.exists(f"arq:job:mail:{mail['id']}:resend:{event['id']}")
     assert await refused(admin, "renvoyer-mail", {"mail_id": mail["id"]}) == (
-        f"Mail n° {mail['id']} : il est en file ; il part déjà, inutile de le renvoyer."
+        f"Mail n° {mail['id']} : état « à envoyer » ; il part déjà, inutile de le renvoyer."
     )
     assert await refused(admin, "renvoyer-mail", {"mail_id": 2**31 - 1}) == (
         f"Mail : aucun mail n° {2**31 - 1}."
