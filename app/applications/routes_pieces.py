@@ -7,9 +7,6 @@ Uploads are plain multipart forms; with htmx the same form is sent by XHR and
 
 from __future__ import annotations
 
-import unicodedata
-from urllib.parse import quote
-
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
@@ -31,6 +28,7 @@ from app.applications.routes_common import (
     summary_or_404,
     summary_page,
 )
+from app.documents.serving import CANDIDATE_FILE_CSP, file_headers
 from app.documents.storage import UploadRefused, delete_stored, open_stored, store_upload
 from app.dossier.pages import account_id_of
 from app.settings import get_settings
@@ -45,7 +43,6 @@ UPLOAD_BODY_LIMIT = get_settings().max_upload_bytes + 64 * 1024
 
 # A served file is the candidate's, not ours: no script, nothing else loaded. Chrome's
 # PDF viewer needs object-src and inline styles (crbug.com/271452).
-FILE_CSP = "default-src 'none'; object-src 'self'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'"
 
 
 def _piece(s: Summary, piece_id: int) -> PieceRow:
@@ -123,13 +120,6 @@ async def not_concerned(
     return done(application_id, "non-concerne", f"#piece-{piece_id}")
 
 
-def content_disposition(kind: str, filename: str) -> str:
-    """RFC 6266: an ASCII fallback name ("Piece d'identite.pdf") and the exact UTF-8 one."""
-    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    fallback = "".join(c for c in ascii_name if c.isprintable() and c not in '"\\')
-    return f"{kind}; filename=\"{fallback or 'piece'}\"; filename*=UTF-8''{quote(filename)}"
-
-
 @get(f"{PIECE_PATH}/fichier", name="application_piece_file")
 async def piece_file_view(
     request: Request,
@@ -151,12 +141,7 @@ async def piece_file_view(
     return Response(
         content=data,
         media_type=found["content_type"],
-        headers={
-            "Content-Disposition": content_disposition(kind, found["original_name"]),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-            "Content-Security-Policy": FILE_CSP,
-        },
+        headers=file_headers(found["original_name"], policy=CANDIDATE_FILE_CSP, kind=kind),
     )
 
 

@@ -24,11 +24,10 @@ from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.applications.routes_pieces import content_disposition
 from app.backoffice.access import REFUSAL, SESSION_COOKIE, may_enter_admin
+from app.documents.serving import STAFF_FILE_CSP, file_headers
 from app.documents.storage import open_stored
 from app.documents.tables import StoredFile
-from app.review.routes_application import FILE_CSP
 
 # Inside the /admin mount (the prefix is cut off); the path piccolo-admin builds from
 # the table and column names (``generate_file_url``'s ``root_url``).
@@ -120,10 +119,5 @@ async def _download(scope: Scope) -> Response:
     return Response(
         content=data,
         media_type=found["content_type"],
-        headers={
-            "Content-Disposition": content_disposition("inline", found["original_name"]),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-            "Content-Security-Policy": FILE_CSP,
-        },
+        headers=file_headers(found["original_name"], policy=STAFF_FILE_CSP),
     )

@@ -109,15 +109,17 @@ async def _commission_ids(campaign_id: int, codes: list[str]) -> list[int]:
     return _match_codes(rows, codes, "commission")
 
 
-def _check_scopes(role: StaffRole, centre_codes: list[str], commission_codes: list[str]) -> None:
+def check_scopes(role: StaffRole, centre_codes: list[str], commission_codes: list[str]) -> None:
+    """The role decides which scopes apply: centres for a centre manager, commissions for
+    a commission member, none for the others (they see every centre)."""
     if role is StaffRole.CENTRE_MANAGER and not centre_codes:
-        raise StaffError("un gestionnaire de centre doit avoir au moins un centre")
+        raise StaffError("Centres : un gestionnaire de centre a au moins un centre.")
     if role is StaffRole.COMMISSION_MEMBER and not commission_codes:
-        raise StaffError("un membre de commission doit avoir au moins une commission")
+        raise StaffError("Commissions : un membre de commission a au moins une commission.")
     if role is not StaffRole.CENTRE_MANAGER and centre_codes:
-        raise StaffError("seul un gestionnaire de centre a des centres")
+        raise StaffError("Centres : seul un gestionnaire de centre a des centres.")
     if role is not StaffRole.COMMISSION_MEMBER and commission_codes:
-        raise StaffError("seul un membre de commission a des commissions")
+        raise StaffError("Commissions : seul un membre de commission a des commissions.")
 
 
 async def _save_user(
@@ -210,7 +212,7 @@ async def upsert_staff_user(
     if password is not None:
         check_staff_password(password)
     centres, commissions = list(centre_codes), list(commission_codes)
-    _check_scopes(staff_role, centres, commissions)
+    check_scopes(staff_role, centres, commissions)
     centre_ids: list[int] = []
     commission_ids: list[int] = []
     if centres or commissions:

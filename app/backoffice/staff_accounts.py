@@ -33,6 +33,7 @@ from app.backoffice.staff import (
     _centre_ids,
     _commission_ids,
     _replace_scopes,
+    check_scopes,
 )
 from app.backoffice.staff_links import queue_link_mail, random_unusable_password
 from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
@@ -143,14 +144,7 @@ def _clean(request: NewStaff) -> tuple[NewStaff, StaffRole]:
 async def _scope_ids(request: NewStaff, role: StaffRole) -> tuple[list[int], list[int]]:
     """Centre and commission ids of the active campaign; the role decides which apply."""
     centres, commissions = request.centre_codes, request.commission_codes
-    if role is StaffRole.CENTRE_MANAGER and not centres:
-        raise StaffError("Centres : un gestionnaire de centre a au moins un centre.")
-    if role is StaffRole.COMMISSION_MEMBER and not commissions:
-        raise StaffError("Commissions : un membre de commission a au moins une commission.")
-    if role is not StaffRole.CENTRE_MANAGER and centres:
-        raise StaffError("Centres : seul un gestionnaire de centre a des centres.")
-    if role is not StaffRole.COMMISSION_MEMBER and commissions:
-        raise StaffError("Commissions : seul un membre de commission a des commissions.")
+    check_scopes(role, centres, commissions)
     if not (centres or commissions):
         return [], []
     try:

@@ -19,13 +19,13 @@ from app.applications.lifecycle_base import Actor, Refusal
 from app.applications.notes import add_staff_note
 from app.applications.page_data.summary import scoped_piece_file
 from app.applications.queries import application_view
-from app.applications.routes_pieces import content_disposition
 from app.applications.staff import COMMENT_MAX
 from app.applications.staff_dates import (
     set_confirmation_date_override,
     set_return_date_override,
 )
 from app.applications.tables import Decision
+from app.documents.serving import STAFF_FILE_CSP, file_headers
 from app.documents.storage import open_stored
 from app.review.actions import (
     decision_input,
@@ -48,15 +48,6 @@ from app.web.templating import short_date
 BASE = "/candidatures/{application_id:int}"
 PIECE = BASE + "/pieces/{piece_id:int}"
 NOTE_MAX = 255  # Note.message
-
-# A served file is the candidate's, not ours: sandboxed, nothing loaded from it, framed
-# only by the desk's own page. Chrome's PDF viewer needs object-src and inline styles
-# (crbug.com/271452); it still shows the PDF under ``sandbox`` (checked with Debian's
-# Chromium 156, in an iframe).
-FILE_CSP = (
-    "sandbox; default-src 'none'; object-src 'self'; img-src 'self'; "
-    "style-src 'unsafe-inline'; frame-ancestors 'self'"
-)
 
 
 def page_url(application_id: int, anchor: str = "") -> str:
@@ -168,12 +159,7 @@ async def piece_file(
     return Response(
         content=data,
         media_type=found["content_type"],
-        headers={
-            "Content-Disposition": content_disposition("inline", found["original_name"]),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-            "Content-Security-Policy": FILE_CSP,
-        },
+        headers=file_headers(found["original_name"], policy=STAFF_FILE_CSP),
     )
 
 
