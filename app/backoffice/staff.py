@@ -55,7 +55,10 @@ def password_matches(stored: str, password: str) -> bool:
     """Whether ``password`` is the one hashed in ``stored`` (piccolo's PBKDF2 format).
 
     Compared in constant time: ``==`` stops at the first differing character, and how
-    long it takes tells how much of the hash an attacker's guess got right."""
+    long it takes tells how much of the hash an attacker's guess got right. A password
+    longer than piccolo hashes (it raises) matches nothing."""
+    if len(password) > BaseUser._max_password_length:
+        return False
     _algorithm, iterations, salt, _hashed = BaseUser.split_stored_password(stored)
     candidate = BaseUser.hash_password(password, salt, int(iterations))
     return hmac.compare_digest(candidate.encode(), stored.encode())
