@@ -18,6 +18,7 @@ from litestar.template import TemplateConfig
 from litestar.types import Receive, Scope, Send
 from piccolo.engine import engine_finder
 
+from app.accounts.messages_routes import messages_routes
 from app.accounts.routes import account_routes
 from app.accounts.sso_routes import sso_routes
 from app.applications.routes import application_routes
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *sso_routes,
         *dossier_routes,
         *application_routes,
+        *messages_routes,
         healthz,
         readyz,
         set_language,

@@ -249,6 +249,12 @@ ACCESS: dict[str, Access] = {
         409, **PIECE
     ),
     "GET /candidatures/{application_id:int}/pieces/{piece_id:int}/fichier": own(200, **PIECE),
+    # "Mes messages" (issue 11): A's last mail is queued, so sending it again is refused
+    "GET /messages": candidate_only(),
+    "GET /messages/{mail_id:int}": own(200, mail_id="mail"),
+    "POST /messages/{mail_id:int}/renvoyer": own_post(
+        303, location="/messages/{mail_id}?refus=on_its_way", mail_id="mail"
+    ),
     # development tools (the mail sink's pages, the CAS server for demo students)
     "GET /dev/mails": dev_only(),
     "GET /dev/mails/{message_id:str}": dev_only(),

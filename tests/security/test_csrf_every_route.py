@@ -91,6 +91,7 @@ def a_url(world: World, endpoint: Endpoint) -> str:
         "row_id": rows.get(section, 0),
         "application_id": a.application,
         "piece_id": a.piece,
+        "mail_id": a.mail,
         "centre_id": world.centre_id,
         "programme_id": world.programme_id,
         "token": secrets.token_urlsafe(16),

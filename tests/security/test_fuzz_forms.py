@@ -68,6 +68,8 @@ DECLARED: dict[str, dict[str, str]] = {
         "password_confirm": "password",
     },
     "POST /universite/premiere-connexion": {"email": "email"},
+    # "Mes messages" (issue 11): offered for a sent or failed mail; A's are queued.
+    "POST /messages/{mail_id:int}/renvoyer": {},
     # A live staff activation link (issue 10): the page holds the form only then.
     "POST /staff/activation/{token:str}": {
         "password": "password",
@@ -111,6 +113,7 @@ def page_urls(world: World, endpoint: Endpoint) -> list[str]:
             "row_id": rows.get(section, 0),
             "application_id": application,
             "piece_id": a.piece,
+            "mail_id": a.mail,
             "centre_id": world.centre_id,
             "programme_id": world.programme_id,
             "token": "lien-inconnu",
@@ -386,7 +389,7 @@ def path_values(world: World, endpoint: Endpoint, data) -> dict:
         st.sampled_from([0, -1, 1, 2**31 - 1, a.application, b.application, b.decided, b.piece]),
     )
     if endpoint.method != "GET":
-        own = {a.application, a.decided, a.prior_study, a.internship, a.experience}
+        own = {a.application, a.decided, a.prior_study, a.internship, a.experience, a.mail}
         ids = ids.filter(lambda value: value not in own)
     text = st.one_of(
         st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60),

@@ -50,6 +50,7 @@ from app.catalog.tables import Programme
 from app.clock import now
 from app.dossier.tables import Candidate, Internship, PriorStudy, WorkExperience
 from app.mail.default_templates import install_default_templates
+from app.mail.tables import OutboxMail
 from app.refdata.tables import Country
 from app.review.auth import STAFF_COOKIE, STAFF_KEY, STAFF_PATH
 from app.settings import get_settings
@@ -112,6 +113,7 @@ class Owned:
     piece: int = 0  # the required piece deposited on ``application``
     decided: int = 0  # RE with a validated favourable decision: can be answered
     decision: int = 0  # the validated decision of ``decided``
+    mail: int = 0  # the last mail of the account (queued: "Mes messages", issue 11)
 
 
 @dataclass
@@ -219,6 +221,12 @@ async def _candidate(
     ).application_id
     await lifecycle.transmit(application_id=owned.decided, actor=actor)
     owned.decision = await decide(owned.decided, favourable)
+    owned.mail = (
+        await OutboxMail.select(OutboxMail.id)
+        .where(OutboxMail.account == account.id)
+        .order_by(OutboxMail.id, ascending=False)
+        .first()
+    )["id"]
     return owned
 
 
