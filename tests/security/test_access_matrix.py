@@ -138,6 +138,12 @@ def desk(status: int = 200, *, location: str | None = None, form=None, **owned: 
     )
 
 
+def roles_only(status: int = 200) -> Access:
+    """A desk page for the administrator and the central office only: 403 to the
+    centres' and commissions' staff."""
+    return Access(DESK_SIGN_IN, DESK_SIGN_IN, staff=status, outsider=403)
+
+
 APPLICATION = {"application_id": "application"}
 DECIDED = {"application_id": "decided"}
 PIECE = {"application_id": "application", "piece_id": "piece"}
@@ -306,6 +312,10 @@ ACCESS: dict[str, Access] = {
     "POST " + DESK_APPLICATION + "/notes": desk(
         303, location=DESK_PAGE + "#notes", form={"note": "Bonjour"}, **APPLICATION
     ),
+    # mail template previews (issue 11): the administrator's and the central office's
+    "GET /staff/modeles-mails": roles_only(),
+    "GET /staff/modeles-mails/{mail_code:str}/{mail_language:str}": roles_only(),
+    "GET /staff/modeles-mails/{mail_code:str}/{mail_language:str}/html": roles_only(),
 }
 
 APP = create_app()

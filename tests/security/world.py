@@ -393,7 +393,7 @@ class SharedWorld:
             centre_id,
             programme_id,
             staff_user_ids={actor: user_id for actor, (_, user_id) in staff.items()},
-            strings={"message_id": sink_message()},
+            strings={"message_id": sink_message(), "mail_code": "dev_test", "mail_language": "en"},
         )
         await sign_in_everyone(self.world)
         self.rows = await database_rows()
