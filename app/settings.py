@@ -7,6 +7,7 @@ see :func:`Settings.problems_for_production`.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -14,6 +15,20 @@ from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_METRICS_ALLOWED_IPS = "127.0.0.1,::1"
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _networks(value: str) -> tuple[IPNetwork, ...]:
+    """``10.0.0.0/8, 127.0.0.1, ::1``: addresses and networks, comma-separated."""
+    try:
+        return tuple(
+            ipaddress.ip_network(part.strip(), strict=False)
+            for part in value.split(",")
+            if part.strip()
+        )
+    except ValueError as exc:
+        raise RuntimeError(f"METRICS_ALLOWED_IPS: {exc}") from None
 
 
 def _env(name: str, default: str) -> str:
@@ -93,6 +108,10 @@ class Settings:
     student_records: str = "demo"
     """``demo`` (fictitious students, dev only) or ``package.module:factory`` of the
     university's student-records adapter."""
+    metrics_allowed_networks: tuple[IPNetwork, ...] = field(
+        default_factory=lambda: _networks(DEFAULT_METRICS_ALLOWED_IPS)
+    )
+    """Addresses or networks that may read ``/metrics`` (the peer address uvicorn sees)."""
 
     @property
     def is_prod(self) -> bool:
@@ -169,6 +188,9 @@ def load_settings() -> Settings:
         cas_server_url=_env("CAS_SERVER_URL", ""),
         student_records=_env("STUDENT_RECORDS", "demo"),
         offer_cache_seconds=float(_env("OFFER_CACHE_SECONDS", "5")),
+        metrics_allowed_networks=_networks(
+            _env("METRICS_ALLOWED_IPS", DEFAULT_METRICS_ALLOWED_IPS)
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from app.logs import configure_logging
 from app.mail.sender import MAX_ATTEMPTS
+from app.ops.job_metrics import recorded
 from app.settings import get_settings
 from workers.accounts import purge_accounts
 from workers.applications import auto_withdraw, remind_unanswered
@@ -42,16 +43,18 @@ async def shutdown(ctx: dict) -> None:
 
 
 class WorkerSettings:
-    functions = [send_mail]
+    # Every job is wrapped by ``recorded``: outcome and duration counted in Redis for
+    # /metrics (app/ops/job_metrics.py).
+    functions = [recorded(send_mail)]
     cron_jobs = [
-        cron(heartbeat, second=0, run_at_startup=True),
-        cron(recover_mails, minute=RECOVER_MINUTES, second=0),
+        cron(recorded(heartbeat), second=0, run_at_startup=True),
+        cron(recorded(recover_mails), minute=RECOVER_MINUTES, second=0),
         # hourly: an account is destroyed within the hour after its date
-        cron(purge_accounts, minute=5, second=0),
+        cron(recorded(purge_accounts), minute=5, second=0),
         # daily, in the worker's local time (run it with TZ=Europe/Paris): see
         # workers/applications.py
-        cron(auto_withdraw, hour=23, minute=15, second=0),
-        cron(remind_unanswered, hour=23, minute=30, second=0),
+        cron(recorded(auto_withdraw), hour=23, minute=15, second=0),
+        cron(recorded(remind_unanswered), hour=23, minute=30, second=0),
     ]
     redis_settings = RedisSettings.from_dsn(get_settings().redis_url)
     # cron hours are the portal's (23:15 is Paris time), whatever the server's zone

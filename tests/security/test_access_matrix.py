@@ -150,6 +150,8 @@ ACCESS: dict[str, Access] = {
     "GET /": public(),
     "GET /healthz": public(),
     "GET /readyz": public(),
+    # by address, whoever signed in: the matrix clients are not in METRICS_ALLOWED_IPS
+    "GET /metrics": public(404),
     "POST /langue": public(303, location="/", form={"language": "en", "next": "/"}),
     # accounts
     "GET /compte/creer": public(),
