@@ -160,3 +160,32 @@ async def test_a_worker_killed_mid_send_loses_nothing_and_the_resent_mail_keeps_
     twice = [mid for mid, count in received.items() if count == 2]
     assert [expected[mid] for mid in twice] == [first]  # the same Message-ID both times
     assert sorted(received.values()) == [1, 1, 1, 2]
+
+
+async def recreate_outbox() -> None:
+    """What a database recreated (or restored from an older backup) looks like to
+    the outbox: the rows gone, and the ids starting again from 1."""
+    await OutboxMail.delete(force=True)
+    if not get_settings().is_sqlite:  # SQLite's rowid already starts again from max + 1
+        await OutboxMail.raw("ALTER SEQUENCE outbox_mail_id_seq RESTART WITH 1")
+
+
+async def test_mails_of_a_recreated_database_are_not_taken_for_jobs_arq_remembers(
+    smtp_sink, arq_pool, run_worker
+):
+    old_ids = await insert_queued_mails(5)
+    assert await enqueue_mails(arq_pool, old_ids) == 5
+    assert await run_worker() == 5  # arq keeps their results (keep_result, 5 minutes)
+    old_message_ids = {m["Message-ID"] for m in smtp_sink.messages}
+    await recreate_outbox()
+
+    new_ids = await insert_queued_mails(5)
+    assert new_ids == old_ids  # the same ids again
+
+    assert await enqueue_mails(arq_pool, new_ids) == 5  # none taken for a duplicate
+    assert await run_worker() == 5  # delivered at once, not by the recovery job
+    statuses = {row["status"] for row in await OutboxMail.select(OutboxMail.status)}
+    assert statuses == {MailStatus.SENT.value}
+    received = [m["Message-ID"] for m in smtp_sink.messages]
+    assert len(received) == len(set(received)) == 10
+    assert set(received) - old_message_ids == set(await expected_message_ids())
