@@ -6,7 +6,10 @@ import dataclasses
 import ipaddress
 
 import httpx
+import pytest
+from arq import Retry
 from arq.constants import default_queue_name, health_check_key_suffix
+from arq.worker import FailedJobs
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.asgi import create_app
@@ -14,7 +17,7 @@ from app.clock import now
 from app.mail.codes import MailCode, MailStatus
 from app.mail.outbox import enqueue_mails, queue_mail
 from app.mail.tables import OutboxMail
-from app.ops.job_metrics import record_job
+from app.ops.job_metrics import DURATION_BUCKETS, read_job_stats, record_job, recorded
 from app.ops.metrics import client_allowed
 from app.settings import get_settings
 from tests.fixtures.web import BASE_URL, running
@@ -134,3 +137,24 @@ def test_allowed_addresses():
     assert not client_allowed("10.0.0.1", local)
     assert not client_allowed("testclient", local)
     assert not client_allowed(None, local)
+
+
+async def flaky(ctx: dict, mode: str) -> str:
+    if mode == "retry":
+        raise Retry(defer=3600)
+    if mode == "fail":
+        raise RuntimeError("boom")
+    return "ok"
+
+
+async def test_the_worker_counts_each_job_by_outcome(arq_pool, run_worker, redis):
+    job = recorded(flaky)
+    for mode in ("ok", "ok", "retry", "fail"):
+        await arq_pool.enqueue_job("flaky", mode)
+
+    with pytest.raises(FailedJobs):
+        await run_worker([job], max_burst_jobs=4)
+
+    stats = (await read_job_stats(redis))["flaky"]
+    assert stats.counts == {"success": 2, "retry": 1, "failure": 1}
+    assert stats.buckets[repr(DURATION_BUCKETS[-1])] == 4
