@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
+from arq.constants import in_progress_key_prefix
 
 from app.mail.codes import MailCode, MailStatus
 from app.mail.outbox import enqueue_mails, queue_mail
@@ -20,11 +26,14 @@ from app.mail.sender import message_id
 from app.mail.sink import SinkHandler
 from app.mail.tables import OutboxMail
 from app.ops.job_metrics import read_job_stats
-from app.settings import get_settings
+from app.settings import PROJECT_ROOT, get_settings
 from tests.fixtures.worker import build_worker, close_worker
 from workers.mail import STUCK_AFTER, recover_mails
+from workers.settings import WorkerSettings
 
 MAILS = 1000
+ROOT = str(PROJECT_ROOT)
+ARQ = os.path.join(os.path.dirname(sys.executable), "arq")
 # SQLite (tests and dev only) takes one writer at a time: more jobs at once per worker
 # only queue up on its lock, up to "database is locked".
 JOBS_AT_ONCE = 2 if get_settings().is_sqlite else 10
@@ -189,3 +198,64 @@ async def test_mails_of_a_recreated_database_are_not_taken_for_jobs_arq_remember
     received = [m["Message-ID"] for m in smtp_sink.messages]
     assert len(received) == len(set(received)) == 10
     assert set(received) - old_message_ids == set(await expected_message_ids())
+
+
+async def test_a_worker_process_killed_by_sigkill_mid_send_loses_nothing(
+    mail_templates, smtp_sink, arq_pool, redis, hanging_smtp
+):
+    """The same with a real ``arq`` process, killed with SIGKILL: no arq clean-up runs,
+    the rows it held stay ``sending`` and its jobs stay in the queue, marked in progress."""
+    handler, hanging_settings = hanging_smtp
+    mail_ids = [
+        await queue_mail(to=f"c{n}@example.org", code=MailCode.DEV_TEST, context={"name": "C"})
+        for n in range(4)
+    ]
+    await enqueue_mails(arq_pool, mail_ids)
+    # The test environment (database, Redis, VAR_DIR) is in os.environ (tests/conftest.py).
+    env = {**os.environ, "SMTP_PORT": str(hanging_settings.smtp_port), "PYTHONPATH": ROOT}
+    worker = subprocess.Popen(
+        [ARQ, "workers.settings.WorkerSettings"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=open(os.environ["VAR_DIR"] + "/killed-worker.log", "wb"),  # noqa: SIM115
+    )
+    try:
+        await wait_for(handler.received_first, seconds=60)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    sending = {
+        row["id"]
+        for row in await OutboxMail.select(OutboxMail.id).where(
+            OutboxMail.status == MailStatus.SENDING.value
+        )
+    }
+    assert sending  # at least the mail the server kept waiting
+    # The killed worker's in-progress marks would keep its jobs from other workers for
+    # job_timeout + 10 s (130 s): stand for that time having passed.
+    stale = [key async for key in redis.scan_iter(match=f"{in_progress_key_prefix}*")]
+    assert stale
+    await redis.delete(*stale)
+
+    # Later than STUCK_AFTER: the recovery job fails the stuck rows, a new worker sends them.
+    later = datetime.now(UTC) + STUCK_AFTER + timedelta(minutes=1)
+    with time_machine.travel(later, tick=True):
+        recovered = await recover_mails({"redis": arq_pool})
+        assert recovered["reaped"] == len(sending)
+        # The real worker's schedule too: the killed one had queued its heartbeat.
+        restarted = await build_worker(cron_jobs=WorkerSettings.cron_jobs)
+        try:
+            await restarted.run_check()
+        finally:
+            await close_worker(restarted)
+
+    rows = {row.id: row for row in await OutboxMail.objects()}
+    assert {row.status for row in rows.values()} == {MailStatus.SENT.value}
+    received = Counter(message["Message-ID"] for message in smtp_sink.messages)
+    expected = await expected_message_ids()
+    assert set(received) == set(expected)  # none lost
+    resent = {expected[mid] for mid, count in received.items() if count == 2}
+    assert max(received.values()) == 2
+    # The mail kept waiting reached the server twice, with the same Message-ID.
+    assert resent and resent <= sending
