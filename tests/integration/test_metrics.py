@@ -19,7 +19,7 @@ from app.mail.outbox import enqueue_mails, queue_mail
 from app.mail.tables import OutboxMail
 from app.ops.job_metrics import DURATION_BUCKETS, read_job_stats, record_job, recorded
 from app.ops.metrics import client_allowed
-from app.settings import get_settings
+from app.settings import get_settings, load_settings
 from tests.fixtures.web import BASE_URL, running
 from workers.heartbeat import HEARTBEAT_KEY
 
@@ -158,3 +158,13 @@ async def test_the_worker_counts_each_job_by_outcome(arq_pool, run_worker, redis
     stats = (await read_job_stats(redis))["flaky"]
     assert stats.counts == {"success": 2, "retry": 1, "failure": 1}
     assert stats.buckets[repr(DURATION_BUCKETS[-1])] == 4
+
+
+def test_metrics_allowed_ips_setting(monkeypatch):
+    monkeypatch.setenv("METRICS_ALLOWED_IPS", "10.1.0.0/16, 192.0.2.5")
+    allowed = load_settings().metrics_allowed_networks
+    assert client_allowed("10.1.200.3", allowed) and client_allowed("192.0.2.5", allowed)
+    assert not client_allowed("127.0.0.1", allowed)
+    monkeypatch.setenv("METRICS_ALLOWED_IPS", "10.1.0.0/16, localhost")
+    with pytest.raises(RuntimeError, match="METRICS_ALLOWED_IPS"):
+        load_settings()
