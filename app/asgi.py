@@ -27,6 +27,7 @@ from app.catalog.routes import home
 from app.dossier.routes import dossier_routes
 from app.logs import configure_logging
 from app.ops.health import healthz, readyz
+from app.ops.routes_jobs import ops_jobs_redirect
 from app.review.routes import review_router
 from app.settings import Settings, get_settings
 from app.web.errors import EXCEPTION_HANDLERS
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *application_routes,
         healthz,
         readyz,
+        ops_jobs_redirect,
         set_language,
         review_router(secure=settings.is_prod),
         _admin_mount(settings),

@@ -18,6 +18,7 @@ from app.mail.sender import MAX_ATTEMPTS
 from app.settings import get_settings
 from workers.accounts import purge_accounts
 from workers.applications import auto_withdraw, remind_unanswered
+from workers.cron_runs import tracked
 from workers.heartbeat import heartbeat
 from workers.mail import recover_mails, send_mail
 
@@ -43,16 +44,19 @@ async def shutdown(ctx: dict) -> None:
 
 class WorkerSettings:
     functions = [send_mail]
-    cron_jobs = [
-        cron(heartbeat, second=0, run_at_startup=True),
-        cron(recover_mails, minute=RECOVER_MINUTES, second=0),
-        # hourly: an account is destroyed within the hour after its date
-        cron(purge_accounts, minute=5, second=0),
-        # daily, in the worker's local time (run it with TZ=Europe/Paris): see
-        # workers/applications.py
-        cron(auto_withdraw, hour=23, minute=15, second=0),
-        cron(remind_unanswered, hour=23, minute=30, second=0),
-    ]
+    # tracked: each run is remembered for the jobs dashboard (workers/cron_runs.py)
+    cron_jobs = tracked(
+        [
+            cron(heartbeat, second=0, run_at_startup=True),
+            cron(recover_mails, minute=RECOVER_MINUTES, second=0),
+            # hourly: an account is destroyed within the hour after its date
+            cron(purge_accounts, minute=5, second=0),
+            # daily, in the worker's local time (run it with TZ=Europe/Paris): see
+            # workers/applications.py
+            cron(auto_withdraw, hour=23, minute=15, second=0),
+            cron(remind_unanswered, hour=23, minute=30, second=0),
+        ]
+    )
     redis_settings = RedisSettings.from_dsn(get_settings().redis_url)
     # cron hours are the portal's (23:15 is Paris time), whatever the server's zone
     timezone = ZoneInfo(get_settings().timezone)
