@@ -1,6 +1,6 @@
 """What the arq workers are doing, read from Redis for the jobs dashboard (no web here).
 
-arq keeps (arq 0.26, ``arq.constants``/``arq.worker``):
+arq keeps (see ``arq.constants`` and ``Worker.record_health``):
 - ``arq:queue``: a sorted set of job ids scored by the time (ms) they may run; a score
   in the future is a deferred job (a retry waits there too);
 - ``arq:job:<id>``: the pickled job (function, args, kwargs, try, enqueue time);
@@ -159,7 +159,7 @@ async def queued_jobs(redis: Redis, now_ms: int) -> tuple[list[QueuedJob], int]:
                 arguments=summarize(job.args, job.kwargs) if job else "",
                 enqueued_at=job.enqueue_time if job else None,
                 run_at=_from_ms(score),
-                tries=job.job_try or 0 if job else 0,
+                tries=(job.job_try or 0) if job else 0,
                 deferred=score > now_ms,
             )
         )

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
-from arq import func
+from arq import cron, func
 from arq.worker import FailedJobs
 
 from app.backoffice.codes import StaffRole
 from app.mail.codes import MailStatus
 from app.mail.tables import OutboxMail
-from app.ops.jobs_state import HEALTH_KEY, summarize
+from app.ops.jobs_state import HEALTH_KEY, cron_states, run_seconds, summarize
 from app.ops.tables import AuditEvent
 from tests.factories import make_campaign, make_centre
 from tests.factories_staff import STAFF_PASSWORD, make_staff
 from tests.fixtures.web import post_form
+from workers.cron_runs import tracked
 from workers.settings import WorkerSettings
 
 PAGE = "/staff/ops/jobs"
@@ -209,4 +212,32 @@ async def test_outbox_counts_and_resend(client, redis, arq_pool):
 def test_arguments_are_summarized_without_personal_data():
     assert summarize((1, "a" * 40, b"x", None), {"email": "jean@example.org"}) == (
         "1, '" + "a" * 12 + "…', bytes, None, email='jean@example…'"
+    )
+
+
+async def broken(ctx: dict) -> None:
+    raise RuntimeError("base indisponible")
+
+
+async def test_a_cron_run_is_recorded_with_its_outcome_and_the_next_run_computed(
+    redis, arq_pool, run_worker
+):
+    [job] = tracked([cron(broken, second=0)])
+    await arq_pool.enqueue_job("cron:broken")
+    with pytest.raises(FailedJobs):
+        await run_worker([], cron_jobs=[dataclasses.replace(job, run_at_startup=False)])
+    paris = ZoneInfo("Europe/Paris")
+    moment = datetime(2026, 6, 15, 22, 0, 5, tzinfo=paris)
+    withdraw = next(j for j in WorkerSettings.cron_jobs if j.name == "cron:auto_withdraw")
+    broken_state, withdraw_state = await cron_states(redis, [job, withdraw], moment)
+    assert broken_state.last["ok"] is False
+    assert broken_state.last["error"] == "RuntimeError: base indisponible"
+    assert run_seconds(broken_state.last) is not None
+    assert broken_state.next_run.replace(microsecond=0) == datetime(
+        2026, 6, 15, 22, 1, tzinfo=paris
+    )
+    assert withdraw_state.last is None
+    assert withdraw_state.schedule == "hour=23 minute=15 second=0"
+    assert withdraw_state.next_run.replace(microsecond=0) == datetime(
+        2026, 6, 15, 23, 15, tzinfo=paris
     )
