@@ -17,7 +17,7 @@ from app.logs import configure_logging
 from app.mail.sender import MAX_ATTEMPTS
 from app.settings import get_settings
 from workers.accounts import purge_accounts
-from workers.applications import auto_withdraw, remind_unanswered
+from workers.applications import auto_withdraw, remind_return, remind_unanswered
 from workers.heartbeat import heartbeat
 from workers.mail import recover_mails, send_mail
 
@@ -52,6 +52,7 @@ class WorkerSettings:
         # workers/applications.py
         cron(auto_withdraw, hour=23, minute=15, second=0),
         cron(remind_unanswered, hour=23, minute=30, second=0),
+        cron(remind_return, hour=23, minute=45, second=0),
     ]
     redis_settings = RedisSettings.from_dsn(get_settings().redis_url)
     # cron hours are the portal's (23:15 is Paris time), whatever the server's zone

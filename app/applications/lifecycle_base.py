@@ -76,6 +76,7 @@ class Refusal(StrEnum):
     NOT_CANCELLABLE = "not_cancellable"
     NO_ANSWER_EXPECTED = "no_answer_expected"
     DEADLINE_PASSED = "deadline_passed"
+    CAMPAIGN_ARCHIVED = "campaign_archived"
     INVALID = "invalid"
 
 
@@ -108,6 +109,7 @@ class AuditAction(StrEnum):
     APPLICATION_AUTO_WITHDRAWN = "application_auto_withdrawn"
     WAITING_LIST_PROMOTED = "waiting_list_promoted"
     ANSWER_REMINDER_SENT = "answer_reminder_sent"
+    RETURN_REMINDER_SENT = "return_reminder_sent"
 
 
 def refuse(reason: Refusal) -> LifecycleRefused:
