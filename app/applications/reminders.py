@@ -15,8 +15,8 @@ first reminder is not sent once the second one is due: one mail per run at most.
 
 from __future__ import annotations
 
-from datetime import date
 from collections.abc import Iterable, Iterator
+from datetime import date
 
 from redis.asyncio import Redis
 
