@@ -106,6 +106,8 @@ async def _awaiting_answer() -> list[ApplicationView]:
         & (Decision.decision_type.verdict == Verdict.FAVOURABLE.value)
         & Decision.application.answer.is_null()
         & Decision.application.cancelled_at.is_null()
+        # an archived campaign is read-only: no reminder, no automatic withdrawal
+        & Decision.application.programme.commission.centre.campaign.archived_at.is_null()
     )
     views = await application_views(row["application"] for row in rows)
     return [view for view in views if answer_refusal(view, enforce_deadline=False) is None]
