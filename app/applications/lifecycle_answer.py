@@ -106,11 +106,15 @@ async def _awaiting_answer() -> list[ApplicationView]:
         & (Decision.decision_type.verdict == Verdict.FAVOURABLE.value)
         & Decision.application.answer.is_null()
         & Decision.application.cancelled_at.is_null()
-        # an archived campaign is read-only: no reminder, no automatic withdrawal
-        & Decision.application.programme.commission.centre.campaign.archived_at.is_null()
     )
     views = await application_views(row["application"] for row in rows)
-    return [view for view in views if answer_refusal(view, enforce_deadline=False) is None]
+    # An archived campaign is read-only: no reminder, no automatic withdrawal.
+    return [
+        view
+        for view in views
+        if view.campaign_archived_at is None
+        and answer_refusal(view, enforce_deadline=False) is None
+    ]
 
 
 async def auto_withdraw_expired(*, redis: Redis | None = None) -> int:

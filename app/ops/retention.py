@@ -179,10 +179,28 @@ async def warn_before_purge(*, redis=None) -> int:
 
 async def purge_expired_campaigns() -> int:
     """Job: purge the candidate data of every campaign archived RETENTION_DAYS ago or
-    more, once; returns how many accounts were purged."""
-    threshold = now() - timedelta(days=get_settings().retention_days)
+    more, once; returns how many accounts were purged.
+
+    Nobody is purged without notice: a campaign one of whose candidates has not been
+    warned RETENTION_WARNING_DAYS ago yet (the warning job was down, or the setting
+    changed) waits until then.
+    """
+    settings = get_settings()
+    moment = now()
+    threshold = moment - timedelta(days=settings.retention_days)
+    notice = moment - timedelta(days=settings.retention_warning_days)
     purged = 0
     for campaign in await _campaigns_archived_before(threshold):
+        unwarned = await CandidateAccount.exists().where(
+            (CandidateAccount.campaign == campaign["id"])
+            & (
+                CandidateAccount.retention_warned_at.is_null()
+                | (CandidateAccount.retention_warned_at > notice)
+            )
+        )
+        if unwarned:
+            log.info("campaign_purge_postponed", campaign=campaign["code"])
+            continue
         purged += await purge_campaign(campaign["id"])
     return purged
 

@@ -279,6 +279,21 @@ async def test_a_campaign_not_archived_is_never_purged(refdata, mail_templates, 
     assert await CandidateAccount.count().where(CandidateAccount.campaign == campaign.id) == 1
 
 
+async def test_nobody_is_purged_without_notice(refdata, mail_templates, clock, redis):
+    """The warning job missed the window: the purge waits RETENTION_WARNING_DAYS after
+    the warning."""
+    campaign = await make_campaign(active=False, archived_at=ARCHIVED)
+    account = await make_applicant(campaign)
+    clock.move_to(days_after_archiving(400))
+    assert await purge_retention({}) == 0
+    assert await warn_retention({"redis": redis}) == 1
+    clock.move_to(days_after_archiving(429))
+    assert await purge_retention({}) == 0
+    clock.move_to(days_after_archiving(430, 1))
+    assert await purge_retention({}) == 1
+    assert not await CandidateAccount.exists().where(CandidateAccount.id == account.id)
+
+
 def test_the_retention_jobs_run_every_night():
     schedule = {
         job.name: (job.hour, job.minute)
