@@ -3,6 +3,8 @@ retention period is over, leaving anonymous counts and an audit event with count
 
 from __future__ import annotations
 
+import asyncio
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -292,6 +294,23 @@ async def test_nobody_is_purged_without_notice(refdata, mail_templates, clock, r
     clock.move_to(days_after_archiving(430, 1))
     assert await purge_retention({}) == 1
     assert not await CandidateAccount.exists().where(CandidateAccount.id == account.id)
+
+
+async def test_two_workers_at_once_warn_and_purge_once(refdata, mail_templates, clock):
+    campaign = await make_campaign(active=False, archived_at=ARCHIVED)
+    for _ in range(4):
+        await make_applicant(campaign)
+    clock.move_to(days_after_archiving(340))
+    warned = await asyncio.gather(warn_retention({"redis": None}), warn_retention({"redis": None}))
+    assert sorted(warned) == [0, 4]
+    assert (
+        await OutboxMail.count().where(OutboxMail.template_code == MailCode.RETENTION_WARNING.value)
+        == 4
+    )
+    clock.move_to(days_after_archiving(371))  # 31 days after the warning
+    purged = await asyncio.gather(purge_retention({}), purge_retention({}))
+    assert sorted(purged) == [0, 4]
+    assert await AuditEvent.count().where(AuditEvent.action == "retention_purge") == 1
 
 
 def test_the_retention_jobs_run_every_night():
