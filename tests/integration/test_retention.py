@@ -4,7 +4,6 @@ retention period is over, leaving anonymous counts and an audit event with count
 from __future__ import annotations
 
 import asyncio
-
 from datetime import UTC, datetime, timedelta
 
 import pytest
