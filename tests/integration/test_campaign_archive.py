@@ -103,3 +103,16 @@ async def test_the_dossier_pages_say_why(archived, client):
     assert response.status_code == 403
     assert ARCHIVED.replace("'", "&#39;") in response.text or ARCHIVED in response.text
     assert await PriorStudy.count() == 0
+
+
+async def test_the_application_page_says_why(archived, client):
+    await plant_session(client, archived["account"])
+    response = await post_form(client, f"/candidatures/{archived['waiting']}/transmettre", {})
+    assert response.status_code == 409
+    assert "La campagne de cette candidature est close et archivée" in response.text.replace(
+        "&#39;", "'"
+    )
+    status = await Application.select(Application.status).where(
+        Application.id == archived["waiting"]
+    )
+    assert status == [{"status": "AT"}]
