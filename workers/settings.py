@@ -17,10 +17,11 @@ from app.logs import configure_logging
 from app.mail.sender import MAX_ATTEMPTS
 from app.settings import get_settings
 from workers.accounts import purge_accounts
-from workers.applications import auto_withdraw, remind_unanswered
+from workers.applications import auto_withdraw, remind_return, remind_unanswered
 from workers.cron_runs import tracked
 from workers.heartbeat import heartbeat
 from workers.mail import recover_mails, send_mail
+from workers.retention import purge_retention, warn_retention
 
 HEALTH_CHECK_SECONDS = 10
 RECOVER_MINUTES = {0, 10, 20, 30, 40, 50}
@@ -55,6 +56,10 @@ class WorkerSettings:
             # workers/applications.py
             cron(auto_withdraw, hour=23, minute=15, second=0),
             cron(remind_unanswered, hour=23, minute=30, second=0),
+            cron(remind_return, hour=23, minute=45, second=0),
+            # at night, when nobody edits: warn, then purge, the archived campaigns' data
+            cron(warn_retention, hour=3, minute=0, second=0),
+            cron(purge_retention, hour=3, minute=30, second=0),
         ]
     )
     redis_settings = RedisSettings.from_dsn(get_settings().redis_url)
