@@ -29,6 +29,7 @@ from app.logs import configure_logging
 from app.ops.health import healthz, readyz
 from app.ops.http_metrics import http_metrics_middleware
 from app.ops.metrics import metrics
+from app.ops.routes_jobs import ops_jobs_redirect
 from app.review.routes import review_router
 from app.settings import Settings, get_settings
 from app.web.errors import EXCEPTION_HANDLERS
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         healthz,
         readyz,
         metrics,
+        ops_jobs_redirect,
         set_language,
         review_router(secure=settings.is_prod),
         _admin_mount(settings),

@@ -94,6 +94,12 @@ class Settings:
     """Host names the admin accepts behind HTTPS (prod)."""
     account_activation_days: int = 5
     """Days an unactivated account is kept before the purge job destroys it."""
+    retention_days: int = 365
+    """Days an archived campaign's candidate data is kept, counted from its archiving;
+    then accounts, dossiers and files are purged (anonymous counts kept)."""
+    retention_warning_days: int = 30
+    """The candidates of an archived campaign are warned by mail this many days before
+    the purge."""
     password_reset_hours: int = 2
     """Validity of a password-reset link."""
     max_wishes: int = 20
@@ -182,6 +188,8 @@ def load_settings() -> Settings:
         default_language=language,
         admin_allowed_hosts=hosts,
         account_activation_days=_env_int("ACCOUNT_ACTIVATION_DAYS", 5),
+        retention_days=_env_int("RETENTION_DAYS", 365),
+        retention_warning_days=_env_int("RETENTION_WARNING_DAYS", 30),
         password_reset_hours=_env_int("PASSWORD_RESET_HOURS", 2),
         max_wishes=_env_int("MAX_WISHES", 20),
         max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", 2 * 1024 * 1024),

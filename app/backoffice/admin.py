@@ -168,7 +168,11 @@ def create_admin_app(settings: Settings) -> ASGIApp:
         auto_include_related=False,
         rate_limit_provider=login_rate_limit(),
         forms=form_configs(),
-        sidebar_links={"Portail candidat": "/", "Bureau de gestion": "/staff/"},
+        sidebar_links={
+            "Portail candidat": "/",
+            "Bureau de gestion": "/staff/",
+            "Travaux et courriels": "/staff/ops/jobs",
+        },
     )
     # Readable (issue 10): the page starts on the portal's time zone, columns have
     # French headings, stored files open behind the admin's sign-in. Writes are audited
