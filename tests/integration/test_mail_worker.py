@@ -191,6 +191,9 @@ def test_the_worker_schedule():
         "cron:purge_accounts",
         "cron:auto_withdraw",
         "cron:remind_unanswered",
+        "cron:remind_return",
+        "cron:warn_retention",
+        "cron:purge_retention",
     }
     assert (schedule["cron:purge_accounts"].minute, schedule["cron:purge_accounts"].hour) == (
         5,
