@@ -28,6 +28,9 @@ from app.catalog.routes import home
 from app.dossier.routes import dossier_routes
 from app.logs import configure_logging
 from app.ops.health import healthz, readyz
+from app.ops.http_metrics import http_metrics_middleware
+from app.ops.metrics import metrics
+from app.ops.routes_jobs import ops_jobs_redirect
 from app.review.routes import review_router
 from app.settings import Settings, get_settings
 from app.web.errors import EXCEPTION_HANDLERS
@@ -115,6 +118,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *messages_routes,
         healthz,
         readyz,
+        metrics,
+        ops_jobs_redirect,
         set_language,
         review_router(secure=settings.is_prod),
         _admin_mount(settings),
@@ -146,6 +151,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         before_send=[security_headers_hook(hsts=settings.is_prod)],
         middleware=[
+            http_metrics_middleware,  # first: its latency covers the others
             language_middleware,
             RotatingSessionConfig(
                 key=SESSION_COOKIE,

@@ -106,6 +106,7 @@ MAIL_CODE = {
     MailCode.APPLICATION_AUTO_WITHDRAWN: "Désistement automatique",
     MailCode.RETURN_REMINDER: "Rappel de la date de retour du dossier",
     MailCode.ANSWER_REMINDER: "Rappel de la date de confirmation",
+    MailCode.RETENTION_WARNING: "Avis de suppression des données (fin de conservation)",
     MailCode.STATUS_INCOMPLETE: "Dossier incomplet",
     MailCode.STATUS_COMPLETE: "Dossier complet",
     MailCode.PIECE_REFUSED: "Pièce refusée",

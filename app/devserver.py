@@ -2,7 +2,9 @@
 
 Redis comes from ``REDIS_URL``; when nothing answers there and it points to this
 machine, a local ``redis-server`` is started (in ``var/``) if the binary exists.
-Ctrl-C stops every process started here.
+A worker that dies is started again, after a growing pause (a crash loop does not
+spin); any other process that stops stops everything. Ctrl-C stops every process
+started here.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 import redis
@@ -69,6 +72,74 @@ def ensure_redis(url: str, var_dir) -> subprocess.Popen | None:
     sys.exit(f"redis-server did not start on {url}")
 
 
+RESTART_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)
+"""Seconds before each restart in a row; the last one repeats."""
+STABLE_SECONDS = 60.0
+"""A process that ran this long before dying starts again from the first delay."""
+
+
+class Supervised:
+    """A child process started again whenever it exits, saying so."""
+
+    def __init__(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        delays: Sequence[float] = RESTART_DELAYS,
+        stable_seconds: float = STABLE_SECONDS,
+        say: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
+    ) -> None:
+        self.name = name
+        self.command = list(command)
+        self.delays = tuple(delays)
+        self.stable_seconds = stable_seconds
+        self.say = say
+        self.failures = 0  # exits in a row, each after less than stable_seconds
+        self.restarts = 0
+        self.restart_at: float | None = None
+        self.started_at = 0.0
+        self.process = self._start()
+
+    def _start(self) -> subprocess.Popen:
+        self.started_at = time.monotonic()
+        return subprocess.Popen(self.command)
+
+    def check(self) -> None:
+        """Call often: notices an exit, and starts the process again once its pause is over."""
+        now = time.monotonic()
+        if self.restart_at is None:
+            code = self.process.poll()
+            if code is None:
+                return
+            if now - self.started_at >= self.stable_seconds:
+                self.failures = 0
+            delay = self.delays[min(self.failures, len(self.delays) - 1)]
+            self.failures += 1
+            self.restart_at = now + delay
+            self.say(f"The {self.name} exited (code {code}); restarting it in {delay:g} s.")
+        elif now >= self.restart_at:
+            self.restart_at = None
+            self.process = self._start()
+            self.restarts += 1
+            self.say(f"The {self.name} was restarted (pid {self.process.pid}).")
+
+    def poll(self) -> int | None:
+        """None while running or about to restart: for the caller, it never stops."""
+        return None
+
+    def send_signal(self, sig: int) -> None:
+        self.restart_at = None  # stopping: no restart
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+
+    def wait(self, timeout: float | None = None) -> int:
+        return self.process.wait(timeout=timeout)
+
+    def kill(self) -> None:
+        self.process.kill()
+
+
 def _stop_on_sigterm(*_: object) -> None:
     raise KeyboardInterrupt  # same clean stop as Ctrl-C
 
@@ -77,15 +148,16 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     settings = get_settings()
     settings.var_dir.mkdir(parents=True, exist_ok=True)
-    children: list[subprocess.Popen] = []
+    children: list[subprocess.Popen | Supervised] = []
     redis_process = ensure_redis(settings.redis_url, settings.var_dir)
     if redis_process:
         children.append(redis_process)
     try:
         subprocess.run([sys.executable, "-m", "app.cli", "setup"], check=True)
+        children.append(subprocess.Popen([sys.executable, "-m", "app.mail.sink"]))
+        worker = Supervised("worker", [os.path.join(BIN, "arq"), "workers.settings.WorkerSettings"])
         children += [
-            subprocess.Popen([sys.executable, "-m", "app.mail.sink"]),
-            subprocess.Popen([os.path.join(BIN, "arq"), "workers.settings.WorkerSettings"]),
+            worker,
             subprocess.Popen(
                 [
                     os.path.join(BIN, "uvicorn"),
@@ -104,10 +176,12 @@ def main() -> None:
             f"  staff back office http://{HOST}:{PORT}/admin/\n"
             f"  mails (dev sink)  http://{HOST}:{PORT}/dev/mails\n"
             f"  health            http://{HOST}:{PORT}/healthz  /readyz\n"
-            "Demo logins are listed above. Ctrl-C stops everything.\n",
+            "Demo logins are listed above. A worker that dies is restarted.\n"
+            "Ctrl-C stops everything.\n",
             flush=True,
         )
         while all(child.poll() is None for child in children):
+            worker.check()
             time.sleep(0.5)
         failed = [c.args[0] for c in children if c.poll() not in (None, 0)]
         if failed:
@@ -116,7 +190,7 @@ def main() -> None:
         pass
     finally:
         for child in reversed(children):
-            if child.poll() is None:
+            if child.poll() is None:  # a Supervised one: always, it signals its process
                 child.send_signal(signal.SIGINT)
         deadline = time.monotonic() + 10
         for child in children:

@@ -7,7 +7,7 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from app.accounts.tables import AccountToken, CandidateAccount, DossierNumberHistory
-from app.applications.tables import Application, Decision, Note, SubmittedPiece
+from app.applications.tables import Application, Decision, Note, ReturnReminder, SubmittedPiece
 from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile, StaffToken
 from app.catalog.tables import (
     Campaign,
@@ -30,7 +30,7 @@ from app.dossier.tables import (
     WorkExperience,
 )
 from app.mail.tables import MailTemplate, OutboxMail
-from app.ops.tables import AppSetting, AuditEvent
+from app.ops.tables import AppSetting, AuditEvent, CampaignStatistics
 from app.refdata.tables import (
     BacMention,
     BacSerie,
@@ -73,6 +73,7 @@ TABLES = [
     SubmittedPiece,
     Decision,
     Note,
+    ReturnReminder,
     MailTemplate,
     OutboxMail,
     StaffProfile,
@@ -81,6 +82,7 @@ TABLES = [
     StaffToken,
     AuditEvent,
     AppSetting,
+    CampaignStatistics,
 ]
 
 APP_CONFIG = AppConfig(

@@ -7,6 +7,7 @@ see :func:`Settings.problems_for_production`.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -14,6 +15,20 @@ from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_METRICS_ALLOWED_IPS = "127.0.0.1,::1"
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _networks(value: str) -> tuple[IPNetwork, ...]:
+    """``10.0.0.0/8, 127.0.0.1, ::1``: addresses and networks, comma-separated."""
+    try:
+        return tuple(
+            ipaddress.ip_network(part.strip(), strict=False)
+            for part in value.split(",")
+            if part.strip()
+        )
+    except ValueError as exc:
+        raise RuntimeError(f"METRICS_ALLOWED_IPS: {exc}") from None
 
 
 def _env(name: str, default: str) -> str:
@@ -79,6 +94,12 @@ class Settings:
     """Host names the admin accepts behind HTTPS (prod)."""
     account_activation_days: int = 5
     """Days an unactivated account is kept before the purge job destroys it."""
+    retention_days: int = 365
+    """Days an archived campaign's candidate data is kept, counted from its archiving;
+    then accounts, dossiers and files are purged (anonymous counts kept)."""
+    retention_warning_days: int = 30
+    """The candidates of an archived campaign are warned by mail this many days before
+    the purge."""
     password_reset_hours: int = 2
     """Validity of a password-reset link."""
     max_wishes: int = 20
@@ -93,6 +114,10 @@ class Settings:
     student_records: str = "demo"
     """``demo`` (fictitious students, dev only) or ``package.module:factory`` of the
     university's student-records adapter."""
+    metrics_allowed_networks: tuple[IPNetwork, ...] = field(
+        default_factory=lambda: _networks(DEFAULT_METRICS_ALLOWED_IPS)
+    )
+    """Addresses or networks that may read ``/metrics`` (the peer address uvicorn sees)."""
 
     @property
     def is_prod(self) -> bool:
@@ -163,12 +188,17 @@ def load_settings() -> Settings:
         default_language=language,
         admin_allowed_hosts=hosts,
         account_activation_days=_env_int("ACCOUNT_ACTIVATION_DAYS", 5),
+        retention_days=_env_int("RETENTION_DAYS", 365),
+        retention_warning_days=_env_int("RETENTION_WARNING_DAYS", 30),
         password_reset_hours=_env_int("PASSWORD_RESET_HOURS", 2),
         max_wishes=_env_int("MAX_WISHES", 20),
         max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", 2 * 1024 * 1024),
         cas_server_url=_env("CAS_SERVER_URL", ""),
         student_records=_env("STUDENT_RECORDS", "demo"),
         offer_cache_seconds=float(_env("OFFER_CACHE_SECONDS", "5")),
+        metrics_allowed_networks=_networks(
+            _env("METRICS_ALLOWED_IPS", DEFAULT_METRICS_ALLOWED_IPS)
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import structlog
 
 from app.applications.lifecycle import auto_withdraw_expired, remind_unanswered_decisions
+from app.applications.reminders import send_return_reminders
 
 log = structlog.get_logger(__name__)
 
@@ -30,4 +31,12 @@ async def remind_unanswered(ctx: dict) -> int:
     (cron, daily at 23:30)."""
     reminded = await remind_unanswered_decisions(redis=ctx["redis"])
     log.info("answer_reminders_sent", count=reminded)
+    return reminded
+
+
+async def remind_return(ctx: dict) -> int:
+    """RETURN_REMINDER to candidates whose application is not transmitted, N days before
+    the return date, each reminder once (cron, daily at 23:45)."""
+    reminded = await send_return_reminders(redis=ctx["redis"])
+    log.info("return_reminders_sent", count=reminded)
     return reminded

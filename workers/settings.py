@@ -15,11 +15,14 @@ from piccolo.engine.postgres import PostgresEngine
 
 from app.logs import configure_logging
 from app.mail.sender import MAX_ATTEMPTS
+from app.ops.job_metrics import recorded
 from app.settings import get_settings
 from workers.accounts import purge_accounts
-from workers.applications import auto_withdraw, remind_unanswered
+from workers.applications import auto_withdraw, remind_return, remind_unanswered
+from workers.cron_runs import tracked
 from workers.heartbeat import heartbeat
 from workers.mail import recover_mails, send_mail
+from workers.retention import purge_retention, warn_retention
 
 HEALTH_CHECK_SECONDS = 10
 RECOVER_MINUTES = {0, 10, 20, 30, 40, 50}
@@ -42,17 +45,26 @@ async def shutdown(ctx: dict) -> None:
 
 
 class WorkerSettings:
-    functions = [send_mail]
-    cron_jobs = [
-        cron(heartbeat, second=0, run_at_startup=True),
-        cron(recover_mails, minute=RECOVER_MINUTES, second=0),
-        # hourly: an account is destroyed within the hour after its date
-        cron(purge_accounts, minute=5, second=0),
-        # daily, in the worker's local time (run it with TZ=Europe/Paris): see
-        # workers/applications.py
-        cron(auto_withdraw, hour=23, minute=15, second=0),
-        cron(remind_unanswered, hour=23, minute=30, second=0),
-    ]
+    # recorded: each job's outcome and duration counted in Redis for /metrics
+    # (app/ops/job_metrics.py).
+    functions = [recorded(send_mail)]
+    # tracked: each run is remembered for the jobs dashboard (workers/cron_runs.py)
+    cron_jobs = tracked(
+        [
+            cron(recorded(heartbeat), second=0, run_at_startup=True),
+            cron(recorded(recover_mails), minute=RECOVER_MINUTES, second=0),
+            # hourly: an account is destroyed within the hour after its date
+            cron(recorded(purge_accounts), minute=5, second=0),
+            # daily, in the worker's local time (run it with TZ=Europe/Paris): see
+            # workers/applications.py
+            cron(recorded(auto_withdraw), hour=23, minute=15, second=0),
+            cron(recorded(remind_unanswered), hour=23, minute=30, second=0),
+            cron(recorded(remind_return), hour=23, minute=45, second=0),
+            # at night, when nobody edits: warn, then purge, the archived campaigns' data
+            cron(recorded(warn_retention), hour=3, minute=0, second=0),
+            cron(recorded(purge_retention), hour=3, minute=30, second=0),
+        ]
+    )
     redis_settings = RedisSettings.from_dsn(get_settings().redis_url)
     # cron hours are the portal's (23:15 is Paris time), whatever the server's zone
     timezone = ZoneInfo(get_settings().timezone)

@@ -39,6 +39,11 @@ class CandidateAccount(
     student_number = Varchar(length=20, null=True, default=None, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())
     last_login_at = Timestamptz(null=True, default=None)
+    retention_warned_at = Timestamptz(
+        null=True,
+        default=None,
+        help_text="Prévenu de la suppression de ses données (campagne archivée) à cette date.",
+    )
 
     login_format = Check("length(login) = 8")
     email_lower = Check("email = lower(email)")

@@ -71,6 +71,9 @@ def refusal_message(reason: Refusal) -> str:
             "Aucune réponse n'est attendue pour cette candidature : pas d'avis favorable validé, ou réponse déjà donnée."
         ),
         Refusal.DEADLINE_PASSED: _("La date limite de confirmation est dépassée."),
+        Refusal.CAMPAIGN_ARCHIVED: _(
+            "La campagne de cette candidature est close et archivée : plus rien n'y est modifiable."
+        ),
     }
     return messages.get(reason, _("Cette action n'est pas possible sur votre candidature."))
 

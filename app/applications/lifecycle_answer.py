@@ -108,7 +108,13 @@ async def _awaiting_answer() -> list[ApplicationView]:
         & Decision.application.cancelled_at.is_null()
     )
     views = await application_views(row["application"] for row in rows)
-    return [view for view in views if answer_refusal(view, enforce_deadline=False) is None]
+    # An archived campaign is read-only: no reminder, no automatic withdrawal.
+    return [
+        view
+        for view in views
+        if view.campaign_archived_at is None
+        and answer_refusal(view, enforce_deadline=False) is None
+    ]
 
 
 async def auto_withdraw_expired(*, redis: Redis | None = None) -> int:

@@ -76,6 +76,7 @@ class Refusal(StrEnum):
     NOT_CANCELLABLE = "not_cancellable"
     NO_ANSWER_EXPECTED = "no_answer_expected"
     DEADLINE_PASSED = "deadline_passed"
+    CAMPAIGN_ARCHIVED = "campaign_archived"
     INVALID = "invalid"
 
 
@@ -108,6 +109,7 @@ class AuditAction(StrEnum):
     APPLICATION_AUTO_WITHDRAWN = "application_auto_withdrawn"
     WAITING_LIST_PROMOTED = "waiting_list_promoted"
     ANSWER_REMINDER_SENT = "answer_reminder_sent"
+    RETURN_REMINDER_SENT = "return_reminder_sent"
 
 
 def refuse(reason: Refusal) -> LifecycleRefused:
@@ -141,8 +143,8 @@ def owns(actor: Actor, account_id: int) -> bool:
 async def load_for_change(
     application_id: int, actor: Actor, *, lock: bool = True, lock_candidate: bool = False
 ) -> ApplicationView:
-    """Inside the change's transaction: check the actor may touch the application, lock
-    it (and its candidate first when the change may reach the candidate's other
+    """Inside the change's transaction: check the actor may touch the application and
+    its campaign is not archived (CAMPAIGN_ARCHIVED), lock it (and its candidate first when the change may reach the candidate's other
     applications), then read it. Raises NOT_FOUND for an unknown or foreign id.
 
     ``lock=False`` is for a change whose own compare-and-set update takes the lock and
@@ -164,6 +166,9 @@ async def load_for_change(
     view = await application_view(application_id)
     if view is None or not owns(actor, view.account_id):
         raise refuse(Refusal.NOT_FOUND)
+    if view.campaign_archived_at is not None:
+        # An archived campaign is read-only for candidates, staff and jobs alike.
+        raise refuse(Refusal.CAMPAIGN_ARCHIVED)
     return view
 
 

@@ -106,6 +106,8 @@ class ApplicationView:
     answered_at: datetime | None
     opi_code: str | None
     answer_reminder_sent_at: datetime | None
+    campaign_archived_at: datetime | None = None
+    """Set once the campaign is archived: the application is read-only for everyone."""
     decision: DecisionView | None = None
     """The latest decision, validated or not: staff's truth. Candidates see
     :attr:`visible_decision`."""
@@ -209,6 +211,7 @@ _VIEW_COLUMNS = (
     _CENTRE.label.as_alias("centre_label"),
     _CENTRE.campaign.label_fr.as_alias("campaign_label"),
     _CENTRE.campaign.academic_year.as_alias("academic_year"),
+    _CENTRE.campaign.archived_at.as_alias("campaign_archived_at"),
 )
 
 

@@ -14,7 +14,7 @@ from piccolo.columns import (
 )
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.readable import Readable
-from piccolo.constraints import Check
+from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
 from app.applications.codes import (
@@ -190,3 +190,22 @@ class Note(Table, help_text="Bloc-notes des candidatures (non visible du candida
     @classmethod
     def get_readable(cls) -> Readable:
         return Readable(template="%s", columns=[cls.message])
+
+
+class ReturnReminder(
+    Table, help_text="Rappels de la date de retour envoyés : un par candidature, date et délai."
+):
+    """One row per return-date reminder sent. The unique key makes "each reminder once"
+    hold when the job runs twice or on two workers at once (INSERT ... ON CONFLICT DO
+    NOTHING); the return date is part of it, so a new date earns new reminders."""
+
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, index=True, null=False)
+    return_date = Date(help_text="Date de retour rappelée.")
+    days_before = Integer(help_text="Rappel envoyé ce nombre de jours avant la date de retour.")
+    sent_at = Timestamptz(default=TimestamptzNow())
+
+    return_reminder_unique = Unique(["application", "return_date", "days_before"])
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="n° %s — J-%s", columns=[cls.application.id, cls.days_before])

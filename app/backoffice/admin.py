@@ -172,6 +172,7 @@ def create_admin_app(settings: Settings) -> ASGIApp:
             "Portail candidat": "/",
             "Bureau de gestion": "/staff/",
             "Aperçu des modèles de mails": "/staff/modeles-mails",
+            "Travaux et courriels": "/staff/ops/jobs",
         },
     )
     # Readable (issue 10): the page starts on the portal's time zone, columns have

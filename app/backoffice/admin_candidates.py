@@ -6,7 +6,7 @@ from __future__ import annotations
 from piccolo_admin.endpoints import TableConfig
 
 from app.accounts.tables import CandidateAccount
-from app.applications.tables import Application, Decision, Note, SubmittedPiece
+from app.applications.tables import Application, Decision, Note, ReturnReminder, SubmittedPiece
 from app.backoffice.admin_files import StoredFileMedia
 from app.backoffice.admin_table import (
     CANDIDATE_DATA_REASON,
@@ -104,6 +104,13 @@ def candidate_configs() -> list[TableConfig]:
             link="message",
             order="-created_at",
             validators=read_only(NOTES_REASON),
+        ),
+        table(
+            ReturnReminder,
+            columns="application return_date days_before sent_at",
+            filters="application days_before sent_at",
+            order="-sent_at",
+            validators=read_only("les rappels sont envoyés par la tâche quotidienne."),
         ),
     ]
 

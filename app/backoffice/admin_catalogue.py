@@ -6,7 +6,12 @@ from __future__ import annotations
 from piccolo_admin.endpoints import TableConfig
 
 from app.backoffice.admin_table import table
-from app.backoffice.config_rules import campaign_rules, decision_type_rules, programme_rules
+from app.backoffice.config_rules import (
+    campaign_rules,
+    decision_type_rules,
+    offer_rules,
+    programme_rules,
+)
 from app.catalog.tables import (
     Campaign,
     Centre,
@@ -35,6 +40,7 @@ def catalogue_configs() -> list[TableConfig]:
             filters="campaign code label active",
             link="label",
             order="position label",
+            validators=offer_rules(),
         ),
         table(
             Commission,
@@ -42,6 +48,7 @@ def catalogue_configs() -> list[TableConfig]:
             filters="centre code label",
             link="label",
             order="label",
+            validators=offer_rules(),
         ),
         table(
             Programme,
@@ -58,12 +65,14 @@ def catalogue_configs() -> list[TableConfig]:
             filters="campaign code label_fr common conditional",
             link="label_fr",
             order="position code",
+            validators=offer_rules(),
         ),
         table(
             ProgrammePiece,
             columns="id programme piece",
             filters="programme piece",
             order="programme piece",
+            validators=offer_rules(),
         ),
         table(
             DecisionType,

@@ -9,7 +9,7 @@ from app.accounts.tables import AccountToken, DossierNumberHistory
 from app.backoffice.admin_table import stamp_updated_at, superusers_write, table
 from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile, StaffToken
 from app.backoffice.validators import fixed_rows, read_only
-from app.ops.tables import AppSetting, AuditEvent
+from app.ops.tables import AppSetting, AuditEvent, CampaignStatistics
 from app.refdata.tables import (
     BacMention,
     BacSerie,
@@ -126,6 +126,14 @@ def system_configs() -> list[TableConfig]:
             link="action",
             order="-created_at",
             validators=read_only("le journal est écrit par chaque action, jamais à la main."),
+        ),
+        # What stays of a campaign after the retention purge (app.ops.retention).
+        table(
+            CampaignStatistics,
+            columns="campaign programme status verdict answer cancelled applications",
+            filters="campaign programme status verdict answer cancelled",
+            order="campaign programme",
+            validators=read_only("ces comptes sont calculés par la purge de fin de conservation."),
         ),
         table(
             DossierNumberHistory,

@@ -17,10 +17,11 @@ from piccolo_api.crud.endpoints import PiccoloCRUD
 from piccolo_api.crud.validators import Validators
 from starlette.requests import Request
 
-from app.backoffice.validators import form_label, refusal
+from app.backoffice.validators import combined, form_label, refusal
 from app.catalog.rules import (
     Violation,
     active_campaign_violation,
+    archived_campaign_violation,
     campaign_violations,
     programme_violations,
     verdict_violation,
@@ -98,12 +99,52 @@ async def _decision_type(row: dict, stored: dict | None, row_id: int | None) -> 
     return [violation] if violation else []
 
 
+async def refuse_archived(piccolo_crud: PiccoloCRUD, request: Request) -> None:
+    """Creates, edits and deletes of an archived campaign's configuration are refused
+    (issue 11: an archived campaign is read-only everywhere)."""
+    table = piccolo_crud.table
+    row_id, values = None, None
+    if request.method != "POST":
+        try:
+            row_id = table._meta.primary_key.value_type(request.path_params["row_id"])
+        except (KeyError, TypeError, ValueError):
+            return  # piccolo-api answers for a missing or malformed id
+    if request.method != "DELETE":
+        proposed = await proposed_row(piccolo_crud, request)
+        if proposed is None:
+            return
+        values = proposed[0]
+    violation = await archived_campaign_violation(table, row_id=row_id, values=values)
+    if violation is None:
+        return
+    action = {"POST": "Création", "DELETE": "Suppression"}.get(request.method, "Modification")
+    label = form_label(table._meta.get_column_by_name(violation.field))
+    raise refusal(
+        f"{action} refusée, champ « {label} » : {violation.message}",
+        allow="GET, POST, PATCH, PUT, DELETE",
+    )
+
+
+def archived_rules() -> Validators:
+    return Validators(
+        post_single=[refuse_archived],
+        put_single=[refuse_archived],
+        patch_single=[refuse_archived],
+        delete_single=[refuse_archived],
+    )
+
+
 def campaign_rules() -> Validators:
-    return rules_validators(_campaign)
+    return combined(archived_rules(), rules_validators(_campaign))
 
 
 def programme_rules() -> Validators:
-    return rules_validators(_programme)
+    return combined(archived_rules(), rules_validators(_programme))
+
+
+def offer_rules() -> Validators:
+    """Centres, commissions, required pieces, programme pieces: the archived guard."""
+    return archived_rules()
 
 
 def decision_type_rules() -> Validators:

@@ -112,6 +112,8 @@ async def piece_status(request: Request, data: PieceStatusForm) -> str:
 def refusal_text(reason: Refusal) -> str:
     if reason is Refusal.NOT_FOUND:
         return "introuvable."
+    if reason is Refusal.CAMPAIGN_ARCHIVED:
+        return "la campagne de ce dossier est archivée : il n'est plus modifiable."
     return "ce changement n'est pas possible dans l'état actuel du dossier (réessayez)."
 
 

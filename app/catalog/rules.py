@@ -14,8 +14,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from piccolo.table import Table
+
 from app.applications.tables import Decision
-from app.catalog.tables import Campaign
+from app.catalog.tables import (
+    Campaign,
+    Centre,
+    Commission,
+    Programme,
+    ProgrammePiece,
+    RequiredPiece,
+)
+
+REMINDER_DAYS_MAX = 365
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,7 @@ def programme_violations(values: Mapping[str, Any]) -> list[Violation]:
             "résultats ({earlier}).",
         ),
     ]
+    found.extend(_reminder_violations(values))
     if values.get("confirmation_date") and values.get("confirmation_delay_days") is not None:
         found.append(
             Violation(
@@ -134,4 +146,83 @@ async def verdict_violation(
         "verdict",
         f"le verdict d'un type de décision ne change plus dès qu'une décision l'utilise "
         f"({decisions}) : créez un autre type de décision.",
+    )
+
+
+def _reminder_violations(values: Mapping[str, Any]) -> list[Violation]:
+    """The return-date reminders: 0 to REMINDER_DAYS_MAX days before, the second one
+    nearer the date than the first (``app.applications.reminders`` picks the nearest
+    due)."""
+    first, second = (
+        values.get("return_reminder_first_days"),
+        values.get("return_reminder_second_days"),
+    )
+    found = [
+        Violation(name, f"indiquez un nombre de jours entre 0 et {REMINDER_DAYS_MAX}, ou rien.")
+        for name, days in (
+            ("return_reminder_first_days", first),
+            ("return_reminder_second_days", second),
+        )
+        if days is not None and not 0 <= days <= REMINDER_DAYS_MAX
+    ]
+    if not found and first is not None and second is not None and second >= first:
+        found.append(
+            Violation(
+                "return_reminder_second_days",
+                f"le second rappel ({second} jours avant) doit être plus proche de la date de "
+                f"retour que le premier ({first} jours avant).",
+            )
+        )
+    return found
+
+
+# How each configuration row reaches its campaign: the foreign key to follow.
+CAMPAIGN_PARENT: dict[type[Table], str] = {
+    Centre: "campaign",
+    Commission: "centre",
+    Programme: "commission",
+    RequiredPiece: "campaign",
+    ProgrammePiece: "programme",
+}
+
+
+async def campaign_id_of(table: type[Table], row_id: Any) -> int | None:
+    """The campaign a configuration row belongs to (a campaign: itself), or None."""
+    while table is not Campaign:
+        name = CAMPAIGN_PARENT.get(table)
+        if name is None or row_id is None:
+            return None
+        column = table._meta.get_column_by_name(name)
+        row = await table.select(column).where(table._meta.primary_key == row_id).first()
+        if row is None:
+            return None
+        row_id, table = row[name], column._foreign_key_meta.resolved_references
+    return row_id
+
+
+async def archived_campaign_violation(
+    table: type[Table], *, row_id: Any = None, values: Mapping[str, Any] | None = None
+) -> Violation | None:
+    """An archived campaign is read-only: its own row and the rows of its offer are
+    neither created, changed nor deleted (``row_id``: the stored row; ``values``: the
+    row after the write, whose parent may move it into an archived campaign)."""
+    campaigns = {await campaign_id_of(table, row_id)} if row_id is not None else set()
+    parent = CAMPAIGN_PARENT.get(table)
+    if values is not None and parent is not None and values.get(parent) is not None:
+        target = table._meta.get_column_by_name(parent)._foreign_key_meta.resolved_references
+        campaigns.add(await campaign_id_of(target, values[parent]))
+    campaigns.discard(None)
+    if not campaigns:
+        return None
+    archived = (
+        await Campaign.select(Campaign.code)
+        .where(Campaign.id.is_in(sorted(campaigns)) & Campaign.archived_at.is_not_null())
+        .first()
+    )
+    if archived is None:
+        return None
+    return Violation(
+        parent or "archived_at",
+        f"la campagne « {archived['code']} » est archivée : sa configuration se consulte "
+        "mais ne se modifie plus.",
     )

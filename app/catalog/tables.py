@@ -39,6 +39,11 @@ class Campaign(
     )
     active = Boolean(default=False, index=True)
     archived_at = Timestamptz(null=True, default=None)
+    purged_at = Timestamptz(
+        null=True,
+        default=None,
+        help_text="Données personnelles des candidats supprimées à cette date (fin de conservation).",
+    )
     previous = ForeignKey(
         "self",
         null=True,
@@ -151,6 +156,18 @@ class Programme(Table, help_text="Formation proposée : ce à quoi le candidat c
         null=True,
         default=None,
         help_text="Délai de confirmation en jours après la décision (exclusif avec la date de confirmation).",
+    )
+
+    return_reminder_first_days = Integer(
+        null=True,
+        default=7,
+        help_text="Premier rappel aux candidats dont le dossier n'est pas transmis, ce nombre "
+        "de jours avant la date de retour (vide : aucun).",
+    )
+    return_reminder_second_days = Integer(
+        null=True,
+        default=2,
+        help_text="Second rappel, ce nombre de jours avant la date de retour (vide : aucun).",
     )
 
     programme_commission_code_unique = Unique(["commission", "code"])

@@ -63,6 +63,10 @@ def application_reason() -> str:
     )
 
 
+def archived_reason() -> str:
+    return _("La campagne de votre dossier est close et archivée : il n'est plus modifiable.")
+
+
 def records_reason() -> str:
     return _(
         "Donnée issue du logiciel de scolarité de l'université : elle n'est pas modifiable "

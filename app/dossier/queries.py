@@ -5,6 +5,7 @@ from __future__ import annotations
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
+from app.accounts.tables import CandidateAccount
 from app.applications.tables import Application
 from app.dossier.tables import (
     Address,
@@ -25,6 +26,13 @@ async def candidate_of(account_id: int, *, for_update: bool = False) -> dict | N
     if for_update and isinstance(engine_finder(), PostgresEngine):
         query = query.lock_rows()
     return await query.first()
+
+
+async def campaign_archived(account_id: int) -> bool:
+    """The account's campaign is archived: its dossier is read-only (issue 11)."""
+    return await CandidateAccount.exists().where(
+        (CandidateAccount.id == account_id) & CandidateAccount.campaign.archived_at.is_not_null()
+    )
 
 
 async def has_live_application(candidate_id: int) -> bool:

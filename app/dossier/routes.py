@@ -160,7 +160,10 @@ async def address_post(request: Request) -> Template | Redirect:
     if mode is not Mode.REFRESH:
         changes = address_form.validate(form, fields)
         if mode is Mode.SAVE and form.ok:
-            await service.save_address(account_id=account_id, changes=changes)
+            try:
+                await service.save_address(account_id=account_id, changes=changes)
+            except service.DossierLocked as locked:
+                return refused(locked.reason, ADDRESS_URL)
             return _saved("adresse")
     return page("address", form=form, fields=fields, action=ADDRESS_URL)
 

@@ -18,7 +18,7 @@ from app.clock import today
 from app.dossier import queries, service
 from app.dossier.forms import rows as forms
 from app.dossier.lookups import diploma_label
-from app.dossier.pages import Mode, account_id_of, mode_of, page, saved_message
+from app.dossier.pages import Mode, account_id_of, mode_of, page, refused, saved_message
 from app.dossier.tables import Internship, PriorStudy, WorkExperience
 from app.web.forms import Form, read_form
 from app.web.i18n import N_
@@ -149,6 +149,8 @@ async def _submit(section: RowSection, request: Request, action: str, title: str
                 await save(values)
             except service.RowNotFound as missing:
                 raise NotFoundException from missing
+            except service.DossierLocked as locked:
+                return refused(locked.reason, section.base)
             except service.TooManyRows:
                 form.add_error(ERRORS_ANCHOR, too_many_rows_message())
             except service.TextTooLong as long:
@@ -233,11 +235,13 @@ def section_routes(section: RowSection) -> list:
         return await _submit(section, request, f"{section.base}/{row_id}", section.title_edit, save)
 
     @post(f"{base}/{{row_id:int}}/supprimer")
-    async def delete(request: Request, row_id: FromPath[int]) -> Redirect:
+    async def delete(request: Request, row_id: FromPath[int]) -> Redirect | Template:
         try:
             await section.delete(account_id=account_id_of(request), row_id=row_id)
         except service.RowNotFound as missing:
             raise NotFoundException from missing
+        except service.DossierLocked as locked:
+            return refused(locked.reason, section.base)
         return Redirect(f"{section.base}?supprime=1", status_code=303)
 
     return [listing, new_form, create, edit_form, update, delete]

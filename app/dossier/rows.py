@@ -16,7 +16,8 @@ from piccolo.table import Table
 
 from app.applications.codes import ActorKind
 from app.db import write_transaction
-from app.dossier.queries import candidate_of, row_of
+from app.dossier.locks import DossierLocked, archived_reason
+from app.dossier.queries import campaign_archived, candidate_of, row_of
 from app.dossier.tables import Candidate, Internship, PriorStudy, WorkExperience
 from app.ops.audit import record_event
 
@@ -55,6 +56,8 @@ async def candidate_for_change(account_id: int) -> dict:
     """The dossier about to change (row-locked on PostgreSQL; call inside the write
     transaction), created empty when the account has none: every sign-up creates one,
     this only repairs an account made another way."""
+    if await campaign_archived(account_id):
+        raise DossierLocked(archived_reason())
     candidate = await candidate_of(account_id, for_update=True)
     if candidate is None:
         row = Candidate(account=account_id)

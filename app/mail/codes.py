@@ -28,6 +28,7 @@ class MailCode(StrEnum):
     APPLICATION_AUTO_WITHDRAWN = "application_auto_withdrawn"
     RETURN_REMINDER = "return_reminder"
     ANSWER_REMINDER = "answer_reminder"
+    RETENTION_WARNING = "retention_warning"
     STATUS_INCOMPLETE = "status_incomplete"
     STATUS_COMPLETE = "status_complete"
     PIECE_REFUSED = "piece_refused"

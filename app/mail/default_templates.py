@@ -114,6 +114,12 @@ APPLICATION_TEMPLATES: tuple[DefaultTemplate, ...] = (
         _DEADLINE,
     ),
     _application_mail(
+        MailCode.RETURN_REMINDER,
+        "eCésure : transmettez votre dossier avant le {{ return_date }}",
+        "eCésure: send your application by {{ return_date }}",
+        "days_left : nombre de jours restant avant la date limite de retour.",
+    ),
+    _application_mail(
         MailCode.STATUS_INCOMPLETE,
         "eCésure : dossier incomplet",
         "eCésure: incomplete file",
@@ -222,6 +228,18 @@ DEFAULT_TEMPLATES: tuple[DefaultTemplate, ...] = (
         variables=f"{_ACCOUNT}\nnew_email : la nouvelle adresse.",
     ),
     *APPLICATION_TEMPLATES,
+    # The candidates of an archived campaign, before the retention purge
+    # (app.catalog.retention).
+    DefaultTemplate(
+        code=MailCode.RETENTION_WARNING,
+        subjects={
+            "fr": "eCésure : vos données seront supprimées le {{ purge_date }}",
+            "en": "eCésure: your data will be deleted on {{ purge_date }}",
+        },
+        variables=f"{_ACCOUNT}\ncampaign : libellé de la campagne archivée.\n"
+        "purge_date : date (jj/mm/aaaa) à partir de laquelle le compte, le dossier et les "
+        "pièces sont supprimés.",
+    ),
     # Staff accounts made in the admin (app.backoffice.staff_links).
     DefaultTemplate(
         code=MailCode.STAFF_ACTIVATION,

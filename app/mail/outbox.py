@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
@@ -24,7 +25,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.mail.codes import MailCode, MailStatus
-from app.mail.sender import MAX_ATTEMPTS
+from app.mail.sender import MAX_ATTEMPTS, row_key
 from app.mail.tables import MailTemplate, OutboxMail
 from app.settings import get_settings
 
@@ -217,9 +218,21 @@ def render_error(template: MailTemplate, exc: Exception) -> str:
     )
 
 
-def mail_job_id(mail_id: int) -> str:
+def mail_job_id(mail_id: int, created_at: datetime) -> str:
     """One arq job per mail: enqueueing the same mail again is a no-op."""
-    return f"mail:{mail_id}"
+    return f"mail:{row_key(mail_id, created_at)}"
+
+
+async def mail_job_ids(mail_ids: Iterable[int]) -> dict[int, str]:
+    """The job id of each existing row among ``mail_ids``."""
+    ids = list(dict.fromkeys(mail_ids))
+    if not ids:
+        return {}
+    rows = await OutboxMail.select(OutboxMail.id, OutboxMail.created_at).where(
+        OutboxMail.id.is_in(ids)
+    )
+    found = {row["id"]: mail_job_id(row["id"], row["created_at"]) for row in rows}
+    return {mail_id: found[mail_id] for mail_id in ids if mail_id in found}
 
 
 def as_arq(redis_pool: Redis) -> ArqRedis:
@@ -238,9 +251,10 @@ async def enqueue_mails(redis_pool: Redis, mail_ids: Iterable[int]) -> int:
     """
     pool = as_arq(redis_pool)
     created = 0
+    job_ids = await mail_job_ids(mail_ids)
     try:
-        for mail_id in mail_ids:
-            job = await pool.enqueue_job(SEND_MAIL_JOB, mail_id, _job_id=mail_job_id(mail_id))
+        for mail_id, job_id in job_ids.items():
+            job = await pool.enqueue_job(SEND_MAIL_JOB, mail_id, _job_id=job_id)
             created += job is not None
     except REDIS_DOWN as exc:
         log.warning("mail_enqueue_failed", error=str(exc))

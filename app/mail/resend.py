@@ -1,7 +1,7 @@
 """Staff send an outbox mail again (the candidate lost it, or its tries ran out).
 
 The row itself goes back to ``queued``, tries reset: its Message-ID is derived from the
-row's id (``app.mail.sender.message_id``), so the mail sent again is recognisably the
+row (``app.mail.sender.message_id``), so the mail sent again is recognisably the
 same message, and the outbox keeps one row per mail. A row still on its way (queued,
 sending) is left alone, and so is one that has nothing to send (its template failed to
 render: fix the template, the change that caused the mail writes a new one).
@@ -10,6 +10,7 @@ render: fix the template, the change that caused the mail writes a new one).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from redis.asyncio import Redis
@@ -17,7 +18,7 @@ from redis.asyncio import Redis
 from app.applications.lifecycle_base import Actor, require_staff
 from app.db import write_transaction
 from app.mail.codes import MailStatus
-from app.mail.outbox import REDIS_DOWN, SEND_MAIL_JOB, as_arq, log
+from app.mail.outbox import REDIS_DOWN, SEND_MAIL_JOB, as_arq, log, mail_job_id
 from app.mail.tables import OutboxMail
 from app.ops.audit import record_event
 
@@ -45,6 +46,7 @@ class Resent:
     subject: str
     before: str
     event_id: int
+    created_at: datetime  # with the id, names the row for good (sender.row_key)
 
 
 async def resend_mail(*, mail_id: int, actor: Actor) -> Resent:
@@ -66,6 +68,7 @@ async def resend_mail(*, mail_id: int, actor: Actor) -> Resent:
                 OutboxMail.application,
                 OutboxMail.html,
                 OutboxMail.text,
+                OutboxMail.created_at,
             )
             .where(OutboxMail.id == mail_id)
             .first()
@@ -106,13 +109,14 @@ async def resend_mail(*, mail_id: int, actor: Actor) -> Resent:
                 "template": row["template_code"],
             },
         )
-    return Resent(mail_id, row["to_address"], row["subject"], before, event_id)
+    return Resent(mail_id, row["to_address"], row["subject"], before, event_id, row["created_at"])
 
 
 def resend_job_id(resent: Resent) -> str:
-    """A job id of its own: the first sending's job (``mail:<id>``) may still be kept by
-    arq as a result, and arq would then take the new one for a duplicate."""
-    return f"mail:{resent.mail_id}:resend:{resent.event_id}"
+    """A job id of its own: the first sending's job (``mail:<row key>``) may still be
+    kept by arq as a result, and arq would then take the new one for a duplicate. The
+    row key, not the bare id: audit event ids start again too when the database does."""
+    return f"{mail_job_id(resent.mail_id, resent.created_at)}:resend:{resent.event_id}"
 
 
 async def enqueue_resent(redis_pool: Redis, resent: Resent) -> bool:

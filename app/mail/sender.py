@@ -10,7 +10,7 @@ it is sent again. The other way round (a mail marked sent that never left) canno
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from enum import StrEnum
@@ -78,6 +78,7 @@ async def _claim(mail_id: int) -> dict[str, Any] | None:
             OutboxMail.html,
             OutboxMail.text,
             OutboxMail.attempts,
+            OutboxMail.created_at,
         )
     )
     return rows[0] if rows else None
@@ -114,6 +115,19 @@ async def _mark_failed(mail_id: int, error: str) -> None:
     ).where((OutboxMail.id == mail_id) & (OutboxMail.status == MailStatus.SENDING.value))
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def row_key(mail_id: int, created_at: datetime) -> str:
+    """What names one outbox row for good, outside the database: its id and its creation
+    time to the microsecond. The id alone is reused when the database is recreated or
+    restored from a backup against the same Redis (arq would take the new mail's job for
+    one it still remembers, and mail systems would take a new mail for a duplicate)."""
+    if created_at.tzinfo is None:  # SQLite may hand back naive UTC times
+        created_at = created_at.replace(tzinfo=UTC)
+    return f"{mail_id}.{(created_at - EPOCH) // timedelta(microseconds=1)}"
+
+
 def message_domain(settings: Settings) -> str:
     """The right-hand side of Message-IDs: the sender address's domain, else the portal's
     host name."""
@@ -125,11 +139,12 @@ def message_domain(settings: Settings) -> str:
     return domain or "ecesure.localhost"
 
 
-def message_id(mail_id: int, settings: Settings) -> str:
-    """The Message-ID of outbox row ``mail_id``: the same on every delivery attempt, so a
-    mail sent again after a crash (delivery is at least once) is recognisable as the
-    same message, by people and by mail systems that drop duplicates."""
-    return f"<ecesure-mail-{mail_id}@{message_domain(settings)}>"
+def message_id(mail_id: int, created_at: datetime, settings: Settings) -> str:
+    """The Message-ID of an outbox row: the same on every delivery attempt, so a mail
+    sent again after a crash (delivery is at least once) is recognisable as the same
+    message, by people and by mail systems that drop duplicates; and never that of
+    another row, even one that had the same id before the database was recreated."""
+    return f"<ecesure-mail-{row_key(mail_id, created_at)}@{message_domain(settings)}>"
 
 
 def build_message(mail: dict[str, Any], *, settings: Settings) -> EmailMessage:
@@ -139,7 +154,7 @@ def build_message(mail: dict[str, Any], *, settings: Settings) -> EmailMessage:
     message["To"] = mail["to_address"]
     message["Subject"] = mail["subject"]
     message["Date"] = format_datetime(now())
-    message["Message-ID"] = message_id(mail["id"], settings)
+    message["Message-ID"] = message_id(mail["id"], mail["created_at"], settings)
     # Tells vacation responders not to answer a robot.
     message["Auto-Submitted"] = "auto-generated"
     # Quoted-printable: safe through relays that do not announce 8BITMIME.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Boolean, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.readable import Readable
+from piccolo.constraints import Unique
 from piccolo.table import Table
 
 from app.applications.codes import ActorKind
+from app.catalog.tables import Campaign, Programme
 from app.code_labels import ActorKindChoices
 from app.db import one_of
 
@@ -57,3 +59,32 @@ class AppSetting(Table, help_text="Réglages modifiables en cours de campagne.")
     @classmethod
     def get_readable(cls) -> Readable:
         return Readable(template="%s", columns=[cls.key])
+
+
+class CampaignStatistics(
+    Table,
+    help_text="Comptes anonymes d'une campagne purgée : candidatures par formation, statut, "
+    "décision et réponse.",
+):
+    """What stays of a campaign's applications after the retention purge: counts only,
+    no id of a candidate or an application. Written in the purge's transaction, before
+    the rows it counts go."""
+
+    campaign = ForeignKey(Campaign, on_delete=OnDelete.cascade, index=True, null=False)
+    programme = ForeignKey(Programme, on_delete=OnDelete.cascade, index=True, null=False)
+    status = Varchar(length=2, default="", help_text="Statut du dossier (code).")
+    verdict = Varchar(
+        length=2, default="", help_text="Avis de la dernière décision (vide : aucun)."
+    )
+    answer = Varchar(length=2, default="", help_text="Réponse du candidat (vide : aucune).")
+    cancelled = Boolean(default=False, help_text="Candidatures annulées.")
+    applications = Integer(default=0, help_text="Nombre de candidatures.")
+    computed_at = Timestamptz(default=TimestamptzNow())
+
+    statistics_unique = Unique(
+        ["campaign", "programme", "status", "verdict", "answer", "cancelled"]
+    )
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s — %s", columns=[cls.campaign.label_fr, cls.programme.label])

@@ -94,6 +94,8 @@ async def run_change(request: Request, call: Awaitable[Change | int]) -> Change 
 async def refusal_text(application_id: int, posted_token: str | None, reason: Refusal) -> str:
     """Why the action did not happen: the dossier changed since the form was shown
     (another staff member acted first), or the rule's own message."""
+    if reason is Refusal.CAMPAIGN_ARCHIVED:
+        return _("La campagne de ce dossier est archivée : il n'est plus modifiable.")
     seen = parse_id(posted_token)
     if seen is not None and seen != await state_token(application_id):
         return _(

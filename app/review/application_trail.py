@@ -100,6 +100,8 @@ def _what(event: dict) -> str:
         return _("Note ajoutée au bloc-notes")
     if action == AuditAction.ANSWER_REMINDER_SENT.value:
         return _("Rappel de confirmation envoyé")
+    if action == AuditAction.RETURN_REMINDER_SENT.value:
+        return _("Rappel de la date de retour envoyé")
     text = timeline_label(event)
     if action == AuditAction.PIECE_REFUSED.value and data.get("comment"):
         text += " — " + _("commentaire : %(comment)s", comment=data["comment"])

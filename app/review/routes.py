@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Request, Router, get
 from litestar.response import Template
 
+from app.ops.routes_jobs import jobs_handlers
 from app.review.auth import (
     STAFF_COOKIE,
     STAFF_PATH,
@@ -43,6 +44,7 @@ def review_router(*, secure: bool) -> Router:
             *export_routes,
             *application_routes,
             *mail_template_handlers,
+            *jobs_handlers,
         ],
         middleware=[session.middleware],
         exception_handlers={StaffSignInRequired: to_staff_sign_in},

@@ -20,7 +20,7 @@ from app.applications.queries import application_view, current_pieces
 from app.applications.tables import Application
 from app.backoffice.admin_forms import form_configs
 from app.mail.codes import MailCode, MailStatus
-from app.mail.outbox import mail_job_id
+from app.mail.outbox import mail_job_ids
 from tests import admin_forms
 from tests.admin_forms import (
     by_admin,
@@ -140,7 +140,8 @@ async def test_refusing_a_piece_changes_it_audits_and_mails(admin, campaign, red
     assert by_admin(event, admin) and event["application_id"] == app_id
     [mail] = await queued_mails(MailCode.PIECE_REFUSED)
     assert (mail["to_address"], mail["status"]) == (account.email, MailStatus.QUEUED.value)
-    assert await redis.exists(f"arq:job:{mail_job_id(mail['id'])}")
+    job_id = (await mail_job_ids([mail["id"]]))[mail["id"]]
+    assert await redis.exists(f"arq:job:{job_id}")
 
     text = await done(
         admin, "statut-piece", {"application_id": app_id, "piece_id": piece.id, "status": "Validée"}

@@ -12,6 +12,7 @@ from app.backoffice.codes import StaffRole
 from app.backoffice.tables import StaffCentre
 from app.catalog.tables import Campaign, Centre, Programme, ProgrammePiece, RequiredPiece
 from app.mail.codes import MailCode, MailStatus
+from app.mail.outbox import mail_job_ids
 from app.mail.tables import OutboxMail
 from tests import admin_forms
 from tests.admin_forms import (
@@ -61,7 +62,8 @@ async def test_resending_a_mail_puts_the_same_row_back_in_the_queue(admin, campa
     [event] = await events("mail_resent")
     assert by_admin(event, admin) and event["entity_id"] == mail["id"]
     assert event["data"]["before"] == "failed" and event["application_id"] == app_id
-    assert await redis.exists(f"arq:job:mail:{mail['id']}:resend:{event['id']}")
+    job_id = (await mail_job_ids([mail["id"]]))[mail["id"]]
+    assert await redis.exists(f"arq:job:{job_id}:resend:{event['id']}")
     assert await refused(admin, "renvoyer-mail", {"mail_id": mail["id"]}) == (
         f"Mail n° {mail['id']} : état « à envoyer » ; il part déjà, inutile de le renvoyer."
     )

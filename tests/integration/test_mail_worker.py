@@ -13,7 +13,7 @@ from arq.utils import timestamp_ms
 
 from app.clock import now
 from app.mail.codes import MailCode, MailStatus
-from app.mail.outbox import enqueue_mails, mail_job_id, queue_mail
+from app.mail.outbox import enqueue_mails, mail_job_ids, queue_mail
 from app.mail.sender import DeliveryFailed, deliver, reap_stuck_sending
 from app.mail.sink import html_part, text_part
 from app.mail.tables import OutboxMail
@@ -83,11 +83,12 @@ async def test_smtp_down_fails_the_mail_and_the_retry_delivers_it(
     assert mail.last_error.startswith("SMTPConnectError: ")
     assert mail.sent_at is None
     assert smtp_sink.messages == []
-    retry_at = await arq_pool.zscore(default_queue_name, mail_job_id(mail_id))
+    job_id = (await mail_job_ids([mail_id]))[mail_id]
+    retry_at = await arq_pool.zscore(default_queue_name, job_id)
     assert 9_000 <= retry_at - timestamp_ms() <= 10_000
 
     # Time passes: the retry is due, and the SMTP server answers again.
-    await arq_pool.zadd(default_queue_name, {mail_job_id(mail_id): timestamp_ms()})
+    await arq_pool.zadd(default_queue_name, {job_id: timestamp_ms()})
     assert await run_worker() == 1
 
     mail = await outbox_row(mail_id)
@@ -190,6 +191,9 @@ def test_the_worker_schedule():
         "cron:purge_accounts",
         "cron:auto_withdraw",
         "cron:remind_unanswered",
+        "cron:remind_return",
+        "cron:warn_retention",
+        "cron:purge_retention",
     }
     assert (schedule["cron:purge_accounts"].minute, schedule["cron:purge_accounts"].hour) == (
         5,

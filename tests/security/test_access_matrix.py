@@ -124,6 +124,19 @@ def link(status: int) -> Access:
     return Access(status, status)
 
 
+def ops(status: int = 200, *, location: str | None = None, form=None) -> Access:
+    """The jobs dashboard (issue 11): the desk's sign-in, then the administrator and the
+    central office only; the other staff get 403."""
+    return Access(
+        DESK_SIGN_IN,
+        DESK_SIGN_IN,
+        form=form or {},
+        staff=status,
+        staff_location=location,
+        outsider=403,
+    )
+
+
 def desk(status: int = 200, *, location: str | None = None, form=None, **owned: str) -> Access:
     """A desk route; ``owned`` path parameters are A's objects (404 to outsiders). Form
     values may name A's objects: ``{decision}``."""
@@ -156,6 +169,8 @@ ACCESS: dict[str, Access] = {
     "GET /": public(),
     "GET /healthz": public(),
     "GET /readyz": public(),
+    # by address, whoever signed in: the matrix clients are not in METRICS_ALLOWED_IPS
+    "GET /metrics": public(404),
     "POST /langue": public(303, location="/", form={"language": "en", "next": "/"}),
     # accounts
     "GET /compte/creer": public(),
@@ -286,6 +301,13 @@ ACCESS: dict[str, Access] = {
     "POST /staff/candidatures/lot": desk(),
     "POST /staff/candidatures/lot/confirmer": desk(),
     "GET /staff/candidatures/lot/{token:str}": desk(404),  # no such result
+    "GET /ops/jobs": public(303, location="/staff/ops/jobs"),
+    "GET /staff/ops/jobs": ops(),
+    "GET /staff/ops/jobs/etat": ops(),
+    # nothing to retry, no such cron job, nothing to resend: refused, flashed on the page
+    "POST /staff/ops/jobs/relancer": ops(303, location="/staff/ops/jobs", form={"job": "x"}),
+    "POST /staff/ops/jobs/cron": ops(303, location="/staff/ops/jobs", form={"tache": "x"}),
+    "POST /staff/ops/jobs/renvoyer": ops(303, location="/staff/ops/jobs", form={"courriel": "x"}),
     "GET " + DESK_APPLICATION: desk(200, **APPLICATION),
     "GET " + DESK_APPLICATION + "/pieces/{piece_id:int}/fichier": desk(200, **PIECE),
     "POST " + DESK_APPLICATION + "/pieces/{piece_id:int}/statut": desk(

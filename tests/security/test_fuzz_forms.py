@@ -79,6 +79,9 @@ DECLARED: dict[str, dict[str, str]] = {
     # decision entered and not validated yet, of a processing type to check.
     "POST /staff/candidatures/{application_id:int}/decision/valider": {"decision": "hidden"},
     "POST /staff/candidatures/{application_id:int}/type-traitement": {},
+    # The jobs dashboard's (issue 11): shown only beside a failed job or a failed mail.
+    "POST /staff/ops/jobs/relancer": {"job": "hidden"},
+    "POST /staff/ops/jobs/renvoyer": {"courriel": "hidden", "tous": "hidden"},
 }
 
 FUZZ = settings(

@@ -200,8 +200,13 @@ async def test_the_desk_links_to_the_admin_for_the_central_office_only(client):
     assert '<a href="/admin/" hx-boost="false">Administration</a>' in page.text
 
 
-async def test_the_admin_sidebar_links_to_the_desk(client):
+async def test_the_admin_sidebar_links_to_the_desk_and_the_jobs_dashboard(client):
     await make_user("sidebar")
     assert (await admin_login(client, "sidebar")).status_code == 200
     links = (await client.get("/admin/api/links/")).json()
-    assert links == {"Portail candidat": "/", "Bureau de gestion": "/staff/"}
+    assert links == {
+        "Portail candidat": "/",
+        "Bureau de gestion": "/staff/",
+        "Aperçu des modèles de mails": "/staff/modeles-mails",
+        "Travaux et courriels": "/staff/ops/jobs",
+    }

@@ -1,0 +1,76 @@
+"""The dev launcher restarts a worker that dies, with growing pauses, and says so."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+from app.devserver import Supervised
+
+
+def run_until(supervised: Supervised, done, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "the supervised process was not restarted in time"
+        supervised.check()
+        time.sleep(0.01)
+
+
+def test_a_dying_worker_is_restarted_after_growing_pauses_and_it_says_so():
+    lines: list[str] = []
+    crashing = Supervised(
+        "worker",
+        [sys.executable, "-c", "raise SystemExit(3)"],
+        delays=(0.2, 0.5),
+        say=lines.append,
+    )
+    restarted_at = []
+    for expected in (1, 2, 3):
+        died = time.monotonic()
+        run_until(crashing, lambda expected=expected: crashing.restarts == expected)
+        restarted_at.append(time.monotonic() - died)
+    run_until(crashing, lambda: len(lines) == 7)  # the third restart's exit, noticed
+
+    assert lines == [
+        "The worker exited (code 3); restarting it in 0.2 s.",
+        f"The worker was restarted (pid {lines[1].split('pid ')[1][:-2]}).",
+        "The worker exited (code 3); restarting it in 0.5 s.",
+        lines[3],
+        "The worker exited (code 3); restarting it in 0.5 s.",  # the last delay repeats
+        lines[5],
+        "The worker exited (code 3); restarting it in 0.5 s.",
+    ]
+    assert all(line.startswith("The worker was restarted (pid ") for line in lines[1::2])
+    # Each restart waited its pause (the first also waited for the process to exit).
+    assert restarted_at[1] >= 0.5 and restarted_at[2] >= 0.5
+    assert crashing.poll() is None  # for the launcher, a supervised worker never stops
+
+
+def test_a_worker_that_ran_long_enough_starts_again_from_the_first_pause():
+    lines: list[str] = []
+    crashing = Supervised(
+        "worker",
+        [sys.executable, "-c", "import time; time.sleep(0.3); raise SystemExit(1)"],
+        delays=(0.05, 5.0),
+        stable_seconds=0.2,
+        say=lines.append,
+    )
+    run_until(crashing, lambda: crashing.restarts == 2)
+    assert lines[0] == lines[2] == "The worker exited (code 1); restarting it in 0.05 s."
+    crashing.send_signal(signal.SIGINT)
+    crashing.wait(timeout=5)
+
+
+def test_a_running_worker_is_left_alone_and_stopping_it_does_not_restart_it():
+    lines: list[str] = []
+    sleeping = Supervised(
+        "worker", [sys.executable, "-c", "import time; time.sleep(30)"], say=lines.append
+    )
+    for _ in range(20):
+        sleeping.check()
+        time.sleep(0.01)
+    assert (lines, sleeping.restarts) == ([], 0)
+    sleeping.send_signal(signal.SIGTERM)
+    assert sleeping.wait(timeout=5) == -signal.SIGTERM
+    assert sleeping.restart_at is None
