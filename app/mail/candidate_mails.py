@@ -164,6 +164,7 @@ async def resend_own_mail(*, account_id: int, mail_id: int) -> Resent:
                 OutboxMail.application,
                 OutboxMail.html,
                 OutboxMail.text,
+                OutboxMail.created_at,
                 OutboxMail.account.email.as_alias("account_email"),
             )
             .where((OutboxMail.id == mail_id) & (OutboxMail.account == account_id))
@@ -210,4 +211,4 @@ async def resend_own_mail(*, account_id: int, mail_id: int) -> Resent:
                 "template": row["template_code"],
             },
         )
-    return Resent(mail_id, address, row["subject"], before, event_id)
+    return Resent(mail_id, address, row["subject"], before, event_id, row["created_at"])

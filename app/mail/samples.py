@@ -42,6 +42,7 @@ _SAMPLES: dict[str, Any] = {
     "automatic": False,
     "purge_date": "30/06/2026",
     "hours": 24,
+    "days_left": 7,
     "new_email": "camille.martin@example.org",
     # Links: shapes of the real ones, with a token that leads nowhere.
     "activation_url": "{base_url}/compte/activer/exemple-de-lien",
