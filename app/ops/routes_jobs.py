@@ -31,6 +31,7 @@ from app.ops.jobs_actions import (
 )
 from app.ops.jobs_state import cron_states, jobs_state, run_seconds
 from app.ops.outbox_state import STATES, failed_mails, outbox_counts
+from app.ops.purge_state import recent_purges
 from app.review.actions import flash, parse_id, pop_flash
 from app.review.auth import staff_of, staff_required
 from app.review.identity import ALL_CENTRES
@@ -67,6 +68,7 @@ async def _panel_context(request: Request) -> dict:
         "outbox_states": STATES,
         "failed_mails": failed,
         "failed_total": failed_total,
+        "purges": await recent_purges(),
         "poll_seconds": POLL_SECONDS,
         "checked_at": moment,
     }

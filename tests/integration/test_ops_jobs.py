@@ -12,10 +12,13 @@ import pytest
 from arq import cron, func
 from arq.worker import FailedJobs
 
+from app.applications.codes import ActorKind
 from app.backoffice.codes import StaffRole
 from app.mail.codes import MailStatus
 from app.mail.tables import OutboxMail
+from app.ops.audit import record_event
 from app.ops.jobs_state import HEALTH_KEY, cron_states, run_seconds, summarize
+from app.ops.retention import PURGE_ACTION
 from app.ops.tables import AuditEvent
 from tests.factories import make_campaign, make_centre
 from tests.factories_staff import STAFF_PASSWORD, make_staff
@@ -241,3 +244,25 @@ async def test_a_cron_run_is_recorded_with_its_outcome_and_the_next_run_computed
     assert withdraw_state.next_run.replace(microsecond=0) == datetime(
         2026, 6, 15, 23, 15, tzinfo=paris
     )
+
+
+async def test_the_retention_purges_are_reported_with_their_counts(client):
+    await signed_in(client, StaffRole.TECH_ADMIN)
+    assert "Aucune purge" in (await client.get(f"{PAGE}/etat")).text
+    campaign = await make_campaign(label_fr="Campagne 2024/2025")
+    counts = {"campaign": campaign.id, "accounts": 3, "applications": 4, "files": 6, "mails": 9}
+    await record_event(
+        actor_kind=ActorKind.SYSTEM,
+        actor_id=None,
+        action=PURGE_ACTION,
+        entity="campaign",
+        entity_id=campaign.id,
+        data=counts,
+    )
+
+    panel = (await client.get(f"{PAGE}/etat")).text
+    row = panel.split("<td>Campagne 2024/2025</td>", 1)[1].split("</tr>", 1)[0]
+    assert row == (
+        '<td class="num">3</td><td class="num">4</td><td class="num">6</td><td class="num">9</td>'
+    )
+    assert "Aucune purge" not in panel
