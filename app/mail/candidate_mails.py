@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from app.applications.codes import ActorKind
+from app.applications.lifecycle_base import Actor
 from app.db import write_transaction
-from app.mail.codes import MailCode, MailStatus
-from app.mail.resend import MAIL_RESENT, RESENDABLE, Resent
+from app.mail.codes import MailCode
+from app.mail.resend import RESENDABLE, Resent, requeue
 from app.mail.tables import OutboxMail
-from app.ops.audit import record_event
 
 PAGE_SIZE = 20
 MAX_PAGE = 10_000  # beyond, an OFFSET the database would scan for nothing
@@ -180,35 +179,9 @@ async def resend_own_mail(*, account_id: int, mail_id: int) -> Resent:
         if not (row["html"] or row["text"]):
             raise OwnResendRefused(OwnResendRefusal.NOTHING_TO_SEND)
         address = row["account_email"] or row["to_address"]
-        won = (
-            await OutboxMail.update(
-                {
-                    OutboxMail.status: MailStatus.QUEUED.value,
-                    OutboxMail.attempts: 0,
-                    OutboxMail.last_error: "",
-                    OutboxMail.sending_since: None,
-                    OutboxMail.sent_at: None,
-                    OutboxMail.to_address: address,
-                }
-            )
-            .where((OutboxMail.id == mail_id) & (OutboxMail.status == before))
-            .returning(OutboxMail.id)
+        resent = await requeue(
+            row, mail_id=mail_id, actor=Actor.candidate(account_id), address=address
         )
-        if not won:  # the worker moved it meanwhile
-            raise OwnResendRefused(OwnResendRefusal.ON_ITS_WAY)
-        event_id = await record_event(
-            actor_kind=ActorKind.CANDIDATE,
-            actor_id=account_id,
-            action=MAIL_RESENT,
-            entity="outbox_mail",
-            entity_id=mail_id,
-            application_id=row["application"],
-            data={
-                "before": before,
-                "after": MailStatus.QUEUED.value,
-                "to": address,
-                "previous_to": row["to_address"],
-                "template": row["template_code"],
-            },
-        )
-    return Resent(mail_id, address, row["subject"], before, event_id, row["created_at"])
+    if resent is None:  # the worker moved it meanwhile
+        raise OwnResendRefused(OwnResendRefusal.ON_ITS_WAY)
+    return resent

@@ -80,36 +80,46 @@ async def resend_mail(*, mail_id: int, actor: Actor) -> Resent:
             raise ResendRefused(ResendRefusal.ON_ITS_WAY, before)
         if not (row["html"] or row["text"]):
             raise ResendRefused(ResendRefusal.NOTHING_TO_SEND, before)
-        won = (
-            await OutboxMail.update(
-                {
-                    OutboxMail.status: MailStatus.QUEUED.value,
-                    OutboxMail.attempts: 0,
-                    OutboxMail.last_error: "",
-                    OutboxMail.sending_since: None,
-                    OutboxMail.sent_at: None,
-                }
-            )
-            .where((OutboxMail.id == mail_id) & (OutboxMail.status == before))
-            .returning(OutboxMail.id)
+        resent = await requeue(row, mail_id=mail_id, actor=actor, address=row["to_address"])
+    if resent is None:  # the worker moved it meanwhile
+        raise ResendRefused(ResendRefusal.ON_ITS_WAY, before)
+    return resent
+
+
+async def requeue(row: dict, *, mail_id: int, actor: Actor, address: str) -> Resent | None:
+    """Inside the caller's transaction, once its checks passed: the row back to
+    ``queued`` for ``address`` (compare-and-set on the status read in ``row``), and the
+    ``mail_resent`` event. None when the worker moved the row meanwhile."""
+    before = row["status"]
+    won = (
+        await OutboxMail.update(
+            {
+                OutboxMail.status: MailStatus.QUEUED.value,
+                OutboxMail.attempts: 0,
+                OutboxMail.last_error: "",
+                OutboxMail.sending_since: None,
+                OutboxMail.sent_at: None,
+                OutboxMail.to_address: address,
+            }
         )
-        if not won:  # the worker moved it meanwhile
-            raise ResendRefused(ResendRefusal.ON_ITS_WAY, before)
-        event_id = await record_event(
-            actor_kind=actor.kind,
-            actor_id=actor.id,
-            action=MAIL_RESENT,
-            entity="outbox_mail",
-            entity_id=mail_id,
-            application_id=row["application"],
-            data={
-                "before": before,
-                "after": MailStatus.QUEUED.value,
-                "to": row["to_address"],
-                "template": row["template_code"],
-            },
-        )
-    return Resent(mail_id, row["to_address"], row["subject"], before, event_id, row["created_at"])
+        .where((OutboxMail.id == mail_id) & (OutboxMail.status == before))
+        .returning(OutboxMail.id)
+    )
+    if not won:
+        return None
+    data = {"before": before, "after": MailStatus.QUEUED.value, "to": address}
+    if address != row["to_address"]:
+        data["previous_to"] = row["to_address"]
+    event_id = await record_event(
+        actor_kind=actor.kind,
+        actor_id=actor.id,
+        action=MAIL_RESENT,
+        entity="outbox_mail",
+        entity_id=mail_id,
+        application_id=row["application"],
+        data={**data, "template": row["template_code"]},
+    )
+    return Resent(mail_id, address, row["subject"], before, event_id, row["created_at"])
 
 
 def resend_job_id(resent: Resent) -> str:
