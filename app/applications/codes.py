@@ -52,3 +52,8 @@ EDITABLE_DOSSIER = frozenset({DossierStatus.WAITING, DossierStatus.INCOMPLETE})
 TRANSMITTABLE_DOSSIER = EDITABLE_DOSSIER
 BLOCKING_PIECE = frozenset({PieceStatus.WAITING, PieceStatus.REFUSED})
 FROZEN_PIECE = frozenset({PieceStatus.VALIDATED})
+# Guide §05.3: a candidate may cancel until staff have processed the application, so
+# while it waits (AT) or has been transmitted (RE) and nobody has judged it since.
+CANCELLABLE_DOSSIER = frozenset({DossierStatus.WAITING, DossierStatus.RECEIVED})
+# A piece row staff left in one of these states means they reviewed the dossier.
+REVIEWED_PIECE = frozenset({PieceStatus.VALIDATED, PieceStatus.REFUSED})

@@ -6,8 +6,8 @@ a compare-and-set update whose affected rows it checks, records the audit event,
 writes the outbox mails; it returns a :class:`Change` whose ``mail_ids`` the caller
 enqueues after commit, or raises :class:`LifecycleRefused` having written nothing.
 
-This module holds transmit and cancel, and re-exports the rest: apply
-(``lifecycle_apply``), pieces (``lifecycle_pieces``), answers and their jobs
+This module holds transmit, and re-exports the rest: apply (``lifecycle_apply``),
+cancel (``lifecycle_cancel``), pieces (``lifecycle_pieces``), answers and their jobs
 (``lifecycle_answer``), staff actions (``staff``), the waiting list (``waiting_list``).
 The rules as predicates for the pages: ``lifecycle_rules``. Concurrency: see
 ``lifecycle_base``.
@@ -35,9 +35,10 @@ from app.applications.lifecycle_base import (
     on_postgres,
     refuse,
 )
+from app.applications.lifecycle_cancel import cancel
 from app.applications.lifecycle_mail import day, mail_candidate, mail_commission
 from app.applications.lifecycle_pieces import declare_not_concerned, remove_piece, submit_piece
-from app.applications.lifecycle_rules import cancel_refusal, transmit_refusal
+from app.applications.lifecycle_rules import transmit_refusal
 from app.applications.queries import application_view, current_pieces
 from app.applications.staff import (
     enter_decision,
@@ -125,41 +126,6 @@ async def _keep_asked_pieces(
     if asked:  # piccolo refuses an empty NOT IN
         stale &= SubmittedPiece.piece.not_in(asked)
     await SubmittedPiece.update({SubmittedPiece.superseded_at: moment}).where(stale)
-
-
-async def cancel(*, application_id: int, actor: Actor) -> Change:
-    """The candidate cancels an application (final).
-
-    Check: the application is the actor's, live, AT, without any decision. Write:
-    compare-and-set ``cancelled_at = now WHERE status = AT AND cancelled_at IS NULL``.
-    Audit: ``application_cancelled`` (visible). Mails: APPLICATION_CANCELLED to the
-    candidate, COMMISSION_CANCELLATION (when wanted).
-    """
-    async with write_transaction():
-        application = await load_for_change(application_id, actor)
-        refusal = cancel_refusal(application)
-        if refusal:
-            raise refuse(refusal)
-        won = (
-            await Application.update({Application.cancelled_at: now()})
-            .where(
-                (Application.id == application_id)
-                & (Application.status == DossierStatus.WAITING.value)
-                & Application.cancelled_at.is_null()
-            )
-            .returning(Application.id)
-        )
-        if not won:
-            raise refuse(Refusal.NOT_CANCELLABLE)
-        await audit(
-            actor, AuditAction.APPLICATION_CANCELLED, application_id=application_id, visible=True
-        )
-        view = await application_view(application_id)
-        mail_ids = [await mail_candidate(view, MailCode.APPLICATION_CANCELLED)]
-        mail_ids += await mail_commission(
-            view, MailCode.COMMISSION_CANCELLATION, wanted=view.alert_on_cancellation
-        )
-    return Change(application_id=application_id, mail_ids=mail_ids)
 
 
 __all__ = [

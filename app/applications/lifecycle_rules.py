@@ -12,10 +12,10 @@ from datetime import date
 
 from app.applications.codes import (
     BLOCKING_PIECE,
+    CANCELLABLE_DOSSIER,
     EDITABLE_DOSSIER,
     FROZEN_PIECE,
     TRANSMITTABLE_DOSSIER,
-    DossierStatus,
     Verdict,
 )
 from app.applications.lifecycle_base import Refusal
@@ -58,12 +58,26 @@ def transmit_refusal(
     return None
 
 
-def cancel_refusal(application: ApplicationView) -> Refusal | None:
-    """Cancel: only a live dossier still AT, on which no decision was entered."""
+def processed_by_staff(application: ApplicationView, *, pieces_reviewed: bool) -> bool:
+    """Guide §05.3 "traitée par le gestionnaire": a piece validated or refused, a
+    dossier status set (IN or CO, even if later undone) or a decision entered.
+    ``pieces_reviewed`` comes from ``queries.pieces_reviewed_by_staff`` (the whole
+    piece history: a refused piece the candidate replaced still counts)."""
+    return bool(
+        pieces_reviewed
+        or application.incomplete_at is not None
+        or application.completed_at is not None
+        or application.decisions
+    )
+
+
+def cancel_refusal(application: ApplicationView, *, pieces_reviewed: bool) -> Refusal | None:
+    """Cancel: a live dossier, waiting (AT) or transmitted (RE), that staff have not
+    processed yet (no piece reviewed, no status set, no decision)."""
     if (
         application.cancelled_at is not None
-        or application.status is not DossierStatus.WAITING
-        or application.decisions
+        or application.status not in CANCELLABLE_DOSSIER
+        or processed_by_staff(application, pieces_reviewed=pieces_reviewed)
     ):
         return Refusal.NOT_CANCELLABLE
     return None
@@ -100,8 +114,8 @@ def can_transmit(application: ApplicationView, pieces: Iterable[PieceView]) -> b
     return transmit_refusal(application, pieces) is None
 
 
-def can_cancel(application: ApplicationView) -> bool:
-    return cancel_refusal(application) is None
+def can_cancel(application: ApplicationView, *, pieces_reviewed: bool) -> bool:
+    return cancel_refusal(application, pieces_reviewed=pieces_reviewed) is None
 
 
 def can_answer(application: ApplicationView) -> bool:

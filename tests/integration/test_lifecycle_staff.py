@@ -83,13 +83,11 @@ async def test_cancel_is_final_and_mailed(campaign):
     assert (await application_for(account.id, app_id)).cancelled_at is not None
 
 
-async def test_a_transmitted_or_decided_application_cannot_be_cancelled(campaign):
+async def test_a_decided_application_cannot_be_cancelled(campaign):
+    """Transmitted but untouched, it could be (test_lifecycle_cancel); once a decision
+    is entered, staff have processed it."""
     account, app_id = await make_received_application(campaign)
     actor = Actor.candidate(account.id)
-    assert await refused(lifecycle.cancel(application_id=app_id, actor=actor)) is (
-        Refusal.NOT_CANCELLABLE
-    )
-    # back to IN (re-opened) it is still not AT, and a decision was entered anyway
     await decide(app_id, await make_decision_type(Verdict.PRESELECTION), validate=False)
     assert await refused(lifecycle.cancel(application_id=app_id, actor=actor)) is (
         Refusal.NOT_CANCELLABLE

@@ -325,9 +325,20 @@ def check_invariants(state: Snapshot) -> None:
     for row in map(dict, state.applications):
         status, history = DossierStatus(row["status"]), decisions[row["id"]]
         if row["cancelled_at"] is not None:
-            # cancelled: only from AT, never transmitted, decided or answered
-            assert status is DossierStatus.WAITING and row["transmitted_at"] is None, row
+            # cancelled: only from AT or RE, before staff processed it (guide §05.3):
+            # no status set, no decision, no piece reviewed, never answered
+            assert status in (DossierStatus.WAITING, DossierStatus.RECEIVED), row
+            assert row["incomplete_at"] is None and row["completed_at"] is None, row
             assert row["answer"] is None and not history, row
+            reviewed = [
+                p
+                for chain in pieces.values()
+                for p in chain
+                if p["application"] == row["id"]
+                and p["changed_by"] == ActorKind.STAFF.value
+                and p["status"] in (PieceStatus.VALIDATED.value, PieceStatus.REFUSED.value)
+            ]
+            assert not reviewed, row
         else:
             live[(row["candidate"], row["programme"])] += 1
             wishes[row["candidate"]] += 1

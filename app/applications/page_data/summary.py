@@ -11,6 +11,7 @@ from app.applications import lifecycle_rules as rules
 from app.applications import queries
 from app.applications.codes import ActorKind, PieceStatus
 from app.applications.lifecycle_base import Refusal
+from app.applications.lifecycle_cancel import pieces_reviewed_by_staff
 from app.applications.page_data.labels import (
     answer_label,
     decision_details,
@@ -302,7 +303,9 @@ async def application_summary(account_id: int, application_id: int) -> Summary |
         timeline=[TimelineEntry(e["created_at"], timeline_label(e)) for e in events],
         editable=rules.can_edit_pieces(application),
         can_transmit=rules.can_transmit(application, pieces),
-        can_cancel=rules.can_cancel(application),
+        can_cancel=rules.can_cancel(
+            application, pieces_reviewed=await pieces_reviewed_by_staff(application_id)
+        ),
         can_answer=rules.can_answer(application),
     )
 
