@@ -6,7 +6,8 @@ query per table. New rows are bulk-inserted, rows whose values changed are updat
 identical rows are left alone. Rows missing from the CSV are kept: dossiers may point
 at them (foreign keys are ``RESTRICT``).
 
-Everything runs in one transaction, so a failed load leaves the previous data intact.
+Everything runs in one transaction, so a failed load leaves the previous data intact;
+text that looks mis-encoded (``app.refdata.encoding``) fails the load.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import Table
 
 from app.db import write_transaction
+from app.refdata.encoding import check_row
 from app.refdata.tables import (
     BacMention,
     BacSerie,
@@ -126,10 +128,16 @@ def _diploma_type(row: dict[str, str]) -> Row:
 
 
 def read_csv(path: Path) -> Iterator[dict[str, str]]:
-    """Rows of a UTF-8 CSV file, gzipped when its name ends in ``.gz``; codes stay text."""
+    """Rows of a UTF-8 CSV file, gzipped when its name ends in ``.gz``; codes stay text.
+
+    A row with garbled text (``encoding.garbling``) raises ``GarbledText``: the load
+    runs in one transaction, so nothing of a damaged file is written."""
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8", newline="") as handle:
-        yield from csv.DictReader(handle)
+        reader = csv.DictReader(handle)
+        for row in reader:
+            check_row(path.name, reader.line_num, row)
+            yield row
 
 
 async def _insert_rows(table: type[Table], columns: list[str], rows: list[Row]) -> None:
