@@ -79,9 +79,13 @@ async def country_choices() -> list[Choice]:
 
 
 def nationality_label(row: dict) -> str:
-    if current_language.get() == "en":
-        return _country_name(row)
+    """The nationality as an adjective ("Français" / "French"); the country's name
+    where the reference data has no usable one."""
     iso2 = row.get("iso2") or ""
+    if current_language.get() == "en":
+        if iso2 in NOT_AN_ADJECTIVE or not row.get("nationality_en"):
+            return _country_name(row)
+        return row["nationality_en"]
     if iso2 in NOT_AN_ADJECTIVE or not row.get("nationality_fr"):
         return row["name_fr"]
     return NATIONALITY_FIXES.get(iso2, row["nationality_fr"])
@@ -96,6 +100,7 @@ async def nationality_choices() -> list[Choice]:
         Country.name_fr,
         Country.name_en,
         Country.nationality_fr,
+        Country.nationality_en,
     ).where(Country.kind == "country")
     france = next((str(r["id"]) for r in rows if r["cog_code"] == FRANCE_COG), None)
     return _france_first([Choice(str(r["id"]), nationality_label(r)) for r in rows], france)

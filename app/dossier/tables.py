@@ -122,6 +122,12 @@ class PriorStudy(Table, help_text="Cursus externe : études après le bac, hors 
     departement = ForeignKey(Departement, null=True, on_delete=OnDelete.restrict)
     commune = ForeignKey(Commune, null=True, on_delete=OnDelete.restrict)
     establishment_label = Varchar(length=200, default="")
+    establishment = ForeignKey(
+        Lycee,
+        null=True,
+        on_delete=OnDelete.restrict,
+        help_text="Établissement choisi dans la liste de référence (études en France).",
+    )
     diploma_type = ForeignKey(DiplomaType, null=True, on_delete=OnDelete.restrict)
     label = Varchar(length=255)
     outcome = Varchar(length=1, choices=StudyOutcomeChoices)

@@ -65,6 +65,7 @@ def _country(row: dict[str, str]) -> Row:
         "name_fr": row["name_fr"],
         "name_en": _text(row["name_en"]),
         "nationality_fr": _text(row["nationality_fr"]),
+        "nationality_en": _text(row["nationality_en"]),
         "kind": row["kind"],
     }
 

@@ -23,6 +23,7 @@ class Country(
     name_fr = Varchar(length=100)
     name_en = Varchar(length=100, null=True, default=None)
     nationality_fr = Varchar(length=100, null=True, default=None)
+    nationality_en = Varchar(length=100, null=True, default=None)
     kind = Varchar(length=10, default="country")
 
     kind_check = one_of("kind", ["country", "territory", "historical"])

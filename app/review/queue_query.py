@@ -47,7 +47,7 @@ PIECES_TO_REVIEW = (
 
 COLUMNS = f"""
 SELECT a.id, acc.login, c.birth_name, c.usual_name, c.first_name, c.birth_date, c.ine,
-  nat.nationality_fr, nat.name_en AS nationality_en, bac.year AS bac_year,
+  nat.nationality_fr, COALESCE(nat.nationality_en, nat.name_en) AS nationality_en, bac.year AS bac_year,
   p.id AS programme_id, p.label AS programme, ce.label AS centre,
   a.transmitted_at, a.status, a.answer, a.processing_type, a.processing_type_validated,
   {PIECES_TO_REVIEW} AS pieces_to_review,

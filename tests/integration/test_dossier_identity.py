@@ -210,6 +210,30 @@ async def test_nationality_labels(signed_in):
     assert len(labels) == 197
 
 
+async def test_english_shows_nationalities_as_adjectives(signed_in):
+    """Issue 12 item 7: "French", not "France" (nationality_en of the reference data)."""
+    await post_form(signed_in.http, "/langue", {"language": "en", "next": URL})
+    page = await signed_in.http.get(URL)
+    labels = dict(options(page.text, "nationality"))
+    ordered = [label for _, label in options(page.text, "nationality")]
+    assert ordered[0] == "French"
+    expected = {
+        "99109": "German",
+        "99132": "British",
+        "99404": "American",
+        "99303": "South African",
+        "99239": "South Korean",
+        "99157": "Kosovan",
+        "99260": "Turkmen",  # the source gives the country's name: fixed in the data
+        "99129": "Holy See (Vatican City State)",  # no adjective: the country's name
+    }
+    assert {code: labels[str(await country_id(code))] for code in expected} == expected
+    assert len(labels) == 197
+    saved = await post_form(signed_in.http, URL, await valid_identity())
+    assert saved.status_code == 303
+    await post_form(signed_in.http, "/langue", {"language": "fr", "next": URL})
+
+
 @pytest.mark.parametrize(
     ("typed", "stored"),
     [

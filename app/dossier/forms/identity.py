@@ -79,6 +79,7 @@ async def displayed_values(candidate_id: int) -> dict[str, str]:
             Candidate.nationality.name_en.as_alias("nat_name_en"),
             Candidate.nationality.iso2.as_alias("nat_iso2"),
             Candidate.nationality.nationality_fr.as_alias("nat_nationality_fr"),
+            Candidate.nationality.nationality_en.as_alias("nat_nationality_en"),
             Candidate.birth_country.name_fr.as_alias("country_name"),
             Candidate.birth_departement.code.as_alias("departement_code"),
             Candidate.birth_departement.name.as_alias("departement_name"),
@@ -96,6 +97,7 @@ async def displayed_values(candidate_id: int) -> dict[str, str]:
                 "name_en": row["nat_name_en"],
                 "iso2": row["nat_iso2"],
                 "nationality_fr": row["nat_nationality_fr"],
+                "nationality_en": row["nat_nationality_en"],
             }
         )
     departement = ""
