@@ -57,7 +57,8 @@ ADDRESS = {
 }
 
 BAC = {
-    "has_bac": N_("Précisez votre situation"),
+    "has_bac": N_("Avez-vous le baccalauréat ou une équivalence ?"),
+    "no_bac": N_("Précisez votre situation"),
     "year": N_("Année d'obtention"),
     "serie": N_("Série du bac ou équivalence"),
     "mention": N_("Mention"),

@@ -97,8 +97,13 @@ async def test_saves_the_bac_and_keeps_one_row(signed_in, clock):
         await lycee_id("0310036W"),
         False,
     )
-    # "Je n'ai pas le Bac" replaces it: still one row, série 0000, nothing else.
-    response = await post_form(signed_in.http, URL, {"has_bac": "non", "year": "2022"})
+    # "Je n'ai pas le Bac" then "0000-sans bac" replaces it: still one row, série
+    # 0000, nothing else.
+    response = await post_form(
+        signed_in.http,
+        URL,
+        {"has_bac": "non", "no_bac": str(await serie_id("0000")), "year": "2022"},
+    )
     assert response.status_code == 303
     [row] = await Baccalaureate.select().where(Baccalaureate.candidate == signed_in.candidate.id)
     assert (row["serie"], row["year"], row["country"], row["lycee"]) == (
@@ -110,12 +115,45 @@ async def test_saves_the_bac_and_keeps_one_row(signed_in, clock):
     assert await AuditEvent.count().where(AuditEvent.action == "dossier_bac_saved") == 2
     page = await signed_in.http.get(URL)
     assert re.search(r'value="non" checked', page.text)
+    assert options(page.text, "no_bac") == [(str(await serie_id("0000")), "0000-sans bac")]
+    assert re.search(rf'<option value="{await serie_id("0000")}" selected', page.text)
+
+
+async def test_without_the_bac_the_guide_asks_to_choose_0000(signed_in, clock):
+    """Guide §04.3: "Si vous avez cliqué sur « Je n'ai pas le Bac » — Sélectionnez
+    0000-sans bac et enregistrez", under "Précisez votre situation *"."""
+    shown = await post_form(signed_in.http, URL, {"has_bac": "non", "refresh": "1"})
+    assert shown.status_code == 200
+    assert options(shown.text, "no_bac") == [(str(await serie_id("0000")), "0000-sans bac")]
+    assert "Précisez votre situation" in shown.text
+    assert not has_field(shown.text, "year")
+    # Saved without choosing: the field is asked for, nothing is written.
+    unchosen = await post_form(signed_in.http, URL, {"has_bac": "non"})
+    assert error_messages(unchosen.text) == [
+        "Le champ « Précisez votre situation » est obligatoire."
+    ]
+    # Any other série smuggled into the list is refused.
+    smuggled = await post_form(
+        signed_in.http, URL, {"has_bac": "non", "no_bac": str(await serie_id("BG"))}
+    )
+    assert error_messages(smuggled.text) == [
+        "Choisissez une valeur de la liste pour le champ « Précisez votre situation »."
+    ]
+    assert await Baccalaureate.count().where(Baccalaureate.candidate == signed_in.candidate.id) == 0
+    chosen = await post_form(
+        signed_in.http, URL, {"has_bac": "non", "no_bac": str(await serie_id("0000"))}
+    )
+    assert chosen.status_code == 303
+    [row] = await Baccalaureate.select(Baccalaureate.serie).where(
+        Baccalaureate.candidate == signed_in.candidate.id
+    )
+    assert row["serie"] == await serie_id("0000")
 
 
 async def test_each_mandatory_field_is_enforced_by_name(signed_in, clock):
     response = await post_form(signed_in.http, URL, {})
     assert error_messages(response.text) == [
-        "Le champ « Précisez votre situation » est obligatoire."
+        "Le champ « Avez-vous le baccalauréat ou une équivalence ? » est obligatoire."
     ]
     response = await post_form(
         signed_in.http, URL, {"has_bac": "oui", "country": str(await country_id("99100"))}

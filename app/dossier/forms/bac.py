@@ -35,7 +35,7 @@ async def initial_values(bac: dict | None) -> dict[str, str]:
     if bac is None:
         return {}
     if bac["serie"] == await no_bac_serie_id():
-        return {"has_bac": NO_BAC}
+        return {"has_bac": NO_BAC, "no_bac": _id(bac["serie"])}
     return {
         "has_bac": HAS_BAC,
         "year": _id(bac["year"]),
@@ -74,6 +74,7 @@ async def displayed_values(bac_id: int) -> dict[str, str]:
         )
     return {
         "has_bac": _("Je n'ai pas le Bac") if no_bac else _("J'ai le Bac ou une équivalence"),
+        "no_bac": no_bac_label() if no_bac else "",
         "year": _id(row["year"]),
         "serie": row["serie_label"],
         "mention": row["mention_label"] or "",
@@ -83,6 +84,25 @@ async def displayed_values(bac_id: int) -> dict[str, str]:
         "lycee": row["lycee_name"] or row["establishment_label"],
         "establishment_label": row["establishment_label"],
     }
+
+
+def no_bac_label() -> str:
+    """The one situation offered without the bac, worded as the guide shows it
+    (§04.3: "Sélectionnez 0000-sans bac et enregistrez")."""
+    return _("0000-sans bac")
+
+
+async def _no_bac_field(make) -> FieldView:
+    """ "Précisez votre situation": a list holding only 0000, to be chosen, as in the
+    guide; its value is the série's id, like the série list's."""
+    serie_id = await no_bac_serie_id()
+    return make(
+        "no_bac",
+        kind="select",
+        required=True,
+        choices=[] if serie_id is None else [Choice(str(serie_id), no_bac_label())],
+        empty_label=_("Sélectionnez votre situation"),
+    )
 
 
 def _valid_year(value: str, today: date) -> int | None:
@@ -117,6 +137,8 @@ async def build_fields(
             refreshes=BLOCK,
         )
     }
+    if values.get("has_bac") == NO_BAC:
+        fields["no_bac"] = await _no_bac_field(make)
     if values.get("has_bac") != HAS_BAC:
         return fields
     if "country" not in values and not locked:
@@ -221,7 +243,8 @@ async def validate(form: Form, fields: Fields, *, today: date) -> dict:
         "establishment_label": "",
     }
     if situation == NO_BAC:
-        return {**empty, "serie": await no_bac_serie_id()}
+        serie = choice_id(form, fields["no_bac"]) if "no_bac" in fields else None
+        return {**empty, "serie": serie} if serie else {}
     if situation != HAS_BAC:
         return {}
     changes = dict(empty)
