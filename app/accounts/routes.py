@@ -318,6 +318,10 @@ async def change_email(request: Request) -> Template:
             form.add_error("email", _("Cette adresse mail est déjà utilisée par un autre compte."))
         else:
             await _send(request, outcome)
+            # Guide §02.1: "lorsque vous aurez modifié votre compte, vous serez
+            # déconnecté" — every session of the account ends, this one included; the
+            # candidate signs in again once the new address is validated.
+            await end_sessions(request, account_id, keep_current=False)
             return page("change_email", form=Form(), sent=True, new_email=email)
     return page("change_email", form=form, sent=False)
 

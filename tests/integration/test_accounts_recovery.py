@@ -90,8 +90,23 @@ async def test_email_change_needs_the_link_and_tells_the_old_address(
     client, account, smtp_sink, run_worker
 ):
     await post_form(client, "/connexion", {"identifier": account.login, "password": PASSWORD})
+    form = await client.get("/compte/adresse-mail")
+    # Guide §02.1, word for word: changing the account signs you out.
+    assert (
+        "Attention, lorsque vous aurez modifié votre compte, vous serez déconnecté. Vous "
+        "devrez consulter vos courriels pour valider votre adresse, puis vous pourrez vous "
+        "reconnecter."
+    ) in form.text
     sent = await post_form(client, "/compte/adresse-mail", {"email": "New@Example.fr"})
     assert "Un lien de validation a été envoyé à new@example.fr" in sent.text
+    assert (
+        "Vous avez été déconnecté. Consultez vos courriels pour valider votre adresse, "
+        "puis reconnectez-vous."
+    ) in sent.text
+    assert 'name="email"' not in sent.text  # no form to post while signed out
+    signed_out = await client.get("/dossier")
+    assert signed_out.status_code == 303
+    assert signed_out.headers["location"] == "/connexion?suivant=/dossier"
     await account.refresh()
     assert (account.email, account.pending_email) == ("known@example.fr", "new@example.fr")
     await run_worker()
