@@ -73,6 +73,7 @@ PRIOR_STUDY = {
     "country": N_("Pays"),
     "departement": N_("Département"),
     "commune": N_("Commune"),
+    "establishment": N_("Etablissement"),
     "establishment_label": N_("Etablissement"),
     "year": N_("Année d'obtention"),
     "diploma_type": N_("Formation"),

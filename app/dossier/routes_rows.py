@@ -6,6 +6,7 @@ id of someone else's row answers 404, exactly like an id that does not exist.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from litestar.response import Redirect, Template
 
 from app.clock import today
 from app.dossier import queries, service
+from app.dossier.forms import prior_study
 from app.dossier.forms import rows as forms
 from app.dossier.lookups import diploma_label
 from app.dossier.pages import Mode, account_id_of, mode_of, page, refused, saved_message
@@ -72,15 +74,15 @@ PRIOR_STUDIES = RowSection(
     list_template="prior_studies",
     title_new=N_("Saisie d'un nouveau cursus post-baccalauréat"),
     title_edit=N_("Modification d'un cursus post-baccalauréat"),
-    values=forms.prior_study_values,
-    fields=forms.prior_study_fields,
-    validate=forms.validate_prior_study,
+    values=prior_study.prior_study_values,
+    fields=prior_study.prior_study_fields,
+    validate=prior_study.validate_prior_study,
     add=service.add_prior_study,
     update=service.update_prior_study,
     delete=service.delete_prior_study,
     rows=_prior_study_rows,
-    block_id=forms.PRIOR_STUDY_BLOCK,
-    block_fields=("country", "departement", "commune"),
+    block_id=prior_study.PRIOR_STUDY_BLOCK,
+    block_fields=("country", "departement", "commune", "establishment", "establishment_label"),
     intro=N_("Saisissez toutes vos années d'études : une ligne par année."),
 )
 INTERNSHIPS = RowSection(
@@ -144,6 +146,8 @@ async def _submit(section: RowSection, request: Request, action: str, title: str
     fields = await section.fields(form.values)
     if mode is not Mode.REFRESH:
         values = section.validate(form, fields, today=today())
+        if inspect.isawaitable(values):  # cursus externe reads the chosen establishment
+            values = await values
         if mode is Mode.SAVE and form.ok:
             try:
                 await save(values)

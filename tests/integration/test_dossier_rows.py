@@ -47,6 +47,8 @@ async def study(year: str, label: str, outcome: str = "O", **overrides) -> dict:
         "country": str(await country_id("99100")),
         "departement": str(await departement_id("31")),
         "commune": str(await commune_id("31555")),
+        # Universities are not in the reference list of establishments yet: "autre".
+        "establishment": "autre",
         "establishment_label": "UNIVERSITE DE TOULOUSE",
         "year": year,
         "diploma_type": str(await diploma("LI")),
@@ -150,6 +152,7 @@ async def test_prior_study_abroad_needs_no_departement(signed_in, clock):
         country=spain,
         departement="",
         commune="",
+        establishment="",
         establishment_label="Universidad de Salamanca",
     )
     response = await post_form(signed_in.http, "/dossier/cursus-externe/nouveau", form)
