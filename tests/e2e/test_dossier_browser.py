@@ -104,7 +104,13 @@ async def test_the_whole_dossier_without_javascript(browser, live_server, accoun
         await page.get_by_label("Département").select_option(label="31 – Haute-Garonne")
         await refresh_lists(page)
         await page.get_by_label("Commune").select_option(label="Toulouse")
-        await page.get_by_label("Etablissement").fill("UNIVERSITE DE TOULOUSE")
+        await refresh_lists(page)
+        # A university is not in the reference list: "autre", then its name.
+        await page.get_by_label("Etablissement").select_option(
+            label="Autre établissement (absent de la liste)"
+        )
+        await refresh_lists(page)
+        await page.get_by_label("Nom de l'établissement").fill("UNIVERSITE DE TOULOUSE")
         await page.get_by_label("Année d'obtention").fill("2024")
         await page.get_by_label(re.compile(r"^Formation")).select_option(label="Licence")
         await page.get_by_label("Libellé et niveau de la formation").fill("L1 Sciences de la Vie")
