@@ -622,6 +622,54 @@ async def test_cancel_is_confirmed_then_final(camille, world, smtp_sink, run_wor
     ]
 
 
+async def test_a_transmitted_application_is_cancelled_until_staff_look_at_it(
+    camille, world, smtp_sink, run_worker, redis
+):
+    """Guide §05.3: "tant que celle-ci n'a pas été traitée par le gestionnaire" — after
+    transmission the button stays until staff review a piece; the commission is mailed."""
+    from app.applications import lifecycle
+    from app.applications.codes import PieceStatus
+
+    http = camille.http
+    first = application_id_from(await apply_to(http, world.programme.id))
+    await upload_all(http, first, world)
+    await post_form(http, f"/candidatures/{first}/transmettre", {})
+    summary = text_of((await http.get(f"/candidatures/{first}")).text)
+    assert "Annuler ma candidature" in summary and "Transmettre ma candidature" not in summary
+    cancelled = await post_form(http, f"/candidatures/{first}/annuler", {})
+    assert cancelled.headers["location"] == f"/candidatures/{first}?fait=annulee"
+    await drain_mails(run_worker)
+    commission_subjects = sorted(
+        m["Subject"] for m in smtp_sink.messages if m["To"] == world.commission.email
+    )
+    code, login = world.programme.code, camille.account.login
+    assert commission_subjects == [
+        f"eCésure : candidature annulée — {code} — {login}",
+        f"eCésure : candidature transmise — {code} — {login}",
+    ]
+    assert "eCésure : candidature annulée" in mails_to(smtp_sink, camille.account.email)
+
+    # Applied again, transmitted, one piece validated by staff: no button, and a POST
+    # that comes anyway is refused.
+    second = application_id_from(await apply_to(http, world.programme.id))
+    await upload_all(http, second, world)
+    await post_form(http, f"/candidatures/{second}/transmettre", {})
+    piece_id = world.pieces[0].id
+    await lifecycle.set_piece_status(
+        application_id=second,
+        piece_id=piece_id,
+        status=PieceStatus.VALIDATED,
+        actor=lifecycle.Actor.staff(1),
+    )
+    assert "Annuler ma candidature" not in text_of((await http.get(f"/candidatures/{second}")).text)
+    step = await http.get(f"/candidatures/{second}/annuler")
+    assert step.status_code == 303 and step.headers["location"] == f"/candidatures/{second}"
+    refused = await post_form(http, f"/candidatures/{second}/annuler", {})
+    assert refused.status_code == 409
+    row = await Application.select(Application.cancelled_at).where(Application.id == second).first()
+    assert row["cancelled_at"] is None
+
+
 async def test_bloc_notes_lists_the_candidate_notes(camille, world):
     application_id = application_id_from(await apply_to(camille.http, world.programme.id))
     empty = await post_form(camille.http, f"/candidatures/{application_id}/notes", {"note": "  "})
