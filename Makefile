@@ -2,11 +2,11 @@
 #   make run    set up everything and run the portal (web + worker + dev mail sink)
 #   make test   install what the tests need and run the suite on SQLite and PostgreSQL
 
-PYTHON ?= python3.11
+PYTHON ?= $(firstword $(foreach p,python3.11 python3.12 python3.13,$(shell command -v $(p))))
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/ecesure_test
+TEST_POSTGRES_URL ?= postgres://ecesure:ecesure@127.0.0.1:5432/ecesure_tests
 
 .PHONY: run test test-sqlite test-postgres setup lint messages clean
 
