@@ -2,7 +2,8 @@
 #   make run    set up everything and run the portal (web + worker + dev mail sink)
 #   make test   install what the tests need and run the suite on SQLite and PostgreSQL
 
-PYTHON ?= $(firstword $(foreach p,python3.11 python3.12 python3.13,$(shell command -v $(p))))
+# The first of Python 3.11, 3.12, 3.13 that runs (a pyenv shim may exist and not run).
+PYTHON ?= $(shell for p in python3.11 python3.12 python3.13; do $$p -c "" 2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -24,7 +25,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/test-deps.sh
-	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
