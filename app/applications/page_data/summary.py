@@ -9,9 +9,8 @@ from datetime import date, datetime
 from app.accounts.tables import CandidateAccount
 from app.applications import lifecycle_rules as rules
 from app.applications import queries
-from app.applications.codes import ActorKind, PieceStatus
+from app.applications.codes import REVIEWED_PIECE, ActorKind, PieceStatus
 from app.applications.lifecycle_base import Refusal
-from app.applications.lifecycle_cancel import pieces_reviewed_by_staff
 from app.applications.page_data.labels import (
     answer_label,
     decision_details,
@@ -102,6 +101,8 @@ class PieceVersion:
     status_label: str
     comment: str
     file: FileView | None
+    reviewed: bool = False
+    """Staff validated or refused it: the application was processed (guide §05.3)."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,7 @@ async def earlier_versions(application_id: int) -> dict[int, list[PieceVersion]]
             SubmittedPiece.status,
             SubmittedPiece.comment,
             SubmittedPiece.changed_at,
+            SubmittedPiece.changed_by,
             SubmittedPiece.file.original_name.as_alias("file_name"),
             SubmittedPiece.file.size_bytes.as_alias("file_size"),
         )
@@ -214,6 +216,7 @@ async def earlier_versions(application_id: int) -> dict[int, list[PieceVersion]]
                 status_label=piece_status_label(row["status"]),
                 comment=row["comment"] or "",
                 file=_file(row["file"], row["file_name"], row["file_size"]),
+                reviewed=row["changed_by"] == ActorKind.STAFF and row["status"] in REVIEWED_PIECE,
             )
         )
     return history
@@ -275,6 +278,14 @@ async def contact_of(application: ApplicationView) -> tuple[list[str], str, str]
     return [line.strip() for line in lines if line.strip()], email, centre.get("contact_phone", "")
 
 
+def _reviewed(pieces: list[PieceView], history: dict[int, list[PieceVersion]]) -> bool:
+    """Staff ever validated or refused a piece (only they write VA and RE), read from
+    the rows the page loads anyway; ``lifecycle_cancel`` asks the database itself."""
+    return any(p.status in REVIEWED_PIECE for p in pieces) or any(
+        version.reviewed for versions in history.values() for version in versions
+    )
+
+
 async def application_summary(account_id: int, application_id: int) -> Summary | None:
     """Everything the summary page shows; None when the application is not this
     account's (the page answers 404)."""
@@ -303,9 +314,7 @@ async def application_summary(account_id: int, application_id: int) -> Summary |
         timeline=[TimelineEntry(e["created_at"], timeline_label(e)) for e in events],
         editable=rules.can_edit_pieces(application),
         can_transmit=rules.can_transmit(application, pieces),
-        can_cancel=rules.can_cancel(
-            application, pieces_reviewed=await pieces_reviewed_by_staff(application_id)
-        ),
+        can_cancel=rules.can_cancel(application, pieces_reviewed=_reviewed(pieces, history)),
         can_answer=rules.can_answer(application),
     )
 
