@@ -25,6 +25,7 @@ from app.applications.routes import application_routes
 from app.backoffice.admin import create_admin_app
 from app.catalog.offer import remember_campaign
 from app.catalog.routes import home
+from app.documents.routes import document_routes
 from app.dossier.routes import dossier_routes
 from app.logs import configure_logging
 from app.ops.health import healthz, readyz
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *dossier_routes,
         *application_routes,
         *messages_routes,
+        *document_routes,
         healthz,
         readyz,
         metrics,

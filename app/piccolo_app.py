@@ -19,6 +19,7 @@ from app.catalog.tables import (
     RefusalReason,
     RequiredPiece,
 )
+from app.documents.letter_table import IssuedLetter
 from app.documents.tables import StoredFile
 from app.dossier.tables import (
     Address,
@@ -74,6 +75,7 @@ TABLES = [
     Decision,
     Note,
     ReturnReminder,
+    IssuedLetter,
     MailTemplate,
     OutboxMail,
     StaffProfile,

@@ -109,6 +109,9 @@ class Settings:
     cas_server_url: str = ""
     """University CAS server (``https://cas.example.fr/cas``). Empty in dev: the built-in
     development CAS server is used."""
+    letter_requires_confirmation: bool = False
+    """The admission letter is offered only once the candidate has confirmed (otherwise
+    as soon as the favourable decision is validated)."""
     offer_cache_seconds: float = 5.0
     """How long each process keeps the offer tree (a staff edit shows within that delay)."""
     student_records: str = "demo"
@@ -195,6 +198,7 @@ def load_settings() -> Settings:
         max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", 2 * 1024 * 1024),
         cas_server_url=_env("CAS_SERVER_URL", ""),
         student_records=_env("STUDENT_RECORDS", "demo"),
+        letter_requires_confirmation=_env_bool("LETTER_REQUIRES_CONFIRMATION", False),
         offer_cache_seconds=float(_env("OFFER_CACHE_SECONDS", "5")),
         metrics_allowed_networks=_networks(
             _env("METRICS_ALLOWED_IPS", DEFAULT_METRICS_ALLOWED_IPS)
