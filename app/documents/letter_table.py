@@ -28,7 +28,9 @@ class IssuedLetter(
     decision replaced, the application withdrawn) is read from the application at
     verification time, never stored twice."""
 
-    code = Varchar(length=16, unique=True, help_text="Code de vérification imprimé sur le courrier.")
+    code = Varchar(
+        length=16, unique=True, help_text="Code de vérification imprimé sur le courrier."
+    )
     application = ForeignKey(Application, on_delete=OnDelete.cascade, index=True, null=False)
     decision = ForeignKey(Decision, on_delete=OnDelete.cascade, index=True, null=False)
     kind = Varchar(length=10)

@@ -102,7 +102,9 @@ async def issue_code(*, application_id: int, decision_id: int, kind: LetterKind)
     return code
 
 
-async def _signatories(commission_ids: Iterable[int]) -> dict[int, tuple[str, list[str], Signatory]]:
+async def _signatories(
+    commission_ids: Iterable[int],
+) -> dict[int, tuple[str, list[str], Signatory]]:
     """Commission id → (label, address lines, signatory), each signature read once."""
     rows = await Commission.select(
         Commission.id,
@@ -174,4 +176,3 @@ async def candidate_letter(account_id: int, application_id: int) -> Letter | Non
 
 def has_letter(application: ApplicationView) -> bool:
     return letter_kind(application) is not None
-

@@ -132,9 +132,7 @@ async def store_signature(*, filename: str, data: bytes) -> str:
         raise UploadRefused(UploadError.TOO_LARGE)
     if await asyncio.to_thread(inspect_upload, data) != "image/jpeg":
         raise UploadRefused(UploadError.WRONG_TYPE)
-    row = await _write(
-        data, owner=None, filename=filename, content_type="image/jpeg", kind="staff"
-    )
+    row = await _write(data, owner=None, filename=filename, content_type="image/jpeg", kind="staff")
     return row.storage_key
 
 

@@ -49,10 +49,14 @@ class Verification:
 
 def initials(first_name: str, last_name: str) -> str:
     """ "C. D.": enough to match a letter in hand, not enough to name anyone."""
-    return " ".join(f"{part.strip()[0].upper()}." for part in (first_name, last_name) if part.strip())
+    return " ".join(
+        f"{part.strip()[0].upper()}." for part in (first_name, last_name) if part.strip()
+    )
 
 
-def _standing(application: queries.ApplicationView, decision_id: int) -> tuple[Standing, date | None]:
+def _standing(
+    application: queries.ApplicationView, decision_id: int
+) -> tuple[Standing, date | None]:
     if application.cancelled_at is not None:
         return Standing.CANCELLED, local_date(application.cancelled_at)
     current = application.visible_decision
@@ -76,9 +80,11 @@ async def verify(typed_code: str) -> Verification | None:
     if issued is None:
         return None
     application = await queries.application_view(issued["application"])
-    decision = next(
-        (d for d in application.decisions if d.id == issued["decision"]), None
-    ) if application else None
+    decision = (
+        next((d for d in application.decisions if d.id == issued["decision"]), None)
+        if application
+        else None
+    )
     if application is None or decision is None or decision.validated_at is None:
         return None
     standing, since = _standing(application, decision.id)

@@ -270,6 +270,10 @@ ACCESS: dict[str, Access] = {
         409, **PIECE
     ),
     "GET /candidatures/{application_id:int}/pieces/{piece_id:int}/fichier": own(200, **PIECE),
+    # issue 12: the letter of a validated favourable decision
+    "GET /candidatures/{application_id:int}/lettre.pdf": own(200, **DECIDED),
+    # the verification page of letters: public; an unknown code is a 404 for everyone
+    "GET /verifier/{code:str}": public(404),
     # "Mes messages" (issue 11): A's last mail is queued, so sending it again is refused
     "GET /messages": candidate_only(),
     "GET /messages/{mail_id:int}": own(200, mail_id="mail"),
@@ -301,6 +305,11 @@ ACCESS: dict[str, Access] = {
     "POST /staff/candidatures/lot": desk(),
     "POST /staff/candidatures/lot/confirmer": desk(),
     "GET /staff/candidatures/lot/{token:str}": desk(404),  # no such result
+    # a programme's letters (issue 12): the open programme of A's centre, without letters
+    # (a page says so); staff outside that centre get 404, as for any programme not theirs
+    "GET /staff/formations/{programme_id:int}/lettres.pdf": Access(
+        DESK_SIGN_IN, DESK_SIGN_IN, staff=200, outsider=404
+    ),
     "GET /ops/jobs": public(303, location="/staff/ops/jobs"),
     "GET /staff/ops/jobs": ops(),
     "GET /staff/ops/jobs/etat": ops(),
