@@ -162,7 +162,7 @@ async def test_no_letter_without_a_validated_decision_or_for_someone_else(
     await decide(app_id, favourable, validate=False)  # entered, not shown yet
     assert (await client.get(f"/candidatures/{app_id}/lettre.pdf")).status_code == 404
 
-    other, other_id = await admitted(client, campaign, favourable)
+    _other, other_id = await admitted(client, campaign, favourable)
     client.cookies.clear()
     await plant_session(client, account)
     assert (await client.get(f"/candidatures/{other_id}/lettre.pdf")).status_code == 404
@@ -235,7 +235,7 @@ async def test_verification_says_when_the_candidate_withdrew(client, campaign, f
 async def test_verification_says_when_the_decision_was_replaced(
     client, campaign, favourable, unfavourable, clock
 ):
-    account, app_id = await admitted(client, campaign, favourable)
+    _account, app_id = await admitted(client, campaign, favourable)
     await client.get(f"/candidatures/{app_id}/lettre.pdf")
     clock.shift(86400 * 3)
     await decide(app_id, unfavourable)
