@@ -12,7 +12,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 
-from app.documents.letter_codes import printed
+from app.documents.letter_codes import normalised, printed
 from app.documents.verification import verify
 from app.web.ratelimit import Limit, check_rate
 
@@ -22,12 +22,12 @@ VERIFY = Limit("verify_letter", per_ip=60, per_account=60, window_seconds=600)
 @get("/verifier/{code:str}", name="verify_letter")
 async def verify_letter(request: Request, code: FromPath[str]) -> Template:
     await check_rate(request, VERIFY)
-    found = await verify(code[:64])
+    typed = normalised(code[:64])
+    found = await verify(typed) if typed else None
     if found is None:
         raise NotFoundException
     return Template(
-        template_name="documents/verify.html",
-        context={"v": found, "code": printed("".join(code.split()).replace("-", "").upper())},
+        template_name="documents/verify.html", context={"v": found, "code": printed(typed)}
     )
 
 

@@ -252,3 +252,8 @@ async def test_verification_says_when_the_decision_was_replaced(
 async def test_unknown_or_malformed_codes_are_404(client, campaign):
     for code in ("ABCDEFGHJKLMNPQR", "short", "A" * 200, "%00", "ABCD-EFGH-JKLM-NPQ0"):
         assert (await client.get(f"/verifier/{code}")).status_code == 404, code
+
+
+async def test_codes_cannot_be_tried_in_bulk(client, campaign):
+    answers = [(await client.get(f"/verifier/{'A' * 16}")).status_code for _ in range(61)]
+    assert answers == [404] * 60 + [429]
