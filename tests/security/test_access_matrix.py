@@ -172,6 +172,7 @@ ACCESS: dict[str, Access] = {
     # by address, whoever signed in: the matrix clients are not in METRICS_ALLOWED_IPS
     "GET /metrics": public(404),
     "POST /langue": public(303, location="/", form={"language": "en", "next": "/"}),
+    "GET /accessibilite": public(),
     # accounts
     "GET /compte/creer": public(),
     "POST /compte/creer": public(),  # the empty form, with its messages
