@@ -24,7 +24,7 @@ DISMISSERS = frozenset({StaffRole.CENTRAL_OFFICE, StaffRole.TECH_ADMIN})
 OTHER_APPLICATIONS = """
 FROM candidate c
 JOIN candidate_account acc ON acc.id = c.account
-JOIN candidate c2 ON {same_person}
+JOIN candidate c2 ON c2.id <> c.id
 JOIN candidate_account acc2 ON acc2.id = c2.account
 JOIN application a2 ON a2.candidate = c2.id AND a2.cancelled_at IS NULL
 JOIN programme p2 ON p2.id = a2.programme
@@ -113,8 +113,8 @@ async def duplicate_panel(member: StaffMember, candidate_id: int) -> DuplicatePa
         " (c.ine IS NOT NULL AND c2.ine = c.ine) AS same_ine,"
         " (c.identity_key IS NOT NULL AND c2.identity_key = c.identity_key) AS same_identity,"
         " a2.id AS application_id, p2.label AS programme, ce2.label AS centre"
-        + OTHER_APPLICATIONS.format(same_person=SAME_PERSON)
-        + f" WHERE c.id = {{}} AND {NOT_DISMISSED} AND {scope}"
+        + OTHER_APPLICATIONS
+        + f" WHERE c.id = {{}} AND {SAME_PERSON} AND {NOT_DISMISSED} AND {scope}"
         " ORDER BY acc2.login, a2.id",
         candidate_id,
         *args,

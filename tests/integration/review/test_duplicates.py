@@ -136,7 +136,9 @@ async def test_the_panel_lists_the_look_alikes_the_member_may_see(client):
     w = await world()
     await make_staff(StaffRole.CENTRE_MANAGER, centres=[w.centre_a], username="ga")
     await sign_in(client, "ga")
-    html = (await client.get(page_url(w.martin.application_id))).text
+    response = await client.get(page_url(w.martin.application_id))
+    assert response.status_code == 200
+    html = response.text
     again = w.martin_again.account.login
     assert panel_text(html) == (
         "Doublons possibles Ces dossiers d'autres comptes de la campagne ressemblent à "
@@ -162,7 +164,9 @@ async def test_the_central_office_marks_a_pair_not_a_duplicate_once_and_audited(
     response = await post_form(client, url, {"autre": str(again.candidate_id)})
     assert response.status_code == 303
     assert response.headers["location"] == page_url(w.martin.application_id) + "#doublons"
-    page = (await client.get(response.headers["location"])).text
+    shown_again = await client.get(response.headers["location"])
+    assert shown_again.status_code == 200
+    page = shown_again.text
     assert "Ces deux dossiers ne sont plus signalés comme doublons possibles." in text_of(page)
     shown = panel_text(page)
     assert again.account.login not in shown
