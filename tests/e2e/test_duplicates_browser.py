@@ -62,6 +62,6 @@ async def test_filter_panel_and_not_a_duplicate(page, desk, page_problems):
     assert await serious_violations(page) == []
 
     await page.goto("/staff/candidatures?doublons=1")
-    assert await page.locator(".queue-count").inner_text() == "0 candidature"
+    assert await page.locator(".queue-count").inner_text() == "0 candidatures"
     assert page_problems.page_errors == []
     assert page_problems.csp_console_errors == []
