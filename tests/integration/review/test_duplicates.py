@@ -241,3 +241,48 @@ async def test_not_a_duplicate_refuses_other_roles_other_scopes_and_bad_ids(clie
     assert no_token.status_code == 403
     assert await DuplicateDismissal.count() == 0
     assert await AuditEvent.count().where(AuditEvent.action == "duplicate_dismissed") == 0
+
+
+async def test_a_commission_member_sees_the_pairs_of_its_commissions_only():
+    w = await world()
+    commission_of_b = await make_commission(w.centre_b)  # B's other commission: no Martin
+    member_a = await member(
+        StaffRole.COMMISSION_MEMBER,
+        commissions=[await _commission_of(w)],
+    )
+    member_b = await member(StaffRole.COMMISSION_MEMBER, commissions=[commission_of_b])
+    assert await ids(member_a, w) == [w.martin.application_id, w.martin_again.application_id]
+    assert await ids(member_b, w) == []
+
+
+async def _commission_of(w: World) -> int:
+    from app.applications.tables import Application
+
+    row = await Application.select(Application.programme.commission.as_alias("c")).where(
+        Application.id == w.martin.application_id
+    )
+    return row[0]["c"]
+
+
+async def test_an_external_account_whose_ine_a_student_brought_is_flagged_on_the_desk(client):
+    from app.accounts.sso import create_account_from_records
+    from app.accounts.student_records import DemoStudentRecords
+
+    w = await world()
+    # Typed by the candidate before applying (the dossier is locked since).
+    await Candidate.update({Candidate.ine: "0812304598F"}).where(
+        Candidate.id == w.other.candidate_id
+    )
+    record = await DemoStudentRecords().find_by_cas_login("lbernard")
+    await create_account_from_records(
+        record, cas_login="lbernard", email="lucas.bernard@univ.example.fr", language="fr"
+    )
+    await make_staff(StaffRole.CENTRE_MANAGER, centres=[w.centre_a], username="ga")
+    await sign_in(client, "ga")
+    response = await client.get(page_url(w.other.application_id))
+    assert response.status_code == 200
+    # The student has no application the manager may see: only the flag shows.
+    assert panel_text(response.text) == (
+        "Doublons possibles Le 15/06/2026, un étudiant de l'université a apporté le même INE "
+        "que ce dossier depuis le logiciel de scolarité : vérifiez ce compte."
+    )
