@@ -102,6 +102,11 @@ async def save_identity(*, account_id: int, changes: dict) -> list[str]:
     Write the Candidate columns that changed, and the duplicate-search key with them;
     audit ``dossier_identity_saved``. Returns the changed column names."""
     async with write_transaction():
+        campaign_id = await campaign_of_account(account_id)
+        if changes.get("ine"):
+            # The INE lock before the dossier's row lock, in the order the student
+            # import takes them (app.accounts.sso): two orders could deadlock.
+            await lock_ine(campaign_id, changes["ine"])
         candidate = await candidate_for_change(account_id)
         has_application = await has_live_application(candidate["id"])
         locks = identity_locks(candidate, has_application=has_application)
@@ -109,13 +114,10 @@ async def save_identity(*, account_id: int, changes: dict) -> list[str]:
         if reason:
             raise DossierLocked(reason)
         diff = _changed(candidate, changes)
-        if diff.get("ine"):
-            campaign_id = await campaign_of_account(account_id)
-            await lock_ine(campaign_id, diff["ine"])
-            if await ine_held_elsewhere(
-                campaign_id=campaign_id, ine=diff["ine"], candidate_id=candidate["id"]
-            ):
-                raise IneTaken
+        if diff.get("ine") and await ine_held_elsewhere(
+            campaign_id=campaign_id, ine=diff["ine"], candidate_id=candidate["id"]
+        ):
+            raise IneTaken
         if diff:
             columns = {Candidate._meta.get_column_by_name(k): v for k, v in diff.items()}
             if any(part in diff for part in IDENTITY_KEY_PARTS):

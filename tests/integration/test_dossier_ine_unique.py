@@ -118,3 +118,31 @@ async def test_saving_the_identity_writes_the_duplicate_search_key(clock):
     await service.save_identity(account_id=account.id, changes={"birth_date": None})
     row = await Candidate.select(Candidate.identity_key).where(Candidate.id == candidate.id)
     assert row == [{"identity_key": None}]
+
+
+async def test_an_import_racing_an_external_save_of_the_same_ine_ends_consistent(refdata, clock):
+    """Both take the INE lock before any row lock: no deadlock, and either the external
+    save came first (then the import flags it) or it is refused."""
+    campaign = await make_campaign()
+    external, external_candidate = await new_candidate(campaign)
+    record = await DemoStudentRecords().find_by_cas_login("lbernard")
+
+    async def external_save() -> str:
+        try:
+            await service.save_identity(account_id=external.id, changes={"ine": INE})
+        except service.IneTaken:
+            return "refused"
+        return "saved"
+
+    outcome, student_account = await asyncio.gather(
+        external_save(),
+        create_account_from_records(
+            record, cas_login="lbernard", email="lucas.bernard@univ.example.fr", language="fr"
+        ),
+    )
+    assert student_account is not None
+    row = await Candidate.select().where(Candidate.id == external_candidate.id).first()
+    if outcome == "saved":
+        assert (row["ine"], row["ine_held_by_student_at"]) == (INE, now())
+    else:
+        assert (row["ine"], row["ine_held_by_student_at"]) == (None, None)
