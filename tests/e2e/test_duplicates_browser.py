@@ -65,3 +65,31 @@ async def test_filter_panel_and_not_a_duplicate(page, desk, page_problems):
     assert await page.locator(".queue-count").inner_text() == "0 candidatures"
     assert page_problems.page_errors == []
     assert page_problems.csp_console_errors == []
+
+
+async def test_filter_and_not_a_duplicate_work_with_javascript_off(browser, live_server, desk):
+    martin, martin_again = desk
+    context = await browser.new_context(
+        base_url=live_server, locale="fr-FR", java_script_enabled=False
+    )
+    page = await context.new_page()
+    try:
+        await page.goto("/staff/connexion")
+        await page.get_by_label("Identifiant").fill("central")
+        await page.get_by_label("Mot de passe").fill(STAFF_PASSWORD)
+        await page.get_by_role("button", name="Se connecter").click()
+        await page.wait_for_url("**/staff/")
+        await page.goto("/staff/candidatures")
+        await page.get_by_label("Doublons possibles uniquement").check()
+        await page.get_by_role("button", name="Filtrer").click()
+        await page.wait_for_url("**doublons=1*")
+        assert await page.locator(".queue-count").inner_text() == "2 candidatures"
+        await page.get_by_role("link", name=martin_again.account.login, exact=True).click()
+        await page.wait_for_url(f"**/staff/candidatures/{martin_again.application_id}")
+        await page.get_by_role("button", name=f"Pas un doublon : {martin.account.login}").click()
+        await page.get_by_text(
+            "Ces deux dossiers ne sont plus signalés comme doublons possibles."
+        ).wait_for()
+        assert await page.locator("#doublons").count() == 0
+    finally:
+        await context.close()
