@@ -110,6 +110,10 @@ class Settings:
     """University CAS server (``https://cas.example.fr/cas``). Empty in dev: the built-in
     development CAS server is used."""
     offer_cache_seconds: float = 5.0
+    database_pool_size: int = 10
+    """PostgreSQL connections per process (web process or worker); see docs/deploy.md."""
+    database_behind_pgbouncer: bool = False
+    """PgBouncer in transaction mode: asyncpg must not cache prepared statements."""
     """How long each process keeps the offer tree (a staff edit shows within that delay)."""
     student_records: str = "demo"
     """``demo`` (fictitious students, dev only) or ``package.module:factory`` of the
@@ -204,6 +208,8 @@ def load_settings() -> Settings:
         cas_server_url=_env("CAS_SERVER_URL", ""),
         student_records=_env("STUDENT_RECORDS", "demo"),
         offer_cache_seconds=float(_env("OFFER_CACHE_SECONDS", "5")),
+        database_pool_size=_env_int("DATABASE_POOL_SIZE", 10),
+        database_behind_pgbouncer=_env_bool("DATABASE_PGBOUNCER", False),
         metrics_allowed_networks=_networks(
             _env("METRICS_ALLOWED_IPS", DEFAULT_METRICS_ALLOWED_IPS)
         ),
