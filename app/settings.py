@@ -110,6 +110,8 @@ class Settings:
     """University CAS server (``https://cas.example.fr/cas``). Empty in dev: the built-in
     development CAS server is used."""
     offer_cache_seconds: float = 5.0
+    accessibility_contact_email: str = "accessibilite@univ-toulouse.example"
+    """Where the accessibility statement sends users who cannot use a page."""
     database_pool_size: int = 10
     """PostgreSQL connections per process (web process or worker); see docs/deploy.md."""
     database_behind_pgbouncer: bool = False
@@ -208,6 +210,9 @@ def load_settings() -> Settings:
         cas_server_url=_env("CAS_SERVER_URL", ""),
         student_records=_env("STUDENT_RECORDS", "demo"),
         offer_cache_seconds=float(_env("OFFER_CACHE_SECONDS", "5")),
+        accessibility_contact_email=_env(
+            "ACCESSIBILITY_CONTACT_EMAIL", Settings.accessibility_contact_email
+        ),
         database_pool_size=_env_int("DATABASE_POOL_SIZE", 10),
         database_behind_pgbouncer=_env_bool("DATABASE_PGBOUNCER", False),
         metrics_allowed_networks=_networks(
