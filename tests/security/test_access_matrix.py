@@ -172,6 +172,7 @@ ACCESS: dict[str, Access] = {
     # by address, whoever signed in: the matrix clients are not in METRICS_ALLOWED_IPS
     "GET /metrics": public(404),
     "POST /langue": public(303, location="/", form={"language": "en", "next": "/"}),
+    "GET /accessibilite": public(),
     # accounts
     "GET /compte/creer": public(),
     "POST /compte/creer": public(),  # the empty form, with its messages
@@ -343,6 +344,9 @@ ACCESS: dict[str, Access] = {
     "POST " + DESK_APPLICATION + "/notes": desk(
         303, location=DESK_PAGE + "#notes", form={"note": "Bonjour"}, **APPLICATION
     ),
+    # « pas un doublon » (issue 15): A's dossier has no look-alike, so no pair to dismiss
+    # (the 403 of a centre's staff in scope: tests/integration/review/test_duplicates.py)
+    "POST " + DESK_APPLICATION + "/pas-un-doublon": desk(404, form={"autre": "1"}, **APPLICATION),
     # mail template previews (issue 11): the administrator's and the central office's
     "GET /staff/modeles-mails": roles_only(),
     "GET /staff/modeles-mails/{mail_code:str}/{mail_language:str}": roles_only(),
