@@ -114,6 +114,17 @@ class Settings:
     student_records: str = "demo"
     """``demo`` (fictitious students, dev only) or ``package.module:factory`` of the
     university's student-records adapter."""
+    privacy_contact: str = (
+        "Délégué à la protection des données, Université de Toulouse, 118 route de "
+        "Narbonne, 31062 TOULOUSE"
+    )
+    """Who answers candidates about their personal data (shown on the information
+    notice "Données personnelles")."""
+    privacy_contact_email: str = "dpo@ecesure.localhost"
+    """Where the candidates' requests about their data are mailed (deletion once an
+    application is transmitted, rectification, objection)."""
+    data_export_hours: int = 72
+    """Validity of a "Mes données" download link (the link works once)."""
     metrics_allowed_networks: tuple[IPNetwork, ...] = field(
         default_factory=lambda: _networks(DEFAULT_METRICS_ALLOWED_IPS)
     )
@@ -196,6 +207,9 @@ def load_settings() -> Settings:
         cas_server_url=_env("CAS_SERVER_URL", ""),
         student_records=_env("STUDENT_RECORDS", "demo"),
         offer_cache_seconds=float(_env("OFFER_CACHE_SECONDS", "5")),
+        privacy_contact=_env("PRIVACY_CONTACT", Settings.privacy_contact),
+        privacy_contact_email=_env("PRIVACY_CONTACT_EMAIL", Settings.privacy_contact_email),
+        data_export_hours=_env_int("DATA_EXPORT_HOURS", 72),
         metrics_allowed_networks=_networks(
             _env("METRICS_ALLOWED_IPS", DEFAULT_METRICS_ALLOWED_IPS)
         ),
