@@ -262,8 +262,10 @@ DEFAULT_TEMPLATES: tuple[DefaultTemplate, ...] = (
     DefaultTemplate(
         code=MailCode.DATA_REQUEST,
         subjects={
-            # to the university's contact, in French
+            # to the university's contact: sent in French (the English text is for
+            # a university that changes the language in the code)
             "fr": "eCésure : demande d'un candidat sur ses données personnelles ({{ login }})",
+            "en": "eCésure: a candidate's request about their personal data ({{ login }})",
         },
         variables=f"{_ACCOUNT}\nemail : adresse mail du compte.\n"
         "campaign : libellé de la campagne.\nmessage : la demande, telle que saisie.",
