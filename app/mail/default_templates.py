@@ -262,8 +262,7 @@ DEFAULT_TEMPLATES: tuple[DefaultTemplate, ...] = (
     DefaultTemplate(
         code=MailCode.DATA_REQUEST,
         subjects={
-            # to the university's contact: sent in French (the English text is for
-            # a university that changes the language in the code)
+            # sent in French to the university's contact; the English one is for previews
             "fr": "eCésure : demande d'un candidat sur ses données personnelles ({{ login }})",
             "en": "eCésure: a candidate's request about their personal data ({{ login }})",
         },

@@ -115,9 +115,8 @@ async def rows_about_account(account_id: int) -> dict[str, set[int]]:
                         changed = True
     events = set()
     for event in await AuditEvent.select():
-        if event["actor_kind"] == ActorKind.CANDIDATE.value and event["actor_id"] == account_id:
-            events.add(event["id"])
-        elif event["application_id"] in found.get("application", set()):
+        own_act = (event["actor_kind"], event["actor_id"]) == (ActorKind.CANDIDATE, account_id)
+        if own_act or event["application_id"] in found.get("application", set()):
             events.add(event["id"])
         else:
             for table, ids in found.items():
@@ -142,7 +141,9 @@ async def exported_rows(table_name: str, ids: set[int]) -> list[dict]:
 
 
 async def storage_keys(file_ids) -> set[str]:
-    rows = await StoredFile.select(StoredFile.storage_key).where(StoredFile.id.is_in(list(file_ids)))
+    rows = await StoredFile.select(StoredFile.storage_key).where(
+        StoredFile.id.is_in(list(file_ids))
+    )
     return {row["storage_key"] for row in rows}
 
 

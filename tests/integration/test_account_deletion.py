@@ -105,14 +105,18 @@ async def test_deleting_an_account_with_nothing_transmitted_leaves_nothing_of_it
     assert len(gone) == 7  # six pieces and the archive
     assert files_on_disk() == disk_before - gone
     assert await rows_about_account(world["sent"]["account"].id) == others_before
-    events = await AuditEvent.select(
-        AuditEvent.action,
-        AuditEvent.actor_kind,
-        AuditEvent.actor_id,
-        AuditEvent.entity,
-        AuditEvent.entity_id,
-        AuditEvent.data,
-    ).where(AuditEvent.action == "account_deleted_by_candidate").output(load_json=True)
+    events = (
+        await AuditEvent.select(
+            AuditEvent.action,
+            AuditEvent.actor_kind,
+            AuditEvent.actor_id,
+            AuditEvent.entity,
+            AuditEvent.entity_id,
+            AuditEvent.data,
+        )
+        .where(AuditEvent.action == "account_deleted_by_candidate")
+        .output(load_json=True)
+    )
     assert events == [
         {
             "action": "account_deleted_by_candidate",
@@ -146,9 +150,7 @@ async def test_the_audit_event_of_a_deletion_holds_counts_only(world, client):
     account = world["waiting"]["account"]
     await plant_session(client, account)
     await post_form(client, "/mes-donnees/suppression", {"password": PASSWORD})
-    (event,) = await AuditEvent.select().where(
-        AuditEvent.action == "account_deleted_by_candidate"
-    )
+    (event,) = await AuditEvent.select().where(AuditEvent.action == "account_deleted_by_candidate")
     assert (event["actor_id"], event["entity"]) == (None, "campaign")
     for value in (account.email, account.login, account.last_name):
         assert value not in str(event), value
