@@ -68,7 +68,8 @@ async def test_a_candidate_gets_the_archive_of_their_data_by_mail(
 async def test_the_notice_is_linked_from_the_footer_and_the_sign_up_form_and_passes_axe(
     browser, server
 ):
-    page, problems = await open_page(browser, server, javascript=False)
+    # axe runs in the page: JavaScript on
+    page, problems = await open_page(browser, server, javascript=True)
     await page.goto("/compte/creer")
     await page.get_by_role(
         "link", name="ce que eCésure garde, combien de temps et vos droits"
