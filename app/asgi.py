@@ -95,7 +95,8 @@ async def database_pool(app: Litestar) -> AsyncIterator[None]:
     engine = engine_finder()
     owns_pool = getattr(engine, "pool", "n/a") is None
     if owns_pool:
-        await engine.start_connection_pool()
+        size = get_settings().database_pool_size
+        await engine.start_connection_pool(min_size=min(2, size), max_size=size)
     try:
         yield
     finally:

@@ -110,6 +110,10 @@ class Settings:
     """University CAS server (``https://cas.example.fr/cas``). Empty in dev: the built-in
     development CAS server is used."""
     offer_cache_seconds: float = 5.0
+    database_pool_size: int = 10
+    """PostgreSQL connections per process (web process or worker); see docs/deploy.md."""
+    database_behind_pgbouncer: bool = False
+    """PgBouncer in transaction mode: asyncpg must not cache prepared statements."""
     """How long each process keeps the offer tree (a staff edit shows within that delay)."""
     student_records: str = "demo"
     """``demo`` (fictitious students, dev only) or ``package.module:factory`` of the
@@ -164,6 +168,14 @@ class Settings:
         return problems
 
 
+def default_base_url() -> str:
+    """Where ``make run`` serves (``HOST``/``PORT``), so dev mails link to the running portal."""
+    host = _env("HOST", "127.0.0.1")
+    if host in {"0.0.0.0", "::", ""}:  # listening everywhere: link to this machine
+        host = "127.0.0.1"
+    return f"http://{host}:{_env('PORT', '8000')}"
+
+
 def load_settings() -> Settings:
     env = _env("ENV", "dev").lower()
     if env not in {"dev", "prod"}:
@@ -187,7 +199,7 @@ def load_settings() -> Settings:
         redis_url=_env("REDIS_URL", "redis://127.0.0.1:6379/0"),
         secret_key=secret_key,
         secret_key_is_default=not explicit_key,
-        base_url=_env("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        base_url=_env("BASE_URL", default_base_url()).rstrip("/"),
         smtp_host=_env("SMTP_HOST", "127.0.0.1"),
         smtp_port=_env_int("SMTP_PORT", 8025),
         smtp_tls=_env("SMTP_TLS", "none").lower(),
@@ -210,6 +222,8 @@ def load_settings() -> Settings:
         privacy_contact=_env("PRIVACY_CONTACT", Settings.privacy_contact),
         privacy_contact_email=_env("PRIVACY_CONTACT_EMAIL", Settings.privacy_contact_email),
         data_export_hours=_env_int("DATA_EXPORT_HOURS", 72),
+        database_pool_size=_env_int("DATABASE_POOL_SIZE", 10),
+        database_behind_pgbouncer=_env_bool("DATABASE_PGBOUNCER", False),
         metrics_allowed_networks=_networks(
             _env("METRICS_ALLOWED_IPS", DEFAULT_METRICS_ALLOWED_IPS)
         ),

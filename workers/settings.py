@@ -37,7 +37,8 @@ async def startup(ctx: dict) -> None:
     engine = engine_finder()
     ctx["owns_db_pool"] = isinstance(engine, PostgresEngine) and engine.pool is None
     if ctx["owns_db_pool"]:
-        await engine.start_connection_pool()
+        size = ctx["settings"].database_pool_size
+        await engine.start_connection_pool(min_size=min(2, size), max_size=size)
 
 
 async def shutdown(ctx: dict) -> None:
