@@ -257,7 +257,9 @@ DEFAULT_TEMPLATES: tuple[DefaultTemplate, ...] = (
             "fr": "eCésure : votre compte a été supprimé",
             "en": "eCésure: your account has been deleted",
         },
-        variables="first_name, last_name : prénom et nom de l'ancien titulaire du compte.",
+        # No variable: the outbox row outlives the account, so it names nobody (its
+        # address aside).
+        variables="",
     ),
     DefaultTemplate(
         code=MailCode.DATA_REQUEST,

@@ -64,8 +64,8 @@ async def delete_own_account(*, account_id: int, password: str) -> Deleted:
     transaction), then in one transaction:
     the purge of every row about the account, conditioned on "no transmitted
     application" in its very DELETE (a transmission committed meanwhile leaves the
-    account in place: the transaction rolls back), the mail ACCOUNT_DELETED (not tied
-    to the account), the audit event ``account_deleted_by_candidate`` naming only the
+    account in place: the transaction rolls back), the mail ACCOUNT_DELETED (tied to
+    no account and naming nobody: only its address remains), the audit event ``account_deleted_by_candidate`` naming only the
     campaign, with counts. After commit, the files leave the disk.
     """
     account = (
@@ -73,8 +73,6 @@ async def delete_own_account(*, account_id: int, password: str) -> Deleted:
             CandidateAccount.password_hash,
             CandidateAccount.email,
             CandidateAccount.language,
-            CandidateAccount.first_name,
-            CandidateAccount.last_name,
             CandidateAccount.campaign,
         )
         .where(CandidateAccount.id == account_id)
@@ -106,7 +104,7 @@ async def delete_own_account(*, account_id: int, password: str) -> Deleted:
             to=account["email"],
             code=MailCode.ACCOUNT_DELETED,
             language=account["language"],
-            context={"first_name": account["first_name"], "last_name": account["last_name"]},
+            context={},  # the row outlives the account: it names nobody
         )
         await record_event(
             actor_kind=ActorKind.CANDIDATE,

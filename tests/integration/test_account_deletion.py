@@ -138,6 +138,10 @@ async def test_deleting_an_account_with_nothing_transmitted_leaves_nothing_of_it
             "template_code": MailCode.ACCOUNT_DELETED.value,
         }
     ]
+    (body,) = await OutboxMail.select(OutboxMail.html, OutboxMail.text).where(
+        OutboxMail.template_code == MailCode.ACCOUNT_DELETED.value
+    )
+    assert account.last_name not in str(body) and account.login not in str(body)
     assert await run_worker() == 1
     assert [m["Subject"] for m in smtp_sink.messages] == ["eCésure : votre compte a été supprimé"]
     # signed out everywhere
