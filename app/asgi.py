@@ -37,7 +37,7 @@ from app.settings import Settings, get_settings
 from app.web.errors import EXCEPTION_HANDLERS
 from app.web.inputs import clean_request_input
 from app.web.middleware import language_middleware, security_headers_hook
-from app.web.routes import set_language
+from app.web.routes import accessibility, set_language
 from app.web.sessions import ResilientRedisStore, RotatingSessionConfig, redis_client
 from app.web.templating import STATIC_DIR, make_environment
 
@@ -124,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         metrics,
         ops_jobs_redirect,
         set_language,
+        accessibility,
         review_router(secure=settings.is_prod),
         _admin_mount(settings),
         create_static_files_router(

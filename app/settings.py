@@ -110,6 +110,8 @@ class Settings:
     """University CAS server (``https://cas.example.fr/cas``). Empty in dev: the built-in
     development CAS server is used."""
     offer_cache_seconds: float = 5.0
+    accessibility_contact_email: str = "accessibilite@univ-toulouse.example"
+    """Where the accessibility statement sends users who cannot use a page."""
     database_pool_size: int = 10
     """PostgreSQL connections per process (web process or worker); see docs/deploy.md."""
     database_behind_pgbouncer: bool = False
@@ -222,6 +224,9 @@ def load_settings() -> Settings:
         privacy_contact=_env("PRIVACY_CONTACT", Settings.privacy_contact),
         privacy_contact_email=_env("PRIVACY_CONTACT_EMAIL", Settings.privacy_contact_email),
         data_export_hours=_env_int("DATA_EXPORT_HOURS", 72),
+        accessibility_contact_email=_env(
+            "ACCESSIBILITY_CONTACT_EMAIL", Settings.accessibility_contact_email
+        ),
         database_pool_size=_env_int("DATABASE_POOL_SIZE", 10),
         database_behind_pgbouncer=_env_bool("DATABASE_PGBOUNCER", False),
         metrics_allowed_networks=_networks(

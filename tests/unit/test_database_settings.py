@@ -8,7 +8,7 @@ from app.settings import load_settings
 from app.sqlite_engine import PooledSQLiteEngine
 from piccolo_conf import make_engine
 
-URL = "postgres://ecesure@db.example:5432/ecesure"
+URL = "postgres://ecesure@127.0.0.1:1/ecesure"  # nothing listens: the engine is only built
 
 
 def test_behind_pgbouncer_asyncpg_caches_no_prepared_statement():
