@@ -18,6 +18,7 @@ from litestar.template import TemplateConfig
 from litestar.types import Receive, Scope, Send
 from piccolo.engine import engine_finder
 
+from app.accounts.data_routes import data_routes
 from app.accounts.messages_routes import messages_routes
 from app.accounts.routes import account_routes
 from app.accounts.sso_routes import sso_routes
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *application_routes,
         *messages_routes,
         *document_routes,
+        *data_routes,
         healthz,
         readyz,
         metrics,

@@ -32,7 +32,7 @@ from app.dossier.tables import (
     WorkExperience,
 )
 from app.mail.tables import MailTemplate, OutboxMail
-from app.ops.tables import AppSetting, AuditEvent, CampaignStatistics
+from app.ops.tables import AppSetting, AuditEvent, CampaignStatistics, DataExport
 from app.refdata.tables import (
     BacMention,
     BacSerie,
@@ -87,6 +87,7 @@ TABLES = [
     AuditEvent,
     AppSetting,
     CampaignStatistics,
+    DataExport,
 ]
 
 APP_CONFIG = AppConfig(

@@ -123,6 +123,17 @@ class Settings:
     student_records: str = "demo"
     """``demo`` (fictitious students, dev only) or ``package.module:factory`` of the
     university's student-records adapter."""
+    privacy_contact: str = (
+        "Délégué à la protection des données, Université de Toulouse, 118 route de "
+        "Narbonne, 31062 TOULOUSE"
+    )
+    """Who answers candidates about their personal data (shown on the information
+    notice "Données personnelles")."""
+    privacy_contact_email: str = "dpo@ecesure.localhost"
+    """Where the candidates' requests about their data are mailed (deletion once an
+    application is transmitted, rectification, objection)."""
+    data_export_hours: int = 72
+    """Validity of a "Mes données" download link (the link works once)."""
     metrics_allowed_networks: tuple[IPNetwork, ...] = field(
         default_factory=lambda: _networks(DEFAULT_METRICS_ALLOWED_IPS)
     )
@@ -214,6 +225,9 @@ def load_settings() -> Settings:
         student_records=_env("STUDENT_RECORDS", "demo"),
         letter_requires_confirmation=_env_bool("LETTER_REQUIRES_CONFIRMATION", False),
         offer_cache_seconds=float(_env("OFFER_CACHE_SECONDS", "5")),
+        privacy_contact=_env("PRIVACY_CONTACT", Settings.privacy_contact),
+        privacy_contact_email=_env("PRIVACY_CONTACT_EMAIL", Settings.privacy_contact_email),
+        data_export_hours=_env_int("DATA_EXPORT_HOURS", 72),
         accessibility_contact_email=_env(
             "ACCESSIBILITY_CONTACT_EMAIL", Settings.accessibility_contact_email
         ),

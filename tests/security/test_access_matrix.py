@@ -281,6 +281,15 @@ ACCESS: dict[str, Access] = {
     "POST /messages/{mail_id:int}/renvoyer": own_post(
         303, location="/messages/{mail_id}?refus=on_its_way", mail_id="mail"
     ),
+    # "Mes données" and the notice (issue 15); the empty forms: the page again with
+    # their message, nothing deleted, nothing mailed
+    "GET /mes-donnees": candidate_only(),
+    "POST /mes-donnees/archive": candidate_only(303, location="/mes-donnees?fait=archive"),
+    "GET /mes-donnees/archive/{token:str}": candidate_only(404),  # no such link
+    "POST /mes-donnees/suppression": candidate_only(),
+    "POST /mes-donnees/demande": candidate_only(),
+    "GET /donnees-personnelles": public(),
+    "GET /compte-supprime": public(),
     # development tools (the mail sink's pages, the CAS server for demo students)
     "GET /dev/mails": dev_only(),
     "GET /dev/mails/{message_id:str}": dev_only(),
