@@ -15,6 +15,8 @@ thread. No HTTP, no database: the caller gives the HTML and the files.
 
 from __future__ import annotations
 
+import logging
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +34,11 @@ A4_INCHES = (8.27, 11.69)
 STRIP_WIDTH_PT = 595  # the page-number strip: A4 wide, centred on wider or narrower pages
 STRIP_HEIGHT_PT = 28
 MAX_FRONT_RENDERS = 4
+
+# WeasyPrint reports each step, and fontTools every glyph it subsets, at INFO: pages of
+# log lines per document, and time spent formatting them.
+for _noisy in ("weasyprint", "weasyprint.progress", "fontTools"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
@@ -109,10 +116,16 @@ def _table_of_contents(
     return lines
 
 
+# One render at a time per process: WeasyPrint's use of Pango and fontconfig is not
+# documented as thread-safe, and on two cores concurrent renders only queue for the CPU.
+_RENDERING = threading.Lock()
+
+
 def render_pdf(html: str, base_url: str | None = None) -> bytes:
     """An HTML document as PDF bytes (WeasyPrint). ``base_url`` resolves relative links;
     without it nothing outside the HTML is loaded."""
-    return HTML(string=html, base_url=base_url, url_fetcher=_fetch_nothing).write_pdf()
+    with _RENDERING:
+        return HTML(string=html, base_url=base_url, url_fetcher=_fetch_nothing).write_pdf()
 
 
 def _fetch_nothing(url: str, *args, **kwargs):
@@ -186,12 +199,29 @@ def build_dossier_pdf(
     A piece whose file cannot be read is listed (``unreadable``) and adds no page.
     """
     readers = [piece_reader(piece) for piece in pieces]
-    front, toc = _front(front_html, pieces, readers, base_url)
-    writer = PdfWriter()
-    writer.append(front)
-    for reader in readers:
-        if reader is not None:
-            writer.append(reader, import_outline=False)
+    while True:
+        front, toc = _front(front_html, pieces, readers, base_url)
+        writer = PdfWriter()
+        writer.append(front)
+        failed = _append_pieces(writer, readers)
+        if failed is None:
+            break
+        readers[failed] = None  # listed as unreadable; the contents renumbered without it
     _stamp(writer, page_label)
     writer.write(out)
     return toc
+
+
+def _append_pieces(writer: PdfWriter, readers: list[PdfReader | None]) -> int | None:
+    """Append every readable piece; the index of one that fails to copy, else None
+    (a page tree that parsed can still hold objects pypdf cannot copy)."""
+    for index, reader in enumerate(readers):
+        if reader is None:
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                writer.append(reader, import_outline=False)
+        except Exception:
+            return index
+    return None
