@@ -12,9 +12,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
@@ -63,6 +66,7 @@ def ensure_redis(url: str, var_dir) -> subprocess.Popen | None:
             str(var_dir),
         ],
         stdout=subprocess.DEVNULL,
+        process_group=0,  # stopped by the launcher, not by the terminal's Ctrl-C
     )
     for _ in range(50):
         if redis_answers(url):
@@ -70,6 +74,39 @@ def ensure_redis(url: str, var_dir) -> subprocess.Popen | None:
         time.sleep(0.1)
     process.terminate()
     sys.exit(f"redis-server did not start on {url}")
+
+
+def spawn(command: Sequence[str]) -> subprocess.Popen:
+    """Start a child in its own process group.
+
+    Ctrl-C reaches only the launcher, which then stops each child with exactly one
+    SIGINT: a child in the terminal's group would get two and print a traceback.
+    """
+    return subprocess.Popen(list(command), process_group=0)
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 60.0) -> bool:
+    """True once ``url`` answers; False if the server exits or ``timeout`` passes first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return True
+        except urllib.error.HTTPError:
+            return True  # it answered, even if not 200
+        except OSError:
+            time.sleep(0.2)
+    return False
 
 
 RESTART_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)
@@ -103,7 +140,7 @@ class Supervised:
 
     def _start(self) -> subprocess.Popen:
         self.started_at = time.monotonic()
-        return subprocess.Popen(self.command)
+        return spawn(self.command)
 
     def check(self) -> None:
         """Call often: notices an exit, and starts the process again once its pause is over."""
@@ -146,48 +183,55 @@ def _stop_on_sigterm(*_: object) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    if not port_is_free(HOST, PORT):
+        sys.exit(
+            f"Port {PORT} on {HOST} is already in use (another `make run`?).\n"
+            "Stop that process or choose another port: PORT=8001 make run"
+        )
     settings = get_settings()
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     children: list[subprocess.Popen | Supervised] = []
+    failed: list[str] = []
     redis_process = ensure_redis(settings.redis_url, settings.var_dir)
     if redis_process:
         children.append(redis_process)
     try:
         subprocess.run([sys.executable, "-m", "app.cli", "setup"], check=True)
-        children.append(subprocess.Popen([sys.executable, "-m", "app.mail.sink"]))
+        children.append(spawn([sys.executable, "-m", "app.mail.sink"]))
         worker = Supervised("worker", [os.path.join(BIN, "arq"), "workers.settings.WorkerSettings"])
-        children += [
-            worker,
-            subprocess.Popen(
-                [
-                    os.path.join(BIN, "uvicorn"),
-                    "--factory",
-                    "app.asgi:create_app",
-                    "--host",
-                    HOST,
-                    "--port",
-                    str(PORT),
-                ]
-            ),
-        ]
-        print(
-            "\neCésure is running:\n"
-            f"  portal            http://{HOST}:{PORT}/\n"
-            f"  staff back office http://{HOST}:{PORT}/admin/\n"
-            f"  mails (dev sink)  http://{HOST}:{PORT}/dev/mails\n"
-            f"  health            http://{HOST}:{PORT}/healthz  /readyz\n"
-            "Demo logins are listed above. A worker that dies is restarted.\n"
-            "Ctrl-C stops everything.\n",
-            flush=True,
+        web = spawn(
+            [
+                os.path.join(BIN, "uvicorn"),
+                "--factory",
+                "app.asgi:create_app",
+                "--host",
+                HOST,
+                "--port",
+                str(PORT),
+            ]
         )
-        while all(child.poll() is None for child in children):
-            worker.check()
-            time.sleep(0.5)
-        failed = [c.args[0] for c in children if c.poll() not in (None, 0)]
-        if failed:
-            print(f"Stopped because a process exited: {failed}", file=sys.stderr)
+        children += [worker, web]
+        if not wait_until_serving(f"http://{HOST}:{PORT}/healthz", web):
+            failed.append(f"the web server did not start on {HOST}:{PORT} (see its output above)")
+        else:
+            print(
+                "\neCésure is running:\n"
+                f"  portal            http://{HOST}:{PORT}/\n"
+                f"  staff back office http://{HOST}:{PORT}/admin/\n"
+                f"  mails (dev sink)  http://{HOST}:{PORT}/dev/mails\n"
+                f"  health            http://{HOST}:{PORT}/healthz  /readyz\n"
+                "Demo logins are listed above. A worker that dies is restarted.\n"
+                "Ctrl-C stops everything.\n",
+                flush=True,
+            )
+            while all(child.poll() is None for child in children):
+                worker.check()
+                time.sleep(0.5)
+            failed += [str(c.args[0]) for c in children if c.poll() not in (None, 0)]
     except KeyboardInterrupt:
         pass
+    except subprocess.CalledProcessError as error:
+        failed.append(f"{' '.join(map(str, error.cmd))} exited with code {error.returncode}")
     finally:
         for child in reversed(children):
             if child.poll() is None:  # a Supervised one: always, it signals its process
@@ -198,6 +242,8 @@ def main() -> None:
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 child.kill()
+    if failed:
+        sys.exit("eCésure stopped: " + "; ".join(failed))
 
 
 if __name__ == "__main__":

@@ -153,6 +153,14 @@ class Settings:
         return problems
 
 
+def default_base_url() -> str:
+    """Where ``make run`` serves (``HOST``/``PORT``), so dev mails link to the running portal."""
+    host = _env("HOST", "127.0.0.1")
+    if host in {"0.0.0.0", "::", ""}:  # listening everywhere: link to this machine
+        host = "127.0.0.1"
+    return f"http://{host}:{_env('PORT', '8000')}"
+
+
 def load_settings() -> Settings:
     env = _env("ENV", "dev").lower()
     if env not in {"dev", "prod"}:
@@ -176,7 +184,7 @@ def load_settings() -> Settings:
         redis_url=_env("REDIS_URL", "redis://127.0.0.1:6379/0"),
         secret_key=secret_key,
         secret_key_is_default=not explicit_key,
-        base_url=_env("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        base_url=_env("BASE_URL", default_base_url()).rstrip("/"),
         smtp_host=_env("SMTP_HOST", "127.0.0.1"),
         smtp_port=_env_int("SMTP_PORT", 8025),
         smtp_tls=_env("SMTP_TLS", "none").lower(),

@@ -10,6 +10,7 @@ so that settings (cached) and the Piccolo engine see the test values.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import tempfile
 from pathlib import Path
@@ -33,6 +34,11 @@ os.environ["SMTP_PORT"] = str(_free_port())
 os.environ["BASE_URL"] = "http://testserver.local"
 os.environ["OFFER_CACHE_SECONDS"] = "0"  # tests change the catalogue and look at once
 os.environ.pop("SECRET_KEY", None)
+
+
+def pytest_unconfigure(config):
+    """The run's folder (SQLite file, files, sink) goes with the run: nothing left in /tmp."""
+    shutil.rmtree(_VAR, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ instead, which its own checks then refuse in order: the CSRF token, the session,
 the form's fields (422, each missing field named). The forms' own bodies are small: a
 larger one is not a form either.
 
-A lone surrogate in a JSON string ("\ud800") also ended in a 500: pydantic's error
+A lone surrogate in a JSON string ("\\ud800") also ended in a 500: pydantic's error
 quotes the input, and that error cannot be written as JSON. Such a character becomes a
 NUL, which every text field refuses with its own message ("caractères non autorisés").
 """

@@ -304,7 +304,7 @@ async def test_upsert_staff_user_refuses_and_writes_nothing(changes, message):
 
 
 def _bea_valid(ine: str) -> bool:
-    """BEA rule of shared/refdata/ine_vectors.csv (the dossier's own validator comes later)."""
+    """BEA rule of app/refdata/data/ine_vectors.csv (the dossier's own validator comes later)."""
     ine = ine.upper()
     digits, key = ine[:10], ine[10:]
     if len(ine) != 11 or not digits.isdigit() or len(set(digits)) == 1:

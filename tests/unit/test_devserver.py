@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import socket
+import subprocess
 import sys
 import time
 
-from app.devserver import Supervised
+from app.devserver import Supervised, port_is_free, spawn, wait_until_serving
+from app.settings import load_settings
 
 
 def run_until(supervised: Supervised, done, seconds: float = 20.0) -> None:
@@ -74,3 +78,61 @@ def test_a_running_worker_is_left_alone_and_stopping_it_does_not_restart_it():
     sleeping.send_signal(signal.SIGTERM)
     assert sleeping.wait(timeout=5) == -signal.SIGTERM
     assert sleeping.restart_at is None
+
+
+def test_children_run_in_their_own_process_group_so_ctrl_c_reaches_them_once():
+    child = spawn([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert os.getpgid(child.pid) == child.pid != os.getpgid(0)
+    finally:
+        child.kill()
+        child.wait(timeout=5)
+
+
+def test_a_busy_port_stops_the_launcher_before_anything_starts_with_the_reason(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert port_is_free("127.0.0.1", port) is False
+        done = subprocess.run(
+            [sys.executable, "-m", "app.devserver"],
+            env={**os.environ, "PORT": str(port), "VAR_DIR": str(tmp_path)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert done.stdout == ""  # no banner, no setup
+    assert done.stderr == (
+        f"Port {port} on 127.0.0.1 is already in use (another `make run`?).\n"
+        "Stop that process or choose another port: PORT=8001 make run\n"
+    )
+    assert port_is_free("127.0.0.1", port) is True
+
+
+def test_the_banner_waits_for_an_answer_and_a_server_that_dies_is_reported():
+    with socket.socket() as reserved:
+        reserved.bind(("127.0.0.1", 0))
+        port = reserved.getsockname()[1]
+    server = spawn([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"])
+    try:
+        assert wait_until_serving(f"http://127.0.0.1:{port}/healthz", server) is True
+    finally:
+        server.kill()
+        server.wait(timeout=5)
+    dying = spawn([sys.executable, "-c", "raise SystemExit(1)"])
+    started = time.monotonic()
+    assert wait_until_serving(f"http://127.0.0.1:{port}/", dying, timeout=30) is False
+    assert time.monotonic() - started < 10  # noticed the exit, did not wait for the timeout
+
+
+def test_mail_links_follow_the_port_make_run_serves_unless_base_url_is_set(monkeypatch):
+    monkeypatch.delenv("BASE_URL", raising=False)
+    monkeypatch.setenv("PORT", "8101")
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    assert load_settings().base_url == "http://127.0.0.1:8101"
+    monkeypatch.setenv("HOST", "192.0.2.7")
+    assert load_settings().base_url == "http://192.0.2.7:8101"
+    monkeypatch.setenv("BASE_URL", "https://cesure.example.fr/")
+    assert load_settings().base_url == "https://cesure.example.fr"
