@@ -41,7 +41,9 @@ async def test_clicking_telecharger_mon_dossier_downloads_the_pdf(
     browser, server, offer, javascript
 ):
     page, problems = await new_page(browser, server, javascript=javascript)
-    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on(
+        "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
     try:
         await sign_in(page, offer.account)
         await apply_from_the_offer(page)
