@@ -26,8 +26,6 @@ from typing import BinaryIO
 
 from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter, Transformation
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from app.documents.checks import JPEG, PDF
 
@@ -120,18 +118,33 @@ def _table_of_contents(
 # One render at a time per process: WeasyPrint's use of Pango and fontconfig is not
 # documented as thread-safe, and on two cores concurrent renders only queue for the CPU.
 _RENDERING = threading.Lock()
-# One font configuration for every render. Without it WeasyPrint makes a new one per
-# document, whose Pango font map is never freed: measured here, +0.2 MB of resident
-# memory per render (a 200-dossier ZIP grew the server by 73 MB) and 4 times slower.
-_FONTS = FontConfiguration()
+_FONTS = None
+
+
+def _font_configuration():
+    """One font configuration for every render. Without it WeasyPrint makes a new one per
+    document, whose Pango font map is never freed: measured here, +0.2 MB of resident
+    memory per render (a 200-dossier ZIP grew the server by 73 MB) and 4 times slower.
+
+    WeasyPrint is imported here, on first use: loading it and Pango takes seconds that
+    every process start (web, workers, tests) would otherwise pay."""
+    global _FONTS
+    if _FONTS is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONTS = FontConfiguration()
+    return _FONTS
 
 
 def render_pdf(html: str, base_url: str | None = None) -> bytes:
     """An HTML document as PDF bytes (WeasyPrint). ``base_url`` resolves relative links;
     without it nothing outside the HTML is loaded."""
+    from weasyprint import HTML
+
     with _RENDERING:
+        fonts = _font_configuration()
         document = HTML(string=html, base_url=base_url, url_fetcher=_fetch_nothing)
-        return document.write_pdf(font_config=_FONTS)
+        return document.write_pdf(font_config=fonts)
 
 
 def _fetch_nothing(url: str, *args, **kwargs):
