@@ -7,25 +7,30 @@ from urllib.parse import urlsplit
 
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
 
 from app.settings import get_settings
+from app.sqlite_engine import PooledSQLiteEngine
 
 
-def make_engine(database_url: str):
+def make_engine(database_url: str, *, behind_pgbouncer: bool = False):
     scheme = urlsplit(database_url).scheme
     if scheme == "sqlite":
         path = Path(database_url.removeprefix("sqlite:///"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        return SQLiteEngine(path=str(path))
+        return PooledSQLiteEngine(path=str(path))
     if scheme in {"postgres", "postgresql"}:
-        return PostgresEngine(config={"dsn": database_url})
+        config = {"dsn": database_url}
+        if behind_pgbouncer:  # transaction pooling: a prepared statement may meet another server
+            config["statement_cache_size"] = 0
+        return PostgresEngine(config=config)
     raise RuntimeError(
         f"DATABASE_URL must start with sqlite:/// or postgres://, not {scheme or database_url!r}"
     )
 
 
-DB = make_engine(get_settings().database_url)
+DB = make_engine(
+    get_settings().database_url, behind_pgbouncer=get_settings().database_behind_pgbouncer
+)
 
 APP_REGISTRY = AppRegistry(
     apps=[

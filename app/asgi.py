@@ -18,6 +18,7 @@ from litestar.template import TemplateConfig
 from litestar.types import Receive, Scope, Send
 from piccolo.engine import engine_finder
 
+from app.accounts.data_routes import data_routes
 from app.accounts.messages_routes import messages_routes
 from app.accounts.routes import account_routes
 from app.accounts.sso_routes import sso_routes
@@ -25,6 +26,7 @@ from app.applications.routes import application_routes
 from app.backoffice.admin import create_admin_app
 from app.catalog.offer import remember_campaign
 from app.catalog.routes import home
+from app.documents.routes import document_routes
 from app.dossier.routes import dossier_routes
 from app.logs import configure_logging
 from app.ops.health import healthz, readyz
@@ -36,7 +38,7 @@ from app.settings import Settings, get_settings
 from app.web.errors import EXCEPTION_HANDLERS
 from app.web.inputs import clean_request_input
 from app.web.middleware import language_middleware, security_headers_hook
-from app.web.routes import set_language
+from app.web.routes import accessibility, set_language
 from app.web.sessions import ResilientRedisStore, RotatingSessionConfig, redis_client
 from app.web.templating import STATIC_DIR, make_environment
 
@@ -94,7 +96,8 @@ async def database_pool(app: Litestar) -> AsyncIterator[None]:
     engine = engine_finder()
     owns_pool = getattr(engine, "pool", "n/a") is None
     if owns_pool:
-        await engine.start_connection_pool()
+        size = get_settings().database_pool_size
+        await engine.start_connection_pool(min_size=min(2, size), max_size=size)
     try:
         yield
     finally:
@@ -116,11 +119,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *dossier_routes,
         *application_routes,
         *messages_routes,
+        *document_routes,
+        *data_routes,
         healthz,
         readyz,
         metrics,
         ops_jobs_redirect,
         set_language,
+        accessibility,
         review_router(secure=settings.is_prod),
         _admin_mount(settings),
         create_static_files_router(

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from app.dossier import labels as L
 from app.dossier.labels import Section
-from app.dossier.lookups import france_id, no_bac_serie_id
+from app.dossier.lookups import FRANCE_COG, NO_BAC_CODE
 from app.dossier.queries import address_of, bac_of, candidate_of
+from app.refdata.tables import BacSerie, Country
 from app.web.i18n import gettext as _
 
 
@@ -85,27 +86,58 @@ def _items(section: Section, labels: dict[str, str], names: list[str] | None) ->
     return [MissingItem(section, name, L.label(labels, name)) for name in names]
 
 
+@dataclass(frozen=True)
+class ReferenceIds:
+    """The reference rows the rules compare with: France and the "sans bac" series."""
+
+    france: int | None
+    no_bac: int | None
+
+
+async def reference_ids() -> ReferenceIds:
+    """Both ids in one round trip."""
+    rows = await Country.raw(
+        f"SELECT (SELECT id FROM {Country._meta.tablename} WHERE cog_code = {{}}) AS france, "
+        f"(SELECT id FROM {BacSerie._meta.tablename} WHERE code = {{}}) AS no_bac",
+        FRANCE_COG,
+        NO_BAC_CODE,
+    )
+    return ReferenceIds(france=rows[0]["france"], no_bac=rows[0]["no_bac"])
+
+
 async def dossier_completeness(account_id: int) -> Completeness:
     """What is still missing in identity, address and bac before applying."""
     candidate = await candidate_of(account_id)
     if candidate is None:
-        missing = [
-            MissingItem(section, "", _("à saisir"))
-            for section in (Section.IDENTITY, Section.ADDRESS, Section.BAC)
-        ]
-        return Completeness(False, False, False, tuple(missing))
-    france = await france_id()
-    identity = identity_missing(candidate, france)
-    address = address_missing(await address_of(candidate), france)
-    bac = bac_missing(await bac_of(candidate["id"]), france, await no_bac_serie_id())
+        return nothing_entered()
+    return completeness_of(
+        candidate, await address_of(candidate), await bac_of(candidate["id"]), await reference_ids()
+    )
+
+
+def nothing_entered() -> Completeness:
+    missing = [
+        MissingItem(section, "", _("à saisir"))
+        for section in (Section.IDENTITY, Section.ADDRESS, Section.BAC)
+    ]
+    return Completeness(False, False, False, tuple(missing))
+
+
+def completeness_of(
+    candidate: dict, address: dict | None, bac: dict | None, refs: ReferenceIds
+) -> Completeness:
+    """The rules on rows already read (the overview page reads them with their labels)."""
+    identity = identity_missing(candidate, refs.france)
+    address_gaps = address_missing(address, refs.france)
+    bac_gaps = bac_missing(bac, refs.france, refs.no_bac)
     items = [
         *_items(Section.IDENTITY, L.IDENTITY, identity),
-        *_items(Section.ADDRESS, L.ADDRESS, address),
-        *_items(Section.BAC, L.BAC, bac),
+        *_items(Section.ADDRESS, L.ADDRESS, address_gaps),
+        *_items(Section.BAC, L.BAC, bac_gaps),
     ]
     return Completeness(
         identity_ok=not identity,
-        address_ok=address == [],
-        bac_ok=bac == [],
+        address_ok=address_gaps == [],
+        bac_ok=bac_gaps == [],
         missing=tuple(items),
     )

@@ -6,10 +6,16 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from app.accounts.tables import CandidateAccount
-from app.dossier.completeness import Completeness, MissingItem, dossier_completeness
+from app.applications.tables import Application
+from app.dossier.completeness import (
+    Completeness,
+    MissingItem,
+    completeness_of,
+    nothing_entered,
+    reference_ids,
+)
 from app.dossier.fields import french_date_text
 from app.dossier.labels import Section, section_title
-from app.dossier.queries import has_live_application
 from app.dossier.tables import (
     Address,
     Baccalaureate,
@@ -82,16 +88,16 @@ def _count(count: int) -> str:
     return ngettext("%(num)d ligne saisie", "%(num)d lignes saisies", count) if count else ""
 
 
-async def _identity_summary(candidate: dict) -> str:
+def _identity_summary(candidate: dict) -> str:
     names = " ".join(p for p in (candidate["first_name"], candidate["birth_name"]) if p)
     born = french_date_text(candidate["birth_date"])
     return f"{names} – {born}" if names and born else names
 
 
-async def _address_summary(address_id: int | None) -> str:
+async def _address_with_names(address_id: int | None) -> dict | None:
     if address_id is None:
-        return ""
-    row = (
+        return None
+    return (
         await Address.select(
             Address.all_columns(),
             Address.commune.name.as_alias("commune_name"),
@@ -100,6 +106,11 @@ async def _address_summary(address_id: int | None) -> str:
         .where(Address.id == address_id)
         .first()
     )
+
+
+def _address_summary(row: dict | None) -> str:
+    if row is None:
+        return ""
     if row["commune_name"]:
         place = f"{row['postal_code']} {row['commune_name']}"
     else:
@@ -107,78 +118,115 @@ async def _address_summary(address_id: int | None) -> str:
     return ", ".join(p for p in (row["line1"], place) if p.strip())
 
 
-async def _bac_summary(candidate_id: int) -> tuple[str, bool]:
-    row = (
+async def _bac_with_label(candidate_id: int) -> dict | None:
+    return (
         await Baccalaureate.select(
-            Baccalaureate.year,
-            Baccalaureate.from_student_records,
-            Baccalaureate.serie.label.as_alias("serie_label"),
+            Baccalaureate.all_columns(), Baccalaureate.serie.label.as_alias("serie_label")
         )
         .where(Baccalaureate.candidate == candidate_id)
         .first()
     )
+
+
+def _bac_summary(row: dict | None) -> str:
     if row is None:
-        return "", False
-    summary = row["serie_label"] + (f", {row['year']}" if row["year"] else "")
-    return summary, row["from_student_records"]
+        return ""
+    return row["serie_label"] + (f", {row['year']}" if row["year"] else "")
+
+
+COUNTED = {
+    "live_applications": Application,
+    "internal": InternalStudy,
+    "prior": PriorStudy,
+    "internships": Internship,
+    "experiences": WorkExperience,
+}
+
+
+async def _counts(candidate_id: int) -> dict[str, int]:
+    """Rows per table of the dossier (live applications: not cancelled), in one query."""
+    counts = ", ".join(
+        f"(SELECT COUNT(*) FROM {table._meta.tablename} WHERE candidate = {{}}"
+        + (" AND cancelled_at IS NULL" if table is Application else "")
+        + f") AS {name}"
+        for name, table in COUNTED.items()
+    )
+    rows = await Candidate.raw(f"SELECT {counts}", *[candidate_id] * len(COUNTED))
+    return rows[0]
 
 
 async def dossier_overview(account_id: int) -> Overview:
-    account = (
-        await CandidateAccount.select(
-            CandidateAccount.login, CandidateAccount.email, CandidateAccount.pending_email
+    """Five queries, whatever the dossier holds."""
+    candidate = (
+        await Candidate.select(
+            Candidate.all_columns(),
+            Candidate.account.login.as_alias("account_login"),
+            Candidate.account.email.as_alias("account_email"),
+            Candidate.account.pending_email.as_alias("account_pending_email"),
         )
-        .where(CandidateAccount.id == account_id)
+        .where(Candidate.account == account_id)
         .first()
     )
-    completeness = await dossier_completeness(account_id)
-    candidate = await Candidate.select().where(Candidate.account == account_id).first()
+    if candidate is None:
+        account = (
+            await CandidateAccount.select(
+                CandidateAccount.login, CandidateAccount.email, CandidateAccount.pending_email
+            )
+            .where(CandidateAccount.id == account_id)
+            .first()
+        )
+        return Overview(
+            login=account["login"],
+            email=account["email"],
+            pending_email=account["pending_email"],
+            completeness=nothing_entered(),
+            sections=[],
+            has_application=False,
+        )
+    cid = candidate["id"]
+    address = await _address_with_names(candidate["address"])
+    bac = await _bac_with_label(cid)
+    counts = await _counts(cid)
+    completeness = completeness_of(candidate, address, bac, await reference_ids())
     by_section: dict[Section, list[MissingItem]] = {}
     for item in completeness.missing:
         by_section.setdefault(item.section, []).append(item)
-    sections: list[SectionView] = []
-    has_application = False
-    if candidate is not None:
-        cid = candidate["id"]
-        has_application = await has_live_application(cid)
-        imported = candidate["from_student_records"]
-        bac_summary, bac_imported = await _bac_summary(cid)
-        sections += [
-            SectionView(
-                Section.IDENTITY,
-                _required_state(completeness.identity_ok, imported),
-                await _identity_summary(candidate),
-                by_section.get(Section.IDENTITY, []),
-            ),
-            SectionView(
-                Section.ADDRESS,
-                _required_state(completeness.address_ok, False),
-                await _address_summary(candidate["address"]),
-                by_section.get(Section.ADDRESS, []),
-            ),
-            SectionView(
-                Section.BAC,
-                _required_state(completeness.bac_ok, bac_imported),
-                bac_summary,
-                by_section.get(Section.BAC, []),
-            ),
-        ]
-        internal = await InternalStudy.count().where(InternalStudy.candidate == cid)
-        if imported or internal:
-            state = SectionState.IMPORTED if internal else SectionState.EMPTY
-            sections.append(SectionView(Section.INTERNAL_STUDIES, state, _count(internal)))
-        for section, table in (
-            (Section.PRIOR_STUDIES, PriorStudy),
-            (Section.INTERNSHIPS, Internship),
-            (Section.EXPERIENCES, WorkExperience),
-        ):
-            count = await table.count().where(table.candidate == cid)
-            sections.append(SectionView(section, _rows_state(count), _count(count)))
+    imported = candidate["from_student_records"]
+    sections = [
+        SectionView(
+            Section.IDENTITY,
+            _required_state(completeness.identity_ok, imported),
+            _identity_summary(candidate),
+            by_section.get(Section.IDENTITY, []),
+        ),
+        SectionView(
+            Section.ADDRESS,
+            _required_state(completeness.address_ok, False),
+            _address_summary(address),
+            by_section.get(Section.ADDRESS, []),
+        ),
+        SectionView(
+            Section.BAC,
+            _required_state(completeness.bac_ok, bool(bac and bac["from_student_records"])),
+            _bac_summary(bac),
+            by_section.get(Section.BAC, []),
+        ),
+    ]
+    internal = counts["internal"]
+    if imported or internal:
+        state = SectionState.IMPORTED if internal else SectionState.EMPTY
+        sections.append(SectionView(Section.INTERNAL_STUDIES, state, _count(internal)))
+    for section, name in (
+        (Section.PRIOR_STUDIES, "prior"),
+        (Section.INTERNSHIPS, "internships"),
+        (Section.EXPERIENCES, "experiences"),
+    ):
+        sections.append(SectionView(section, _rows_state(counts[name]), _count(counts[name])))
     return Overview(
-        login=account["login"],
-        email=account["email"],
-        pending_email=account["pending_email"],
+        login=candidate["account_login"],
+        email=candidate["account_email"],
+        pending_email=candidate["account_pending_email"],
         completeness=completeness,
         sections=sections,
-        has_application=has_application,
+        has_application=counts["live_applications"] > 0,
     )

@@ -1,4 +1,4 @@
-"""Site-wide routes: the language switch."""
+"""Site-wide routes: the language switch and the accessibility statement."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from litestar import post
+from litestar import get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from litestar.response import Redirect
+from litestar.response import Redirect, Template
 
 from app.settings import get_settings
 from app.web.i18n import LANGUAGE_COOKIE, LANGUAGES
@@ -44,3 +44,13 @@ async def set_language(
         secure=get_settings().is_prod,
     )
     return response
+
+
+@get("/accessibilite", name="accessibility")
+async def accessibility() -> Template:
+    """The accessibility statement that French public services must publish (RGAA)."""
+    settings = get_settings()
+    return Template(
+        template_name="site/accessibility.html",
+        context={"contact_email": settings.accessibility_contact_email},
+    )

@@ -49,3 +49,13 @@ async def test_home_in_english_after_the_switch(page, demo):
     await page.wait_for_url("**/")
     assert await page.locator("html").get_attribute("lang") == "en"
     assert await page.locator(".brand .campaign").inner_text() == "eCesure campaign 2026/2027"
+
+
+async def test_the_accessibility_statement_is_reached_from_the_footer_and_is_clean(page, demo):
+    from tests.e2e.test_review_journey_browser import wcag_violations
+
+    await page.goto("/")
+    await page.locator("footer").get_by_role("link", name="Accessibilité : non conforme").click()
+    await page.wait_for_url("**/accessibilite")
+    assert await page.locator("h1").inner_text() == "Déclaration d'accessibilité"
+    assert await wcag_violations(page) == []

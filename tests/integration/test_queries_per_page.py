@@ -54,8 +54,8 @@ async def counts_with(client, world, applications: int) -> dict[str, int]:  # no
 BUDGET = {
     "/candidatures": 7,
     "/candidatures/{first}": 13,
-    "/dossier": 18,
-    "/candidatures/nouvelle": 13,
+    "/dossier": 9,
+    "/candidatures/nouvelle": 12,
 }
 
 

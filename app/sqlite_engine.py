@@ -1,0 +1,73 @@
+"""Piccolo's SQLite engine with connection reuse, for the embedded default.
+
+Piccolo opens a new aiosqlite connection for every query outside a transaction, and
+aiosqlite starts a thread for every connection: on a signed-in page of a dozen queries,
+opening connections cost more than the queries (docs/benchmarks.md). This engine keeps
+a few idle connections and hands them out one query at a time. Transactions still get
+their own connection, as in Piccolo.
+
+The connections run in autocommit mode (Piccolo's ``isolation_level=None``): an idle
+connection never holds a transaction or a read snapshot. The database is switched to
+WAL once, so readers do not wait for a writer and a writer does not wait for readers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiosqlite
+from piccolo.engine.sqlite import SQLiteEngine, dict_factory
+
+IDLE_CONNECTIONS = 4
+"""Idle connections kept per process: enough for the concurrent queries of a few
+requests; more would only hold threads."""
+
+
+class PooledSQLiteEngine(SQLiteEngine):
+    def __init__(self, path: str, *, idle_connections: int = IDLE_CONNECTIONS, **kwargs: Any):
+        super().__init__(path=path, **kwargs)
+        self._idle: list[aiosqlite.Connection] = []
+        self._max_idle = idle_connections
+        self.connections_opened = 0  # for tests and benchmarks
+
+    async def _connect(self) -> aiosqlite.Connection:
+        connection = aiosqlite.connect(**self.connection_kwargs)
+        # A pooled connection lives as long as the process; its thread must not keep the
+        # process alive at exit (every query has committed by then: autocommit).
+        connection._thread.daemon = True
+        await connection
+        connection.row_factory = dict_factory
+        await connection.execute("PRAGMA foreign_keys = 1")
+        await connection.execute("PRAGMA journal_mode = WAL")
+        self.connections_opened += 1
+        return connection
+
+    async def _run_in_new_connection(
+        self,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ):
+        connection = self._idle.pop() if self._idle else await self._connect()
+        try:
+            async with connection.execute(query, args or []) as cursor:
+                if query_type == "insert" and self.get_version_sync() < 3.35:
+                    assert table is not None
+                    pk = await self._get_inserted_pk(cursor, table)
+                    rows = [{table._meta.primary_key._meta.db_column_name: pk}]
+                else:
+                    rows = await cursor.fetchall()
+        except BaseException:
+            # Failed or cancelled mid-query: its thread may still be busy; never reuse it.
+            connection.stop()
+            raise
+        if len(self._idle) < self._max_idle:
+            self._idle.append(connection)
+        else:
+            await connection.close()
+        return rows
+
+    async def close_idle_connections(self) -> None:
+        while self._idle:
+            await self._idle.pop().close()

@@ -1,0 +1,142 @@
+"""Signed-in candidate pages against the anchor app (issue 13, targets 1 and 2).
+
+Not a test: run it by hand (needs Debian's ``wrk``)::
+
+    .venv/bin/python bench/signed_in_pages.py                      # SQLite, the default
+    .venv/bin/python bench/signed_in_pages.py --database-url postgres://…/ecesure_bench
+
+It sets up a database with the demo data (the PostgreSQL one must exist), signs in as
+the demo candidate, applies to programmes until the candidate holds five applications,
+then loads each page with wrk (one thread, 20 connections; the server has the other
+core) and prints requests/s, p99 and the ratio against the anchor app
+(bench/anchor_app.py: a Jinja template, one Redis GET, one query, same server and
+database) measured in the same run. Record results in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.http_pages import BIN, free_port  # noqa: E402
+
+APPLICATIONS = 5
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, seconds: int, concurrency: int, cookie: str) -> tuple[float, float, int]:
+    """(requests/s, p99 in ms, failed responses) measured by wrk."""
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--latency"]
+        + (["-H", f"Cookie: {cookie}"] if cookie else [])
+        + [url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: .*", out)
+    return rps, float(value) * UNITS[unit], int(failed.group(1)) if failed else (1 if errors else 0)
+
+
+def serve(factory: str, env: dict) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [BIN / "uvicorn", "--factory", factory, "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            httpx.get(base + "/", timeout=1)
+            return server, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{factory} did not start")
+
+
+def signed_in_candidate(base: str) -> tuple[str, int]:
+    """The demo candidate's cookie header, once they hold five applications."""
+    client = httpx.Client(base_url=base, headers={"Accept-Language": "fr"})
+
+    def post(path: str, data: dict) -> httpx.Response:
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', client.get(path).text)
+        return client.post(path, data={"_csrf_token": token.group(1), **data})
+
+    signed = post("/connexion", {"identifier": "DEMOMED1", "password": "Candidat-ecesure-2026"})
+    assert signed.status_code == 303, signed.text
+    offer = client.get("/candidatures/nouvelle").text
+    for programme in sorted(set(re.findall(r"/candidatures/nouvelle/(\d+)", offer))):
+        if len(re.findall(r'href="/candidatures/(\d+)"', client.get("/candidatures").text)) >= 5:
+            break
+        post(f"/candidatures/nouvelle/{programme}", {"reponse": "oui"})
+    ids = re.findall(r'href="/candidatures/(\d+)"', client.get("/candidatures").text)
+    assert len(ids) >= APPLICATIONS, f"only {len(ids)} applications"
+    cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    return cookie, int(ids[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url", default="", help="PostgreSQL; SQLite if empty")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--concurrency", type=int, default=20)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: sudo apt-get install wrk")
+    with tempfile.TemporaryDirectory(prefix="ecesure-bench-") as var:
+        env = {**os.environ, "VAR_DIR": var, "ENV": "dev", "REDIS_URL": args.redis_url}
+        env.pop("DATABASE_URL", None)
+        if args.database_url:
+            env["DATABASE_URL"] = args.database_url
+        subprocess.run(
+            [sys.executable, "-m", "app.cli", "setup"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        portal, base = serve("app.asgi:create_app", env)
+        anchor, anchor_base = serve("bench.anchor_app:create_app", env)
+        try:
+            cookie, first = signed_in_candidate(base)
+            import redis
+
+            redis.Redis.from_url(args.redis_url).set("bench:anchor-session", b"x" * 200)
+            rows = [("anchor", *wrk(f"{anchor_base}/anchor", args.seconds, args.concurrency, ""))]
+            for path in (
+                "/candidatures",
+                f"/candidatures/{first}",
+                "/dossier",
+                "/candidatures/nouvelle",
+            ):
+                rows.append((path, *wrk(base + path, args.seconds, args.concurrency, cookie)))
+        finally:
+            for server in (portal, anchor):
+                server.terminate()
+                server.wait(timeout=10)
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    anchor_rps = rows[0][1]
+    print(f"{database}, {args.concurrency} connections, {args.seconds} s per page")
+    print(f"{'page':28} {'req/s':>8} {'p99 ms':>8} {'failed':>7} {'ratio':>6}")
+    for path, rps, p99, failed in rows:
+        print(f"{path:28} {rps:8.0f} {p99:8.1f} {failed:7d} {rps / anchor_rps:6.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""The embedded default reuses its SQLite connections (issue 13, target 2)."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+
+import pytest
+from aiosqlite.core import _connection_worker_thread
+
+from app.catalog.tables import Campaign
+from app.settings import get_settings
+from app.sqlite_engine import IDLE_CONNECTIONS, PooledSQLiteEngine
+from tests.factories import make_campaign
+
+pytestmark = pytest.mark.skipif(not get_settings().is_sqlite, reason="SQLite engine only")
+
+
+async def test_sequential_queries_share_one_connection(database):
+    assert isinstance(database, PooledSQLiteEngine)
+    await database.close_idle_connections()
+    opened = database.connections_opened
+    for year in range(2030, 2040):
+        await make_campaign(academic_year=f"{year}/{year + 1}", active=False)
+    assert await Campaign.count() == 10
+    assert database.connections_opened - opened == 1
+
+
+def connection_threads() -> int:
+    return sum(
+        1 for t in threading.enumerate() if getattr(t, "_target", None) is _connection_worker_thread
+    )
+
+
+async def test_concurrent_queries_each_get_a_connection_and_the_pool_stays_bounded(database):
+    engine = PooledSQLiteEngine(path=database.path)
+    threads = connection_threads()
+    query = Campaign.count().querystrings[0]
+    counts = await asyncio.gather(*(engine.run_querystring(query) for _ in range(12)))
+    assert counts == [[{"count": 0}]] * 12
+    assert 1 <= engine.connections_opened <= 12
+    assert len(engine._idle) == min(engine.connections_opened, IDLE_CONNECTIONS)
+    for _ in range(50):  # a closed connection's thread ends just after close() returns
+        if connection_threads() - threads <= len(engine._idle):
+            break
+        await asyncio.sleep(0.1)
+    assert connection_threads() - threads == len(engine._idle)
+    await engine.close_idle_connections()
+
+
+async def test_a_failed_query_does_not_poison_the_next_ones(database):
+    await make_campaign(code="C2026")
+    with pytest.raises(sqlite3.IntegrityError):
+        await make_campaign(code="C2026", active=False)
+    assert await Campaign.count() == 1
+    rows = await database.run_querystring(Campaign.select(Campaign.code).querystrings[0])
+    assert rows == [{"code": "C2026"}]
+
+
+async def test_the_database_is_in_wal_mode_and_foreign_keys_are_on(database):
+    rows = await database._run_in_new_connection("PRAGMA journal_mode")
+    assert rows == [{"journal_mode": "wal"}]
+    rows = await database._run_in_new_connection("PRAGMA foreign_keys")
+    assert rows == [{"foreign_keys": 1}]
