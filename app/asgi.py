@@ -18,6 +18,7 @@ from litestar.template import TemplateConfig
 from litestar.types import Receive, Scope, Send
 from piccolo.engine import engine_finder
 
+from app.accounts.data_routes import data_routes
 from app.accounts.messages_routes import messages_routes
 from app.accounts.routes import account_routes
 from app.accounts.sso_routes import sso_routes
@@ -25,6 +26,7 @@ from app.applications.routes import application_routes
 from app.backoffice.admin import create_admin_app
 from app.catalog.offer import remember_campaign
 from app.catalog.routes import home
+from app.documents.routes import document_routes
 from app.dossier.routes import dossier_routes
 from app.logs import configure_logging
 from app.ops.health import healthz, readyz
@@ -117,6 +119,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *dossier_routes,
         *application_routes,
         *messages_routes,
+        *document_routes,
+        *data_routes,
         healthz,
         readyz,
         metrics,

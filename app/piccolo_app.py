@@ -19,18 +19,20 @@ from app.catalog.tables import (
     RefusalReason,
     RequiredPiece,
 )
+from app.documents.letter_table import IssuedLetter
 from app.documents.tables import StoredFile
 from app.dossier.tables import (
     Address,
     Baccalaureate,
     Candidate,
+    DuplicateDismissal,
     InternalStudy,
     Internship,
     PriorStudy,
     WorkExperience,
 )
 from app.mail.tables import MailTemplate, OutboxMail
-from app.ops.tables import AppSetting, AuditEvent, CampaignStatistics
+from app.ops.tables import AppSetting, AuditEvent, CampaignStatistics, DataExport
 from app.refdata.tables import (
     BacMention,
     BacSerie,
@@ -68,12 +70,14 @@ TABLES = [
     InternalStudy,
     Internship,
     WorkExperience,
+    DuplicateDismissal,
     StoredFile,
     Application,
     SubmittedPiece,
     Decision,
     Note,
     ReturnReminder,
+    IssuedLetter,
     MailTemplate,
     OutboxMail,
     StaffProfile,
@@ -83,6 +87,7 @@ TABLES = [
     AuditEvent,
     AppSetting,
     CampaignStatistics,
+    DataExport,
 ]
 
 APP_CONFIG = AppConfig(

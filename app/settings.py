@@ -109,6 +109,9 @@ class Settings:
     cas_server_url: str = ""
     """University CAS server (``https://cas.example.fr/cas``). Empty in dev: the built-in
     development CAS server is used."""
+    letter_requires_confirmation: bool = False
+    """The admission letter is offered only once the candidate has confirmed (otherwise
+    as soon as the favourable decision is validated)."""
     offer_cache_seconds: float = 5.0
     accessibility_contact_email: str = "accessibilite@univ-toulouse.example"
     """Where the accessibility statement sends users who cannot use a page."""
@@ -120,6 +123,17 @@ class Settings:
     student_records: str = "demo"
     """``demo`` (fictitious students, dev only) or ``package.module:factory`` of the
     university's student-records adapter."""
+    privacy_contact: str = (
+        "Délégué à la protection des données, Université de Toulouse, 118 route de "
+        "Narbonne, 31062 TOULOUSE"
+    )
+    """Who answers candidates about their personal data (shown on the information
+    notice "Données personnelles")."""
+    privacy_contact_email: str = "dpo@ecesure.localhost"
+    """Where the candidates' requests about their data are mailed (deletion once an
+    application is transmitted, rectification, objection)."""
+    data_export_hours: int = 72
+    """Validity of a "Mes données" download link (the link works once)."""
     metrics_allowed_networks: tuple[IPNetwork, ...] = field(
         default_factory=lambda: _networks(DEFAULT_METRICS_ALLOWED_IPS)
     )
@@ -209,7 +223,11 @@ def load_settings() -> Settings:
         max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", 2 * 1024 * 1024),
         cas_server_url=_env("CAS_SERVER_URL", ""),
         student_records=_env("STUDENT_RECORDS", "demo"),
+        letter_requires_confirmation=_env_bool("LETTER_REQUIRES_CONFIRMATION", False),
         offer_cache_seconds=float(_env("OFFER_CACHE_SECONDS", "5")),
+        privacy_contact=_env("PRIVACY_CONTACT", Settings.privacy_contact),
+        privacy_contact_email=_env("PRIVACY_CONTACT_EMAIL", Settings.privacy_contact_email),
+        data_export_hours=_env_int("DATA_EXPORT_HOURS", 72),
         accessibility_contact_email=_env(
             "ACCESSIBILITY_CONTACT_EMAIL", Settings.accessibility_contact_email
         ),

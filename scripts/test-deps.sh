@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond Python packages: Debian's Chromium for the
-# browser tests, and PostgreSQL and Redis running locally.
+# browser tests, Pango for WeasyPrint, and PostgreSQL and Redis running locally.
 set -euo pipefail
 
 if [ ! -x /usr/bin/chromium ]; then
@@ -10,6 +10,18 @@ if [ ! -x /usr/bin/chromium ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
     echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2
+    exit 1
+  fi
+fi
+
+# WeasyPrint (admission and refusal letters) needs Pango.
+if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0 '; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing Pango for WeasyPrint..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null
+  else
+    echo "The letters need Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2
     exit 1
   fi
 fi

@@ -20,6 +20,7 @@ from app.settings import get_settings
 from workers.accounts import purge_accounts
 from workers.applications import auto_withdraw, remind_return, remind_unanswered
 from workers.cron_runs import tracked
+from workers.data_export import build_data_export, discard_exports
 from workers.heartbeat import heartbeat
 from workers.mail import recover_mails, send_mail
 from workers.retention import purge_retention, warn_retention
@@ -48,7 +49,7 @@ async def shutdown(ctx: dict) -> None:
 class WorkerSettings:
     # recorded: each job's outcome and duration counted in Redis for /metrics
     # (app/ops/job_metrics.py).
-    functions = [recorded(send_mail)]
+    functions = [recorded(send_mail), recorded(build_data_export)]
     # tracked: each run is remembered for the jobs dashboard (workers/cron_runs.py)
     cron_jobs = tracked(
         [
@@ -56,6 +57,8 @@ class WorkerSettings:
             cron(recorded(recover_mails), minute=RECOVER_MINUTES, second=0),
             # hourly: an account is destroyed within the hour after its date
             cron(recorded(purge_accounts), minute=5, second=0),
+            # hourly: a "Mes données" archive leaves the disk within the hour after expiry
+            cron(recorded(discard_exports), minute=35, second=0),
             # daily, in the worker's local time (run it with TZ=Europe/Paris): see
             # workers/applications.py
             cron(recorded(auto_withdraw), hour=23, minute=15, second=0),

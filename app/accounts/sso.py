@@ -31,6 +31,8 @@ from app.catalog.tables import Campaign
 from app.clock import now
 from app.db import write_transaction
 from app.dossier.codes import Civility
+from app.dossier.identity_key import identity_key
+from app.dossier.ine_claims import campaign_of_account, flag_external_holders, lock_ine
 from app.dossier.tables import Address, Baccalaureate, Candidate, InternalStudy
 from app.ops.audit import record_event
 from app.refdata.tables import BacMention, BacSerie, Commune, Country, Departement, Lycee
@@ -136,8 +138,15 @@ async def _write_bac(candidate_id: int, bac: BacRecord) -> None:
 
 async def write_dossier_from_records(account_id: int, record: StudentRecord) -> int:
     """The Candidate row (identity, address), the bac and the internal studies, flagged
-    as coming from the student-records system (read-only). Call in a transaction."""
+    as coming from the student-records system (read-only). Call in a transaction.
+
+    The imported INE wins over an external account of the campaign holding it: that
+    account is flagged for staff (``app.dossier.ine_claims``), the import goes on."""
     identity, place = record.identity, record.identity.birth_place
+    ine = identity.ine or None
+    campaign_id = await campaign_of_account(account_id)
+    if ine:
+        await lock_ine(campaign_id, ine)
     candidate = Candidate(
         account=account_id,
         civility=identity.civility if identity.civility in set(Civility) else None,
@@ -151,13 +160,18 @@ async def write_dossier_from_records(account_id: int, record: StudentRecord) -> 
         birth_departement=await _ref_id(Departement.code, place.departement_code),
         birth_commune=await _commune_id(place.commune_insee),
         birth_city_label=place.city_label,
-        ine=identity.ine or None,
+        ine=ine,
+        identity_key=identity_key(identity.birth_name, identity.first_name, identity.birth_date),
         phone=identity.phone,
         mobile=identity.mobile,
         address=await _write_address(record.address) if record.address else None,
         from_student_records=True,
     )
     await candidate.save()
+    if ine:
+        await flag_external_holders(
+            campaign_id=campaign_id, ine=ine, student_candidate_id=candidate.id
+        )
     if record.bac is not None:
         await _write_bac(candidate.id, record.bac)
     if record.internal_studies:

@@ -113,6 +113,8 @@ class ApplicationView:
     :attr:`visible_decision`."""
     decisions: tuple[DecisionView, ...] = field(default=())
     """The whole history, oldest first."""
+    answered_by: str | None = None
+    """Who answered (``ActorKind``): "system" for an automatic withdrawal."""
 
     @property
     def visible_decision(self) -> DecisionView | None:

@@ -27,6 +27,8 @@ from app.applications.page_data import (
 )
 from app.applications.routes_application import application_handlers
 from app.applications.routes_common import APPLICATIONS_URL, done, page, run_change
+from app.applications.routes_documents import document_handlers
+from app.applications.routes_letter import letter_handlers
 from app.applications.routes_pieces import piece_handlers
 from app.dossier.pages import (
     FirstSignInRequired,
@@ -111,6 +113,8 @@ application_router = Router(
         apply,
         *application_handlers,
         *piece_handlers,
+        *document_handlers,
+        *letter_handlers,
     ],
     guards=[candidate_required, first_sign_in_done],
     exception_handlers={FirstSignInRequired: to_first_sign_in},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from piccolo_admin.endpoints import TableConfig
 
+from app.backoffice.admin_signature import SignatureMedia
 from app.backoffice.admin_table import table
 from app.backoffice.config_rules import (
     campaign_rules,
@@ -44,11 +45,13 @@ def catalogue_configs() -> list[TableConfig]:
         ),
         table(
             Commission,
-            columns="code label centre email signatory",
+            columns="code label centre email signatory signature_image",
             filters="centre code label",
             link="label",
             order="label",
             validators=offer_rules(),
+            # The signature printed on letters: a JPEG uploaded through the admin.
+            media=[SignatureMedia()],
         ),
         table(
             Programme,

@@ -9,7 +9,9 @@ it answers is served by :func:`with_stored_files`, which checks the admin sessio
 the staff role on every request, then sends the stored bytes with the file's own type
 and name, sandboxed as the review desk sends them.
 
-The admin never writes files: uploads are refused (405) and the storage has no delete.
+The admin writes one kind of file only, a commission's signature image
+(:mod:`app.backoffice.admin_signature`); every other upload is refused (405) and the
+storage has no delete.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from urllib.parse import quote
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.media.base import MediaStorage
 from piccolo_api.session_auth.tables import SessionsBase
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.backoffice.access import REFUSAL, SESSION_COOKIE, may_enter_admin
+from app.backoffice.admin_signature import is_signature_upload
 from app.documents.serving import STAFF_FILE_CSP, file_headers
 from app.documents.storage import open_stored
 from app.documents.tables import StoredFile
@@ -32,7 +35,10 @@ from app.documents.tables import StoredFile
 # Inside the /admin mount (the prefix is cut off); the path piccolo-admin builds from
 # the table and column names (``generate_file_url``'s ``root_url``).
 FILE_PATH = "/api/media-files/stored_file/storage_key/"
+SIGNATURE_PATH = "/api/media-files/commission/signature_image/"
+FILE_PATHS = (FILE_PATH, SIGNATURE_PATH)
 UPLOAD_PATH = "/api/media/"
+UPLOAD_MAX_BYTES = 4 * 1024 * 1024  # a signature (≤ MAX_UPLOAD_BYTES) and its form
 WRITE_REFUSAL = (
     "Modification refusée : les fichiers sont déposés par les candidats ou produits par "
     "l'application ; l'administration les ouvre seulement."
@@ -81,9 +87,13 @@ def with_stored_files(admin_app: ASGIApp) -> ASGIApp:
     """Serve ``FILE_PATH<storage_key>`` to signed-in admin staff; refuse media uploads."""
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith(FILE_PATH):
+        if scope["type"] == "http" and scope["path"].startswith(FILE_PATHS):
             response = await _download(scope)
         elif scope["type"] == "http" and scope["path"] == UPLOAD_PATH:
+            body = await _signature_upload(scope, receive)
+            if body is not None:
+                await admin_app(scope, _replay(body), send)
+                return
             response = JSONResponse({"detail": WRITE_REFUSAL}, status_code=405)
         else:
             await admin_app(scope, receive, send)
@@ -91,6 +101,44 @@ def with_stored_files(admin_app: ASGIApp) -> ASGIApp:
         await response(scope, receive, send)
 
     return app
+
+
+async def _signature_upload(scope: Scope, receive: Receive) -> bytes | None:
+    """The body of a signature upload, read whole (it is small), to hand on to the
+    admin; None for any other upload (or one too large to be a signature)."""
+    if scope["method"] != "POST":
+        return None
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > UPLOAD_MAX_BYTES:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            break
+    body = b"".join(chunks)
+    try:
+        form = await Request(scope, _replay(body)).form()
+        fields = {key: value for key, value in form.items() if isinstance(value, str)}
+        await form.close()
+    except Exception:  # not a form piccolo-admin would read either
+        return None
+    return body if is_signature_upload(fields) else None
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> dict:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
 
 
 async def _download(scope: Scope) -> Response:
@@ -105,7 +153,8 @@ async def _download(scope: Scope) -> Response:
     if not await may_enter_admin(user_id):
         return JSONResponse({"detail": REFUSAL}, status_code=403)
     # The portal's mount hands the path on with a trailing slash.
-    key = scope["path"][len(FILE_PATH) :].removesuffix("/")
+    prefix = next(p for p in FILE_PATHS if scope["path"].startswith(p))
+    key = scope["path"][len(prefix) :].removesuffix("/")
     if len(key) != 32 or any(c not in "0123456789abcdef" for c in key):
         return JSONResponse({"detail": NOT_FOUND}, status_code=404)
     found = (

@@ -197,6 +197,7 @@ HEADINGS = {
     "sha256": "Empreinte SHA-256",
     "show_comment": "Commentaire montré au candidat",
     "signatory": "Signataire",
+    "signature_image": "Signature (image)",
     "size_bytes": "Taille (octets)",
     "staff": "Personnel",
     "start_date": "Début",

@@ -29,6 +29,7 @@ from app.applications.tables import Application, SubmittedPiece
 from app.catalog.tables import Campaign, Programme
 from app.documents.storage import store_upload
 from app.dossier.codes import Civility
+from app.dossier.identity_key import identity_key
 from app.dossier.tables import Address, Baccalaureate, Candidate
 from app.mail.default_templates import install_default_templates
 from app.refdata.tables import BacSerie, Commune, Country, Departement, Lycee
@@ -79,6 +80,7 @@ async def _dossier(account_id: int, candidate: DemoCandidate, places: dict[str, 
         birth_name=candidate.last_name.upper(),
         first_name=candidate.first_name,
         birth_date=date(2004, 5, 17),
+        identity_key=identity_key(candidate.last_name, candidate.first_name, date(2004, 5, 17)),
         nationality=france,
         birth_country=france,
         birth_departement=places["haute_garonne"],

@@ -101,6 +101,11 @@ class Commission(
     signatory = Varchar(
         length=200, default="", help_text="Nom et qualité du signataire des courriers."
     )
+    signature_image = Varchar(
+        length=64,
+        default="",
+        help_text="Signature (image JPEG) reproduite sur les lettres d'admission et de refus.",
+    )  # a StoredFile.storage_key (kind "staff"), set through the admin's media column
     return_instructions_fr = Text(default="")
     return_instructions_en = Text(default="")
     alert_on_transmission = Boolean(default=True)

@@ -26,8 +26,10 @@ __all__ = [
     "clean_name",
     "delete_stored",
     "open_stored",
+    "open_stored_key",
     "sniff_content_type",
     "storage_path",
+    "store_signature",
     "store_upload",
     "stored_file",
 ]
@@ -89,24 +91,49 @@ async def store_upload(*, owner_account_id: int | None, filename: str, data: byt
     if len(data) > get_settings().max_upload_bytes:
         raise UploadRefused(UploadError.TOO_LARGE)
     content_type = await asyncio.to_thread(inspect_upload, data)
+    row = await _write(
+        data, owner=owner_account_id, filename=filename, content_type=content_type, kind="candidate"
+    )
+    return row.id
+
+
+async def _write(
+    data: bytes, *, owner: int | None, filename: str, content_type: str, kind: str
+) -> StoredFile:
+    """The checked bytes under a random name (atomically), then their row; if the row
+    cannot be written the file is removed."""
     key = secrets.token_hex(16)
     path = storage_path(key)
     await asyncio.to_thread(_write_atomically, path, data)
     try:
         row = StoredFile(
-            owner=owner_account_id,
+            owner=owner,
             storage_key=key,
             original_name=clean_name(filename),
             content_type=content_type,
             size_bytes=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
-            kind="candidate",
+            kind=kind,
         )
         await row.save()
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return row.id
+    return row
+
+
+async def store_signature(*, filename: str, data: bytes) -> str:
+    """A commission's signature image, uploaded by staff in the admin: checked like a
+    piece, and a JPEG only (it is printed on letters). Returns its storage key, which
+    the commission's ``signature_image`` column holds."""
+    if not data:
+        raise UploadRefused(UploadError.EMPTY)
+    if len(data) > get_settings().max_upload_bytes:
+        raise UploadRefused(UploadError.TOO_LARGE)
+    if await asyncio.to_thread(inspect_upload, data) != "image/jpeg":
+        raise UploadRefused(UploadError.WRONG_TYPE)
+    row = await _write(data, owner=None, filename=filename, content_type="image/jpeg", kind="staff")
+    return row.storage_key
 
 
 async def stored_file(file_id: int, *, owner_account_id: int | None = None) -> dict | None:
@@ -124,6 +151,19 @@ async def open_stored(file_id: int, *, owner_account_id: int | None = None) -> b
         return None
     try:
         return await asyncio.to_thread(storage_path(row).read_bytes)
+    except FileNotFoundError:
+        return None
+
+
+async def open_stored_key(storage_key: str) -> bytes | None:
+    """The bytes of the file stored under this key (a commission's signature), or None
+    when the key is malformed or the file is gone."""
+    try:
+        path = storage_path(storage_key)
+    except ValueError:
+        return None
+    try:
+        return await asyncio.to_thread(path.read_bytes)
     except FileNotFoundError:
         return None
 

@@ -80,7 +80,9 @@ async def _identity_state(account_id: int) -> IdentityState:
     )
 
 
-def _identity_page(state: IdentityState, form: Form, fields, status_code: int = 200) -> Template:
+def _identity_page(
+    state: IdentityState, form: Form, fields, status_code: int = 200, *, ine_taken: bool = False
+) -> Template:
     return page(
         "identity",
         status_code=status_code,
@@ -90,6 +92,7 @@ def _identity_page(state: IdentityState, form: Form, fields, status_code: int = 
         all_locked=state.all_locked,
         lock_reason=application_reason() if state.all_locked else "",
         imported=state.candidate["from_student_records"],
+        ine_taken=ine_taken,
     )
 
 
@@ -133,10 +136,16 @@ async def identity_post(request: Request) -> Template | Redirect:
     except service.DossierLocked as locked:
         return refused(locked.reason, IDENTITY_URL)
     except service.IneTaken:
+        # Whose account it is stays unsaid: the owner recovers its login by mail.
         form.add_error(
-            "ine", _("Cet INE est déjà celui d'un autre dossier de la campagne : vérifiez-le.")
+            "ine",
+            _(
+                "Cet INE est déjà enregistré dans un autre compte de cette campagne : "
+                "utilisez ce compte. Si vous avez oublié son identifiant, "
+                "faites-vous-le envoyer par courriel."
+            ),
         )
-        return _identity_page(state, form, fields)
+        return _identity_page(state, form, fields, ine_taken=True)
     return _saved("informations-personnelles")
 
 

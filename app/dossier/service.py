@@ -11,10 +11,11 @@ The many-rows sections live in ``app.dossier.rows`` and the completeness check i
 
 from __future__ import annotations
 
-from app.accounts.tables import CandidateAccount
 from app.applications.codes import ActorKind
 from app.db import write_transaction
 from app.dossier.completeness import Completeness, MissingItem, dossier_completeness
+from app.dossier.identity_key import identity_key
+from app.dossier.ine_claims import campaign_of_account, ine_held_elsewhere, lock_ine
 from app.dossier.locks import DossierLocked, bac_lock, identity_locks, refused_changes
 from app.dossier.queries import address_of, bac_of, candidate_of, has_live_application
 from app.dossier.rows import (
@@ -63,7 +64,8 @@ __all__ = [
 
 
 class IneTaken(Exception):
-    """Another dossier of the same campaign already has this INE."""
+    """Another dossier of the same campaign already has this INE: the candidate is
+    told to use that account (never whose it is)."""
 
 
 async def _audit(account_id: int, action: str, entity: str, entity_id: int, fields) -> None:
@@ -90,26 +92,21 @@ def _changed(stored: dict, changes: dict) -> dict:
     return {name: value for name, value in changes.items() if stored.get(name) != value}
 
 
-async def _ine_taken(candidate: dict, ine: str) -> bool:
-    """INE unique within the campaign of the candidate's account (as eCandidat)."""
-    account = (
-        await CandidateAccount.select(CandidateAccount.campaign)
-        .where(CandidateAccount.id == candidate["account"])
-        .first()
-    )
-    return await Candidate.exists().where(
-        (Candidate.ine == ine)
-        & (Candidate.id != candidate["id"])
-        & (Candidate.account.campaign == account["campaign"])
-    )
+IDENTITY_KEY_PARTS = ("birth_name", "first_name", "birth_date")
 
 
 async def save_identity(*, account_id: int, changes: dict) -> list[str]:
     """« Informations personnelles ». Check: no live application, imported fields kept
-    (else DossierLocked); the INE unused in the campaign (else IneTaken). Write the
-    Candidate columns that changed; audit ``dossier_identity_saved``. Returns the
-    changed column names."""
+    (else DossierLocked); the INE held by no other dossier of the campaign, under a
+    lock so two racing saves cannot both take it (else IneTaken, nothing written).
+    Write the Candidate columns that changed, and the duplicate-search key with them;
+    audit ``dossier_identity_saved``. Returns the changed column names."""
     async with write_transaction():
+        campaign_id = await campaign_of_account(account_id)
+        if changes.get("ine"):
+            # The INE lock before the dossier's row lock, in the order the student
+            # import takes them (app.accounts.sso): two orders could deadlock.
+            await lock_ine(campaign_id, changes["ine"])
         candidate = await candidate_for_change(account_id)
         has_application = await has_live_application(candidate["id"])
         locks = identity_locks(candidate, has_application=has_application)
@@ -117,12 +114,18 @@ async def save_identity(*, account_id: int, changes: dict) -> list[str]:
         if reason:
             raise DossierLocked(reason)
         diff = _changed(candidate, changes)
-        if diff.get("ine") and await _ine_taken(candidate, diff["ine"]):
+        if diff.get("ine") and await ine_held_elsewhere(
+            campaign_id=campaign_id, ine=diff["ine"], candidate_id=candidate["id"]
+        ):
             raise IneTaken
         if diff:
-            await Candidate.update(
-                {Candidate._meta.get_column_by_name(k): v for k, v in diff.items()}
-            ).where(Candidate.id == candidate["id"])
+            columns = {Candidate._meta.get_column_by_name(k): v for k, v in diff.items()}
+            if any(part in diff for part in IDENTITY_KEY_PARTS):
+                merged = {**candidate, **diff}
+                columns[Candidate.identity_key] = identity_key(
+                    merged["birth_name"], merged["first_name"], merged["birth_date"]
+                )
+            await Candidate.update(columns).where(Candidate.id == candidate["id"])
             await _audit(account_id, "dossier_identity_saved", "candidate", candidate["id"], diff)
     return sorted(diff)
 

@@ -8,10 +8,12 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Timestamptz,
     Varchar,
 )
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.readable import Readable
-from piccolo.constraints import Check
+from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
 from app.accounts.tables import CandidateAccount
@@ -77,6 +79,22 @@ class Candidate(Table, help_text="Identité du candidat (une par compte)."):
         default=False,
         help_text="Identité reprise du logiciel de scolarité : le candidat ne la modifie pas.",
     )  # identity read-only
+    # Written with the identity (app.dossier.identity_key): the desk finds possible
+    # duplicates by one indexed equality instead of normalising names in a loop.
+    identity_key = Varchar(
+        length=255,
+        null=True,
+        default=None,
+        index=True,
+        help_text="Nom de naissance, prénom et date de naissance sans accents ni majuscules "
+        "(recherche des doublons).",
+    )
+    ine_held_by_student_at = Timestamptz(
+        null=True,
+        default=None,
+        help_text="Un étudiant de l'université a apporté le même INE à cette date : "
+        "compte à vérifier.",
+    )
 
     civility_check = one_of("civility", Civility, nullable=True)
 
@@ -189,4 +207,26 @@ class WorkExperience(Table, help_text="Expériences professionnelles déclarées
     def get_readable(cls) -> Readable:
         return Readable(
             template="%s %s (%s)", columns=[cls.title, cls.year, cls.candidate.birth_name]
+        )
+
+
+class DuplicateDismissal(
+    Table, help_text="Paires de dossiers marquées « pas un doublon » par la scolarité centrale."
+):
+    """Two dossiers staff said belong to two different people: the pair no longer shows
+    as a possible duplicate. Stored with the lower candidate id first."""
+
+    candidate_low = ForeignKey(Candidate, on_delete=OnDelete.cascade, index=True, null=False)
+    candidate_high = ForeignKey(Candidate, on_delete=OnDelete.cascade, index=True, null=False)
+    dismissed_by = Integer(null=True, default=None)  # piccolo user id of the staff member
+    dismissed_at = Timestamptz(default=TimestamptzNow())
+
+    pair_unique = Unique(["candidate_low", "candidate_high"])
+    ordered = Check("candidate_low < candidate_high")
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(
+            template="%s / %s",
+            columns=[cls.candidate_low.birth_name, cls.candidate_high.birth_name],
         )

@@ -33,6 +33,7 @@ SECRET_BODIES = frozenset(
         MailCode.ACTIVATION_RESENT.value,
         MailCode.PASSWORD_RESET.value,
         MailCode.EMAIL_CHANGE.value,
+        MailCode.DATA_EXPORT_READY.value,  # the "Mes données" archive's link
     }
 )
 # Sent to the address being confirmed, not the account's: sending it again to the

@@ -240,6 +240,37 @@ DEFAULT_TEMPLATES: tuple[DefaultTemplate, ...] = (
         "purge_date : date (jj/mm/aaaa) à partir de laquelle le compte, le dossier et les "
         "pièces sont supprimés.",
     ),
+    # The candidate's rights over their data (issue 15, app.ops.data_export and
+    # app.ops.account_deletion).
+    DefaultTemplate(
+        code=MailCode.DATA_EXPORT_READY,
+        subjects={
+            "fr": "eCésure : vos données sont prêtes à être téléchargées",
+            "en": "eCésure: your data is ready to download",
+        },
+        variables=f"{_ACCOUNT}\nlink_url : lien de téléchargement de l'archive (usage unique, "
+        "après connexion).\nexpires : date et heure (jj/mm/aaaa hh:mm) où le lien expire.",
+    ),
+    DefaultTemplate(
+        code=MailCode.ACCOUNT_DELETED,
+        subjects={
+            "fr": "eCésure : votre compte a été supprimé",
+            "en": "eCésure: your account has been deleted",
+        },
+        # No variable: the outbox row outlives the account, so it names nobody (its
+        # address aside).
+        variables="",
+    ),
+    DefaultTemplate(
+        code=MailCode.DATA_REQUEST,
+        subjects={
+            # sent in French to the university's contact; the English one is for previews
+            "fr": "eCésure : demande d'un candidat sur ses données personnelles ({{ login }})",
+            "en": "eCésure: a candidate's request about their personal data ({{ login }})",
+        },
+        variables=f"{_ACCOUNT}\nemail : adresse mail du compte.\n"
+        "campaign : libellé de la campagne.\nmessage : la demande, telle que saisie.",
+    ),
     # Staff accounts made in the admin (app.backoffice.staff_links).
     DefaultTemplate(
         code=MailCode.STAFF_ACTIVATION,

@@ -44,6 +44,8 @@ _SAMPLES: dict[str, Any] = {
     "hours": 24,
     "days_left": 7,
     "new_email": "camille.martin@example.org",
+    "email": "camille.martin@example.org",
+    "expires": "18/06/2026 10:00",
     # Links: shapes of the real ones, with a token that leads nowhere.
     "activation_url": "{base_url}/compte/activer/exemple-de-lien",
     "reset_url": "{base_url}/compte/mot-de-passe/exemple-de-lien",
@@ -60,6 +62,10 @@ _BY_LANGUAGE: dict[str, Mapping[str, str]] = {
     "refusal_reason": {"fr": "Projet insuffisamment détaillé", "en": "Project not detailed enough"},
     "pieces": {"fr": "Lettre de motivation, Relevé de notes", "en": "Cover letter, Transcript"},
     "piece": {"fr": "Lettre de motivation", "en": "Cover letter"},
+    "message": {
+        "fr": "Je souhaite que mes données soient effacées.",
+        "en": "I would like my data to be erased.",
+    },
 }
 SAMPLE_NAMES = frozenset(_SAMPLES) | frozenset(_BY_LANGUAGE) | {"base_url"}
 

@@ -27,11 +27,10 @@ from app.applications.deadlines import local_date
 from app.catalog.tables import Campaign
 from app.clock import now
 from app.db import write_transaction
-from app.documents.storage import storage_path
 from app.mail.codes import MailCode
 from app.mail.outbox import enqueue_mails, queue_mail
+from app.ops.account_purge import purge_accounts, remove_files
 from app.ops.audit import record_event
-from app.ops.tables import AuditEvent
 from app.settings import get_settings
 
 log = structlog.get_logger(__name__)
@@ -41,43 +40,11 @@ PURGE_ACTION = "retention_purge"
 WARNING_ACTION = "retention_warning_sent"
 
 # The purged rows, as subqueries of one campaign (its id is an integer from the
-# database, written into the statement: these are not user input).
+# database, written into the statement: these are not user input). Which rows are about
+# its accounts is app.ops.account_rows' business; these two feed the counts.
 ACCOUNTS = "SELECT id FROM candidate_account WHERE campaign = {campaign}"
 CANDIDATES = f"SELECT id FROM candidate WHERE account IN ({ACCOUNTS})"
 APPLICATIONS = f"SELECT id FROM application WHERE candidate IN ({CANDIDATES})"
-ADDRESSES = f"SELECT address FROM candidate WHERE account IN ({ACCOUNTS}) AND address IS NOT NULL"
-FILES = (
-    f"SELECT id FROM stored_file WHERE owner IN ({ACCOUNTS}) UNION "
-    f"SELECT file FROM submitted_piece WHERE application IN ({APPLICATIONS}) "
-    "AND file IS NOT NULL"
-)
-MAILS = (
-    f"SELECT id FROM outbox_mail WHERE account IN ({ACCOUNTS}) OR application IN ({APPLICATIONS})"
-)
-
-# Audit events naming a purged row: by the entity names the code writes and by the
-# table names the admin's audit writes. Events of the candidate as actor and events of
-# a purged application are caught by their own columns.
-_BY_CANDIDATE = "SELECT id FROM {table} WHERE candidate IN (" + CANDIDATES + ")"
-_BY_APPLICATION = "SELECT id FROM {table} WHERE application IN (" + APPLICATIONS + ")"
-AUDITED_ROWS: dict[tuple[str, ...], str] = {
-    ("account", "candidate_account"): ACCOUNTS,
-    ("candidate",): CANDIDATES,
-    ("application",): APPLICATIONS,
-    ("address",): ADDRESSES,
-    ("baccalaureate",): _BY_CANDIDATE.replace("{table}", "baccalaureate"),
-    ("prior_study",): _BY_CANDIDATE.replace("{table}", "prior_study"),
-    ("internal_study",): _BY_CANDIDATE.replace("{table}", "internal_study"),
-    ("internship",): _BY_CANDIDATE.replace("{table}", "internship"),
-    ("experience", "work_experience"): _BY_CANDIDATE.replace("{table}", "work_experience"),
-    ("piece", "submitted_piece"): _BY_APPLICATION.replace("{table}", "submitted_piece"),
-    ("decision",): _BY_APPLICATION.replace("{table}", "decision"),
-    ("note",): _BY_APPLICATION.replace("{table}", "note"),
-    ("stored_file",): FILES,
-    ("outbox_mail",): MAILS,
-    ("account_token",): f"SELECT id FROM account_token WHERE account IN ({ACCOUNTS})",
-}
-
 STATISTICS = """
 INSERT INTO campaign_statistics
   (campaign, programme, status, verdict, answer, cancelled, applications, computed_at)
@@ -209,10 +176,10 @@ async def purge_campaign(campaign_id: int) -> int:
     """Purge one archived campaign's candidates; returns how many accounts went.
 
     In one transaction: compare-and-set ``Campaign.purged_at`` (a concurrent or later
-    run stops here), the anonymous counts, then the deletes (audit events naming the
-    rows, mails, stored files, addresses, accounts: the dossier, applications, pieces,
-    decisions, notes, tokens and reminders follow by ON DELETE CASCADE), and the audit
-    event ``retention_purge`` with the counts. After commit, the files leave the disk.
+    run stops here), the anonymous counts, then the purge of the accounts and of every
+    row about them (:func:`app.ops.account_purge.purge_accounts`, shared with a
+    candidate deleting their own account), and the audit event ``retention_purge`` with
+    the counts. After commit, the files leave the disk.
     """
     moment = now()
     async with write_transaction():
@@ -233,29 +200,13 @@ async def purge_campaign(campaign_id: int) -> int:
             ),
             moment,
         )
-        keys = [
-            row["storage_key"]
-            for row in await Campaign.raw(
-                f"SELECT storage_key FROM stored_file WHERE id IN ({_sql(FILES, campaign_id)})"
-            )
-        ]
-        await _delete_audit_trail(campaign_id)
-        mails = await Campaign.raw(
-            f"DELETE FROM outbox_mail WHERE id IN ({_sql(MAILS, campaign_id)}) RETURNING id"
-        )
-        await Campaign.raw(f"DELETE FROM stored_file WHERE id IN ({_sql(FILES, campaign_id)})")
-        await Campaign.raw(f"DELETE FROM address WHERE id IN ({_sql(ADDRESSES, campaign_id)})")
-        accounts = (
-            await CandidateAccount.delete()
-            .where(CandidateAccount.campaign == campaign_id)
-            .returning(CandidateAccount.id)
-        )
+        purged = await purge_accounts(_sql(ACCOUNTS, campaign_id))
         counts = {
             "campaign": won[0]["code"],
-            "accounts": len(accounts),
+            "accounts": purged.accounts,
             "applications": sum(row["applications"] for row in counted),
-            "files": len(keys),
-            "mails": len(mails),
+            "files": len(purged.storage_keys),
+            "mails": purged.mails,
         }
         await record_event(
             actor_kind=ActorKind.SYSTEM,
@@ -265,21 +216,6 @@ async def purge_campaign(campaign_id: int) -> int:
             entity_id=campaign_id,
             data=counts,
         )
-    for key in keys:
-        storage_path(key).unlink(missing_ok=True)
+    remove_files(purged)
     log.info("campaign_purged", **counts)
-    return len(accounts)
-
-
-async def _delete_audit_trail(campaign_id: int) -> None:
-    """The events of the purged candidates and of their rows (their ``data`` may hold
-    personal values: an admin edit keeps before → after)."""
-    accounts = _sql(ACCOUNTS, campaign_id)
-    conditions = [
-        f"application_id IN ({_sql(APPLICATIONS, campaign_id)})",
-        f"(actor_kind = '{ActorKind.CANDIDATE.value}' AND actor_id IN ({accounts}))",
-    ]
-    for entities, rows in AUDITED_ROWS.items():
-        names = ", ".join(f"'{name}'" for name in entities)
-        conditions.append(f"(entity IN ({names}) AND entity_id IN ({_sql(rows, campaign_id)}))")
-    await AuditEvent.raw(f"DELETE FROM audit_event WHERE {' OR '.join(conditions)}")
+    return purged.accounts

@@ -8,10 +8,12 @@ from piccolo.columns.readable import Readable
 from piccolo.constraints import Unique
 from piccolo.table import Table
 
+from app.accounts.tables import CandidateAccount
 from app.applications.codes import ActorKind
 from app.catalog.tables import Campaign, Programme
 from app.code_labels import ActorKindChoices
 from app.db import one_of
+from app.ops.codes import ExportStatus
 
 
 class AuditEvent(
@@ -88,3 +90,31 @@ class CampaignStatistics(
     @classmethod
     def get_readable(cls) -> Readable:
         return Readable(template="%s — %s", columns=[cls.campaign.label_fr, cls.programme.label])
+
+
+class DataExport(
+    Table,
+    help_text="Demandes « Mes données » : l'archive ZIP de tout ce que le portail garde "
+    "sur un candidat, téléchargeable une fois.",
+):
+    """One "Mes données" request (issue 15): queued, built by a job, downloaded once.
+
+    The link's token is random and only its SHA-256 is kept; the archive lives under
+    ``STORAGE_DIR/exports`` and leaves the disk when downloaded or expired.
+    """
+
+    account = ForeignKey(CandidateAccount, on_delete=OnDelete.cascade, index=True, null=False)
+    status = Varchar(length=10, default=ExportStatus.QUEUED.value, index=True)
+    token_hash = Varchar(length=64, null=True, default=None, unique=True, secret=True)
+    storage_key = Varchar(length=32, null=True, default=None)
+    size_bytes = Integer(default=0)
+    requested_at = Timestamptz(default=TimestamptzNow())
+    ready_at = Timestamptz(null=True, default=None)
+    expires_at = Timestamptz(null=True, default=None)
+    downloaded_at = Timestamptz(null=True, default=None)
+
+    status_check = one_of("status", ExportStatus)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s (%s)", columns=[cls.account.login, cls.status])

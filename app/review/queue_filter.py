@@ -70,6 +70,7 @@ class QueueFilter:
     status: str | None = None
     decision: str | None = None
     to_review: bool = False
+    duplicates: bool = False  # possible duplicates only (issue 15)
     since: date | None = None
     answer: str | None = None
     q: str = ""
@@ -89,6 +90,7 @@ class QueueFilter:
             status=_one_of(get("statut"), {s.value for s in DossierStatus}),
             decision=_one_of(get("decision"), DECISION_STATES),
             to_review=get("a_verifier") == "1",
+            duplicates=get("doublons") == "1",
             since=_date(get("depuis")),
             answer=_one_of(get("reponse"), ANSWER_STATES),
             q=_clean_search(get("q")),
@@ -107,6 +109,7 @@ class QueueFilter:
             "statut": values["status"],
             "decision": values["decision"],
             "a_verifier": "1" if values["to_review"] else None,
+            "doublons": "1" if values["duplicates"] else None,
             "depuis": values["since"].isoformat() if values["since"] else None,
             "reponse": values["answer"],
             "q": values["q"] or None,

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from app.applications.codes import PieceStatus
 from app.applications.tables import Application
 from app.backoffice.codes import StaffRole
+from app.review.duplicates import duplicate_filter
 from app.review.identity import StaffMember
 from app.review.queue_filter import (
     ANSWER_NONE,
@@ -165,6 +166,9 @@ def _conditions(member: StaffMember, queue: QueueFilter, campaign_id: int) -> _W
         where.add("dt.verdict = {}", queue.decision)
     if queue.to_review:
         where.add(f"{PIECES_TO_REVIEW} > 0")
+    if queue.duplicates:
+        sql, args = duplicate_filter(member)
+        where.add(sql, *args)
     if queue.since:
         where.add("a.transmitted_at >= {}", _start_of(queue.since))
     if queue.answer == ANSWER_NONE:

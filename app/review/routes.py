@@ -18,7 +18,10 @@ from app.review.routes_activation import activation_routes
 from app.review.routes_application import application_routes
 from app.review.routes_auth import staff_auth_routes
 from app.review.routes_bulk import bulk_handlers
+from app.review.routes_dossiers import dossier_zip_routes
+from app.review.routes_duplicates import duplicate_routes
 from app.review.routes_exports import export_routes
+from app.review.routes_letters import letter_routes
 from app.review.routes_mail_templates import mail_template_handlers
 from app.review.routes_queue import queue_handlers
 from app.web.sessions import RotatingSessionConfig
@@ -42,7 +45,10 @@ def review_router(*, secure: bool) -> Router:
             *queue_handlers,
             *bulk_handlers,
             *export_routes,
+            *dossier_zip_routes,
+            *letter_routes,
             *application_routes,
+            *duplicate_routes,
             *mail_template_handlers,
             *jobs_handlers,
         ],

@@ -40,6 +40,7 @@ from app.review.actions import (
 )
 from app.review.application_page import application_page
 from app.review.auth import scoped_application, staff_of, staff_required
+from app.review.duplicates import duplicate_panel
 from app.review.scope import may_decide, may_process
 from app.web.forms import Form, read_form
 from app.web.i18n import gettext as _
@@ -77,6 +78,7 @@ async def _render(
         context={
             "staff": member,
             "p": await application_page(member, scoped, view),
+            "duplicates": await duplicate_panel(member, view.candidate_id),
             "form": form or Form(),
             "flash": pop_flash(request),
         },

@@ -271,8 +271,10 @@ async def test_ine_is_checked_and_unique_within_the_campaign(signed_in, clock):
     await Candidate.update({Candidate.ine: "1234567890V"}).where(Candidate.id == other.id)
     taken = await post_form(signed_in.http, URL, await valid_identity(ine="12345 67890 v"))
     assert error_messages(taken.text) == [
-        "Cet INE est déjà celui d'un autre dossier de la campagne : vérifiez-le."
+        "Cet INE est déjà enregistré dans un autre compte de cette campagne : utilisez ce "
+        "compte. Si vous avez oublié son identifiant, faites-vous-le envoyer par courriel."
     ]
+    assert 'href="/compte/identifiant-oublie"' in taken.text
     # The same INE in another campaign's dossier does not count.
     await Candidate.update({Candidate.ine: None}).where(Candidate.id == other.id)
     _, elsewhere = await new_candidate(await make_campaign(active=False))

@@ -194,6 +194,7 @@ def test_the_worker_schedule():
         "cron:remind_return",
         "cron:warn_retention",
         "cron:purge_retention",
+        "cron:discard_exports",
     }
     assert (schedule["cron:purge_accounts"].minute, schedule["cron:purge_accounts"].hour) == (
         5,
@@ -202,4 +203,5 @@ def test_the_worker_schedule():
     beat = schedule["cron:heartbeat"]
     assert (beat.minute, beat.second, beat.run_at_startup) == (None, 0, True)
     assert schedule["cron:recover_mails"].minute == {0, 10, 20, 30, 40, 50}
-    assert [f.__name__ for f in WorkerSettings.functions] == ["send_mail"]
+    assert schedule["cron:discard_exports"].minute == 35
+    assert [f.__name__ for f in WorkerSettings.functions] == ["send_mail", "build_data_export"]

@@ -172,6 +172,7 @@ ACCESS: dict[str, Access] = {
     # by address, whoever signed in: the matrix clients are not in METRICS_ALLOWED_IPS
     "GET /metrics": public(404),
     "POST /langue": public(303, location="/", form={"language": "en", "next": "/"}),
+    "GET /accessibilite": public(),
     # accounts
     "GET /compte/creer": public(),
     "POST /compte/creer": public(),  # the empty form, with its messages
@@ -270,12 +271,25 @@ ACCESS: dict[str, Access] = {
         409, **PIECE
     ),
     "GET /candidatures/{application_id:int}/pieces/{piece_id:int}/fichier": own(200, **PIECE),
+    # issue 12: the letter of a validated favourable decision
+    "GET /candidatures/{application_id:int}/lettre.pdf": own(200, **DECIDED),
+    # the verification page of letters: public; an unknown code is a 404 for everyone
+    "GET /verifier/{code:str}": public(404),
     # "Mes messages" (issue 11): A's last mail is queued, so sending it again is refused
     "GET /messages": candidate_only(),
     "GET /messages/{mail_id:int}": own(200, mail_id="mail"),
     "POST /messages/{mail_id:int}/renvoyer": own_post(
         303, location="/messages/{mail_id}?refus=on_its_way", mail_id="mail"
     ),
+    # "Mes données" and the notice (issue 15); the empty forms: the page again with
+    # their message, nothing deleted, nothing mailed
+    "GET /mes-donnees": candidate_only(),
+    "POST /mes-donnees/archive": candidate_only(303, location="/mes-donnees?fait=archive"),
+    "GET /mes-donnees/archive/{token:str}": candidate_only(404),  # no such link
+    "POST /mes-donnees/suppression": candidate_only(),
+    "POST /mes-donnees/demande": candidate_only(),
+    "GET /donnees-personnelles": public(),
+    "GET /compte-supprime": public(),
     # development tools (the mail sink's pages, the CAS server for demo students)
     "GET /dev/mails": dev_only(),
     "GET /dev/mails/{message_id:str}": dev_only(),
@@ -301,6 +315,11 @@ ACCESS: dict[str, Access] = {
     "POST /staff/candidatures/lot": desk(),
     "POST /staff/candidatures/lot/confirmer": desk(),
     "GET /staff/candidatures/lot/{token:str}": desk(404),  # no such result
+    # a programme's letters (issue 12): the open programme of A's centre, without letters
+    # (a page says so); staff outside that centre get 404, as for any programme not theirs
+    "GET /staff/formations/{programme_id:int}/lettres.pdf": Access(
+        DESK_SIGN_IN, DESK_SIGN_IN, staff=200, outsider=404
+    ),
     "GET /ops/jobs": public(303, location="/staff/ops/jobs"),
     "GET /staff/ops/jobs": ops(),
     "GET /staff/ops/jobs/etat": ops(),
@@ -334,6 +353,9 @@ ACCESS: dict[str, Access] = {
     "POST " + DESK_APPLICATION + "/notes": desk(
         303, location=DESK_PAGE + "#notes", form={"note": "Bonjour"}, **APPLICATION
     ),
+    # « pas un doublon » (issue 15): A's dossier has no look-alike, so no pair to dismiss
+    # (the 403 of a centre's staff in scope: tests/integration/review/test_duplicates.py)
+    "POST " + DESK_APPLICATION + "/pas-un-doublon": desk(404, form={"autre": "1"}, **APPLICATION),
     # mail template previews (issue 11): the administrator's and the central office's
     "GET /staff/modeles-mails": roles_only(),
     "GET /staff/modeles-mails/{mail_code:str}/{mail_language:str}": roles_only(),

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from app.applications.codes import Answer, DossierStatus, PieceStatus, ProcessingType, Verdict
+from app.applications.codes import (
+    ActorKind,
+    Answer,
+    DossierStatus,
+    PieceStatus,
+    ProcessingType,
+    Verdict,
+)
 from app.applications.lifecycle_base import AuditAction
 from app.applications.queries import ApplicationView, DecisionView
 from app.code_labels import DOSSIER_STATUS, PIECE_STATUS, PROCESSING_TYPE, VERDICT
@@ -54,11 +61,27 @@ def answer_label(application: ApplicationView) -> str:
             "Vous avez confirmé votre candidature le %(date)s.",
             date=short_date(application.answered_at),
         )
+    if application.answer is Answer.WITHDRAWN and application.answered_by == ActorKind.SYSTEM:
+        return _(
+            "Cette candidature a fait l'objet d'un désistement automatique le %(date)s : elle n'avait pas été confirmée avant la date limite de confirmation.",
+            date=short_date(application.answered_at),
+        )
     if application.answer is Answer.WITHDRAWN:
         return _(
             "Vous vous êtes désisté·e de cette candidature le %(date)s.",
             date=short_date(application.answered_at),
         )
+    return ""
+
+
+def answer_badge(application: ApplicationView) -> str:
+    """The answer in a word, for the "Mes candidatures" table."""
+    if application.answer is Answer.WITHDRAWN and application.answered_by == ActorKind.SYSTEM:
+        return _("Désistement automatique")
+    if application.answer is Answer.WITHDRAWN:
+        return _("Désistement")
+    if application.answer is Answer.CONFIRMED:
+        return _("Confirmée")
     return ""
 
 

@@ -9,9 +9,10 @@ from datetime import date, datetime
 from app.accounts.tables import CandidateAccount
 from app.applications import lifecycle_rules as rules
 from app.applications import queries
-from app.applications.codes import REVIEWED_PIECE, ActorKind, PieceStatus
+from app.applications.codes import REVIEWED_PIECE, ActorKind, Answer, PieceStatus
 from app.applications.lifecycle_base import Refusal
 from app.applications.page_data.labels import (
+    answer_badge,
     answer_label,
     decision_details,
     decision_label,
@@ -24,6 +25,8 @@ from app.applications.page_data.labels import (
 from app.applications.queries import ApplicationView, DecisionView, PieceView
 from app.applications.tables import Note, SubmittedPiece
 from app.catalog.tables import Centre
+from app.documents.letter_table import LetterKind
+from app.documents.letters import letter_kind
 from app.web.i18n import current_language
 
 # --- "Mes candidatures" --------------------------------------------------------------
@@ -40,6 +43,9 @@ class ApplicationRow:
     decision: str
     centre_label: str
     cancelled: bool
+    answer: str = ""
+    """ "Désistement", "Désistement automatique", "Confirmée" or "" (no answer)."""
+    withdrawn: bool = False
 
 
 def application_row(view: ApplicationView) -> ApplicationRow:
@@ -53,6 +59,8 @@ def application_row(view: ApplicationView) -> ApplicationRow:
         decision=decision_label(view.visible_decision),
         centre_label=view.centre_label,
         cancelled=view.cancelled_at is not None,
+        answer=answer_badge(view),
+        withdrawn=view.answer is Answer.WITHDRAWN,
     )
 
 
@@ -148,6 +156,11 @@ class Summary:
     can_transmit: bool
     can_cancel: bool
     can_answer: bool
+    letter: LetterKind | None = None
+    """The letter the candidate may download now (None: no button)."""
+    answer_deadline_passed: bool = False
+    """A validated favourable decision left unanswered past its confirmation deadline:
+    the page says so instead of showing no button at all."""
 
     @property
     def programme_label(self) -> str:
@@ -316,6 +329,8 @@ async def application_summary(account_id: int, application_id: int) -> Summary |
         can_transmit=rules.can_transmit(application, pieces),
         can_cancel=rules.can_cancel(application, pieces_reviewed=_reviewed(pieces, history)),
         can_answer=rules.can_answer(application),
+        letter=letter_kind(application),
+        answer_deadline_passed=rules.answer_refusal(application) is Refusal.DEADLINE_PASSED,
     )
 
 
