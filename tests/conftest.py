@@ -3,7 +3,9 @@ so that settings (cached) and the Piccolo engine see the test values.
 
 - Database: ``DATABASE_URL`` when it is set (PostgreSQL run; the database name must
   contain "test", since its schema is dropped), otherwise a fresh SQLite file.
-- Redis: ``REDIS_URL`` or database 15 of the local server (flushed between tests).
+- Redis: ``TEST_REDIS_URL`` or database 15 of the local server (flushed between tests).
+  Never ``REDIS_URL``: a developer's exported Redis (their dev portal's queue and
+  sessions) must not be flushed by a test run.
 - SMTP: a real aiosmtpd sink on a free local port (tests/fixtures/mail.py).
 """
 
@@ -28,7 +30,7 @@ _VAR = Path(tempfile.mkdtemp(prefix="ecesure-tests-"))
 os.environ["ENV"] = "dev"
 os.environ["VAR_DIR"] = str(_VAR)
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_VAR / 'test.db'}")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ["SMTP_HOST"] = "127.0.0.1"
 os.environ["SMTP_PORT"] = str(_free_port())
 os.environ["BASE_URL"] = "http://testserver.local"

@@ -136,3 +136,22 @@ def test_mail_links_follow_the_port_make_run_serves_unless_base_url_is_set(monke
     assert load_settings().base_url == "http://192.0.2.7:8101"
     monkeypatch.setenv("BASE_URL", "https://cesure.example.fr/")
     assert load_settings().base_url == "https://cesure.example.fr"
+
+
+def test_a_test_run_never_uses_the_exported_redis_url(tmp_path):
+    def tests_redis(**env: str) -> str:
+        clean = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "TEST_REDIS_URL"}}
+        done = subprocess.run(
+            [sys.executable, "-c", "import os, tests.conftest; print(os.environ['REDIS_URL'])"],
+            env={**clean, **env, "TMPDIR": str(tmp_path)},  # its run folder goes with tmp_path
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    assert tests_redis(REDIS_URL="redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/15"
+    assert (
+        tests_redis(REDIS_URL="redis://127.0.0.1:6379/0", TEST_REDIS_URL="redis://127.0.0.1:6379/4")
+        == "redis://127.0.0.1:6379/4"
+    )
