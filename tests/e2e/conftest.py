@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 from piccolo.apps.user.tables import BaseUser
+from redis.asyncio import Redis
 
 from app.piccolo_app import TABLES
 from app.settings import PROJECT_ROOT, get_settings
@@ -157,8 +158,21 @@ def page_problems() -> PageProblems:
     return PageProblems()
 
 
+async def forget_rate_limits() -> None:
+    """Every browser signs in from 127.0.0.1: without this, the per-address sign-in limit
+    counts the sign-ins of all the tests run within its window."""
+    client = Redis.from_url(get_settings().redis_url)
+    try:
+        keys = [key async for key in client.scan_iter(match="ecesure:ratelimit:*")]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
+
+
 @pytest.fixture
 async def page(browser, live_server, page_problems):
+    await forget_rate_limits()
     context = await browser.new_context(base_url=live_server, locale="fr-FR")
     await context.add_init_script(REPORT_CSP_VIOLATIONS)
     new_page = await context.new_page()

@@ -273,6 +273,9 @@ ACCESS: dict[str, Access] = {
     "GET /candidatures/{application_id:int}/pieces/{piece_id:int}/fichier": own(200, **PIECE),
     # issue 12: the letter of a validated favourable decision
     "GET /candidatures/{application_id:int}/lettre.pdf": own(200, **DECIDED),
+    # issue 12: the dossier as one PDF, and the candidate's own deadlines as a calendar
+    "GET /candidatures/{application_id:int}/dossier.pdf": own(200, **APPLICATION),
+    "GET /candidatures/echeances.ics": candidate_only(),
     # the verification page of letters: public; an unknown code is a 404 for everyone
     "GET /verifier/{code:str}": public(404),
     # "Mes messages" (issue 11): A's last mail is queued, so sending it again is refused
@@ -318,6 +321,10 @@ ACCESS: dict[str, Access] = {
     # a programme's letters (issue 12): the open programme of A's centre, without letters
     # (a page says so); staff outside that centre get 404, as for any programme not theirs
     "GET /staff/formations/{programme_id:int}/lettres.pdf": Access(
+        DESK_SIGN_IN, DESK_SIGN_IN, staff=200, outsider=404
+    ),
+    # a programme's dossiers as a ZIP (issue 12), scoped like the letters
+    "GET /staff/formations/{programme_id:int}/dossiers.zip": Access(
         DESK_SIGN_IN, DESK_SIGN_IN, staff=200, outsider=404
     ),
     "GET /ops/jobs": public(303, location="/staff/ops/jobs"),

@@ -79,6 +79,8 @@ DECLARED: dict[str, dict[str, str]] = {
     # decision entered and not validated yet, of a processing type to check.
     "POST /staff/candidatures/{application_id:int}/decision/valider": {"decision": "hidden"},
     "POST /staff/candidatures/{application_id:int}/type-traitement": {},
+    # « Pas un doublon » (issue 15): shown only beside a possible duplicate.
+    "POST /staff/candidatures/{application_id:int}/pas-un-doublon": {"autre": "hidden"},
     # The jobs dashboard's (issue 11): shown only beside a failed job or a failed mail.
     "POST /staff/ops/jobs/relancer": {"job": "hidden"},
     "POST /staff/ops/jobs/renvoyer": {"courriel": "hidden", "tous": "hidden"},
@@ -120,6 +122,7 @@ def page_urls(world: World, endpoint: Endpoint) -> list[str]:
             "centre_id": world.centre_id,
             "programme_id": world.programme_id,
             "token": "lien-inconnu",
+            "code": "code-inconnu",  # /verifier/{code}: a 404 page
             **world.strings,
         }
         urls.append(endpoint.url(values))
