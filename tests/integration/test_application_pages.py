@@ -133,13 +133,13 @@ def text_of(html: str) -> str:
 
 
 def table_headers(html: str, table_class: str) -> list[str]:
-    table = re.search(rf'<table class="{table_class}".*?</thead>', html, re.S)
+    table = re.search(rf'<table class="(?:[^"]* )?{table_class}(?: [^"]*)?".*?</thead>', html, re.S)
     assert table, f"no table {table_class}"
     return [text_of(h) for h in re.findall(r'<th scope="col">(.*?)</th>', table.group(0), re.S)]
 
 
 def table_rows(html: str, table_class: str) -> list[list[str]]:
-    table = re.search(rf'<table class="{table_class}".*?</table>', html, re.S)
+    table = re.search(rf'<table class="(?:[^"]* )?{table_class}(?: [^"]*)?".*?</table>', html, re.S)
     assert table, f"no table {table_class}"
     body = table.group(0).split("<tbody>", 1)[1]
     return [
