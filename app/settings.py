@@ -113,13 +113,13 @@ class Settings:
     """The admission letter is offered only once the candidate has confirmed (otherwise
     as soon as the favourable decision is validated)."""
     offer_cache_seconds: float = 5.0
+    """How long each process keeps the offer tree (a staff edit shows within that delay)."""
     accessibility_contact_email: str = "accessibilite@univ-toulouse.example"
     """Where the accessibility statement sends users who cannot use a page."""
     database_pool_size: int = 10
     """PostgreSQL connections per process (web process or worker); see docs/deploy.md."""
     database_behind_pgbouncer: bool = False
     """PgBouncer in transaction mode: asyncpg must not cache prepared statements."""
-    """How long each process keeps the offer tree (a staff edit shows within that delay)."""
     student_records: str = "demo"
     """``demo`` (fictitious students, dev only) or ``package.module:factory`` of the
     university's student-records adapter."""
@@ -170,7 +170,32 @@ class Settings:
             problems.append("CAS_SERVER_URL must be set (the development CAS server is dev-only)")
         if self.student_records == "demo":
             problems.append("STUDENT_RECORDS must name the university's adapter, not demo")
+        examples = [
+            name for name, value in self._contacts().items() if value == EXAMPLE_CONTACTS[name]
+        ]
+        if examples:
+            problems.append(
+                f"{', '.join(examples)} still hold the examples: set the university's contacts"
+            )
         return problems
+
+    def _contacts(self) -> dict[str, str]:
+        return {
+            "MAIL_FROM": self.mail_from,
+            "PRIVACY_CONTACT": self.privacy_contact,
+            "PRIVACY_CONTACT_EMAIL": self.privacy_contact_email,
+            "ACCESSIBILITY_CONTACT_EMAIL": self.accessibility_contact_email,
+        }
+
+
+# What candidates are shown or mailed from until the university sets its own: fine in
+# dev, refused in production (a notice naming a fictitious DPO misleads candidates).
+EXAMPLE_CONTACTS = {
+    "MAIL_FROM": "eCésure <no-reply@ecesure.localhost>",
+    "PRIVACY_CONTACT": Settings.privacy_contact,
+    "PRIVACY_CONTACT_EMAIL": Settings.privacy_contact_email,
+    "ACCESSIBILITY_CONTACT_EMAIL": Settings.accessibility_contact_email,
+}
 
 
 def default_base_url() -> str:
@@ -210,7 +235,7 @@ def load_settings() -> Settings:
         smtp_tls=_env("SMTP_TLS", "none").lower(),
         smtp_username=_env("SMTP_USERNAME", ""),
         smtp_password=_env("SMTP_PASSWORD", ""),
-        mail_from=_env("MAIL_FROM", "eCésure <no-reply@ecesure.localhost>"),
+        mail_from=_env("MAIL_FROM", EXAMPLE_CONTACTS["MAIL_FROM"]),
         storage_dir=Path(_env("STORAGE_DIR", str(var_dir / "storage"))).resolve(),
         timezone=_env("TIMEZONE", "Europe/Paris"),
         default_language=language,

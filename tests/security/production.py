@@ -25,6 +25,10 @@ def production_settings() -> Settings:
         admin_allowed_hosts=("testserver.local",),
         cas_server_url="https://cas.example.fr/cas",
         student_records="ecesure_univ.records:create",
+        mail_from="eCésure <cesure@univ.example.fr>",
+        privacy_contact="DPO, Université, 1 rue X, 31000 TOULOUSE",
+        privacy_contact_email="dpo@univ.example.fr",
+        accessibility_contact_email="accessibilite@univ.example.fr",
     )
     assert settings.problems_for_production() == []
     return settings

@@ -33,6 +33,10 @@ def test_production_refuses_insecure_defaults_and_names_them(monkeypatch, tmp_pa
         "ADMIN_ALLOWED_HOSTS",
         "CAS_SERVER_URL",
         "STUDENT_RECORDS",
+        "MAIL_FROM",
+        "PRIVACY_CONTACT",
+        "PRIVACY_CONTACT_EMAIL",
+        "ACCESSIBILITY_CONTACT_EMAIL",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ENV", "prod")
@@ -46,6 +50,8 @@ def test_production_refuses_insecure_defaults_and_names_them(monkeypatch, tmp_pa
         "ADMIN_ALLOWED_HOSTS must list the public host name(s)",
         "CAS_SERVER_URL must be set (the development CAS server is dev-only)",
         "STUDENT_RECORDS must name the university's adapter, not demo",
+        "MAIL_FROM, PRIVACY_CONTACT, PRIVACY_CONTACT_EMAIL, ACCESSIBILITY_CONTACT_EMAIL still"
+        " hold the examples: set the university's contacts",
     ]
     with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
         create_app(settings)
@@ -63,6 +69,10 @@ def test_production_accepts_a_complete_configuration(monkeypatch, tmp_path):
     monkeypatch.setenv("ADMIN_ALLOWED_HOSTS", "cesure.example.fr")
     monkeypatch.setenv("CAS_SERVER_URL", "https://cas.example.fr/cas")
     monkeypatch.setenv("STUDENT_RECORDS", "ecesure_univ.records:create")
+    monkeypatch.setenv("MAIL_FROM", "eCésure <cesure@univ.example.fr>")
+    monkeypatch.setenv("PRIVACY_CONTACT", "DPO, Université, 1 rue X, 31000 TOULOUSE")
+    monkeypatch.setenv("PRIVACY_CONTACT_EMAIL", "dpo@univ.example.fr")
+    monkeypatch.setenv("ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@univ.example.fr")
     assert load_settings().problems_for_production() == []
 
 
