@@ -105,7 +105,8 @@ def _pdf(html: str) -> bytes:
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols=["data"], fail_on_errors=True)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    # Tagged: a screen reader follows the headings and reading order (RGAA).
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_tags=True)
 
 
 async def letters_pdf(letters: list[Letter]) -> bytes:

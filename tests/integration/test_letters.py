@@ -110,6 +110,11 @@ async def test_admission_letter_holds_name_programme_date_and_a_qr_code(
     code = await code_of(app_id)
     assert qr_texts(response.content) == [f"{BASE}/verifier/{code}"]
     assert "-".join(code[i : i + 4] for i in range(0, 16, 4)) in text
+    # Tagged, in the candidate's language: a screen reader follows its structure.
+    catalog = PdfReader(BytesIO(response.content)).trailer["/Root"]
+    assert catalog["/MarkInfo"] == {"/Marked": True}
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "fr"
 
     # downloaded again: the same code, no second row
     again = await client.get(f"/candidatures/{app_id}/lettre.pdf")
