@@ -14,14 +14,14 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
-# WeasyPrint (admission and refusal letters) needs Pango.
-if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0 '; then
+# WeasyPrint (admission and refusal letters) needs Pango, and HarfBuzz to subset fonts.
+if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0 ' || ! ldconfig -p | grep -q 'libharfbuzz-subset.so.0 '; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing Pango for WeasyPrint..."
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null
   else
-    echo "The letters need Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2
+    echo "The letters need Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0" >&2
     exit 1
   fi
 fi
