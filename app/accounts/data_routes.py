@@ -14,7 +14,8 @@ from litestar.response import File, Redirect, Template
 from litestar.status_codes import HTTP_410_GONE
 
 from app.accounts.auth import candidate_required, end_sessions
-from app.accounts.tables import CandidateAccount
+from app.core.i18n import N_
+from app.core.i18n import gettext as _
 from app.documents.serving import content_disposition
 from app.dossier.pages import (
     FirstSignInRequired,
@@ -41,9 +42,8 @@ from app.ops.data_export import (
     take_download,
 )
 from app.settings import get_settings
+from app.tables.accounts import CandidateAccount
 from app.web.forms import Form, read_form
-from app.web.i18n import N_
-from app.web.i18n import gettext as _
 from app.web.ratelimit import Limit, check_rate
 
 log = structlog.get_logger(__name__)

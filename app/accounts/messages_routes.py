@@ -9,6 +9,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app.accounts.auth import candidate_required
+from app.core.i18n import N_
+from app.core.i18n import gettext as _
 from app.dossier.pages import (
     FirstSignInRequired,
     account_id_of,
@@ -24,8 +26,6 @@ from app.mail.candidate_mails import (
     resend_own_mail,
 )
 from app.mail.resend import enqueue_resent
-from app.web.i18n import N_
-from app.web.i18n import gettext as _
 from app.web.ratelimit import Limit, check_rate
 
 MESSAGES_URL = "/messages"

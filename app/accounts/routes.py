@@ -27,11 +27,11 @@ from app.accounts.auth import (
 from app.accounts.cas_client import logout_url
 from app.accounts.forms import check_new_password, clean_email, validate_signup
 from app.accounts.service import AccountError, AccountRefused
+from app.core.i18n import current_language
+from app.core.i18n import gettext as _
 from app.mail.outbox import enqueue_mails
 from app.settings import get_settings
 from app.web.forms import Form, read_form
-from app.web.i18n import current_language
-from app.web.i18n import gettext as _
 from app.web.ratelimit import (
     EMAIL_CHANGE,
     RECOVERY,

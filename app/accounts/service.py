@@ -21,19 +21,19 @@ from app.accounts.passwords import (
     needs_rehash,
     verify_password_in_thread,
 )
-from app.accounts.tables import AccountToken, CandidateAccount
 from app.accounts.tokens import TokenPurpose, consume_token, create_token, peek_token
-from app.applications.codes import ActorKind
-from app.catalog.tables import Campaign
+from app.audit import record_event
 from app.clock import now
+from app.core.codes.applications import ActorKind
+from app.core.codes.mail import MailCode
+from app.core.dates import short_date
 from app.db import write_transaction
-from app.dossier.tables import Candidate
-from app.mail.codes import MailCode
 from app.mail.outbox import queue_mail
-from app.mail.tables import OutboxMail
-from app.ops.audit import record_event
 from app.settings import get_settings
-from app.web.templating import short_date
+from app.tables.accounts import AccountToken, CandidateAccount
+from app.tables.catalog import Campaign
+from app.tables.dossier import Candidate
+from app.tables.mail import OutboxMail
 
 # Two requests racing past the same "is it free?" check meet on a unique column.
 UNIQUE_VIOLATIONS = (sqlite3.IntegrityError, asyncpg.exceptions.UniqueViolationError)

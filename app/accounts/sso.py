@@ -24,18 +24,18 @@ from app.accounts.student_records import (
     StudentRecords,
     get_student_records,
 )
-from app.accounts.tables import CandidateAccount
 from app.accounts.tokens import TokenPurpose, consume_token, peek_token
-from app.applications.codes import ActorKind
-from app.catalog.tables import Campaign
+from app.audit import record_event
 from app.clock import now
+from app.core.codes.applications import ActorKind
+from app.core.codes.dossier import Civility
 from app.db import write_transaction
-from app.dossier.codes import Civility
 from app.dossier.identity_key import identity_key
 from app.dossier.ine_claims import campaign_of_account, flag_external_holders, lock_ine
-from app.dossier.tables import Address, Baccalaureate, Candidate, InternalStudy
-from app.ops.audit import record_event
-from app.refdata.tables import BacMention, BacSerie, Commune, Country, Departement, Lycee
+from app.tables.accounts import CandidateAccount
+from app.tables.catalog import Campaign
+from app.tables.dossier import Address, Baccalaureate, Candidate, InternalStudy
+from app.tables.refdata import BacMention, BacSerie, Commune, Country, Departement, Lycee
 
 log = structlog.get_logger(__name__)
 

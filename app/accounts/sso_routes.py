@@ -28,11 +28,11 @@ from app.accounts.sso import (
     request_contact_email,
     sign_in_with_cas,
 )
+from app.core.i18n import current_language
+from app.core.i18n import gettext as _
 from app.mail.outbox import enqueue_mails
 from app.settings import get_settings
 from app.web.forms import Form, read_form
-from app.web.i18n import current_language
-from app.web.i18n import gettext as _
 from app.web.ratelimit import RESEND, check_rate
 
 DOSSIER_PATH = "/dossier"

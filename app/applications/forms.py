@@ -13,9 +13,9 @@ from litestar.datastructures import UploadFile
 
 from app.applications.lifecycle import Refusal
 from app.applications.notes import MAX_CANDIDATE_NOTES, NOTE_MAX_LENGTH, NoteProblem
+from app.core.i18n import gettext as _
 from app.settings import get_settings
 from app.web.forms import Form, read_form
-from app.web.i18n import gettext as _
 
 FILE_FIELD = "fichier"
 NOTE_FIELD = "note"

@@ -25,11 +25,11 @@ from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import Table
 
-from app.applications.codes import ActorKind
 from app.applications.queries import ApplicationView, application_view
-from app.applications.tables import Application
-from app.dossier.tables import Candidate
-from app.ops.audit import record_event
+from app.audit import record_event
+from app.core.codes.applications import ActorKind
+from app.tables.applications import Application
+from app.tables.dossier import Candidate
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,9 @@ from app.applications.routes_common import (
     summary_or_404,
     summary_page,
 )
+from app.core.dates import short_date
+from app.core.i18n import gettext as _
 from app.dossier.pages import account_id_of
-from app.web.i18n import gettext as _
-from app.web.templating import short_date
 
 
 @get("/{application_id:int}", name="application")

@@ -9,10 +9,10 @@ from litestar.params import FromPath
 from litestar.response import Response
 
 from app.documents.letter_pdf import letters_pdf
-from app.documents.letter_table import LetterKind
 from app.documents.letters import candidate_letter
 from app.documents.serving import CANDIDATE_FILE_CSP, file_headers
 from app.dossier.pages import account_id_of
+from app.tables.letters import LetterKind
 
 FILE_NAMES = {
     LetterKind.ADMISSION: "lettre-admission-{login}.pdf",

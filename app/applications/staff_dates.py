@@ -19,9 +19,9 @@ from app.applications.lifecycle_base import (
     refuse,
     require_staff,
 )
-from app.applications.tables import Application
+from app.audit import record_event
 from app.db import write_transaction
-from app.ops.audit import record_event
+from app.tables.applications import Application
 
 RETURN_DATE_OVERRIDDEN = "return_date_overridden"
 CONFIRMATION_DATE_OVERRIDDEN = "confirmation_date_overridden"

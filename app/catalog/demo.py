@@ -17,11 +17,12 @@ from typing import Any, NamedTuple
 from piccolo.table import Table
 
 from app import clock
-from app.applications.codes import ProcessingType, Verdict
-from app.backoffice.codes import StaffRole
 from app.backoffice.staff import upsert_staff_user
 from app.catalog.demo_application import DemoCandidate, ensure_demo_application
-from app.catalog.tables import (
+from app.core.codes.applications import ProcessingType, Verdict
+from app.core.codes.staff import StaffRole
+from app.db import write_transaction
+from app.tables.catalog import (
     Campaign,
     Centre,
     Commission,
@@ -31,7 +32,6 @@ from app.catalog.tables import (
     RefusalReason,
     RequiredPiece,
 )
-from app.db import write_transaction
 
 CAMPAIGN_CODE = "CESURE2026"
 CAMPAIGN_LABEL_FR = "Campagne eCesure 2026/2027"  # as in the guide's mails

@@ -21,18 +21,18 @@ from pypdf import PdfWriter
 
 from app import clock
 from app.accounts.passwords import hash_password
-from app.accounts.tables import CandidateAccount, DossierNumberHistory
 from app.applications import lifecycle
-from app.applications.codes import DossierStatus, PieceStatus
 from app.applications.lifecycle_base import LifecycleRefused
-from app.applications.tables import Application, SubmittedPiece
-from app.catalog.tables import Campaign, Programme
+from app.core.codes.applications import DossierStatus, PieceStatus
+from app.core.codes.dossier import Civility
 from app.documents.storage import store_upload
-from app.dossier.codes import Civility
 from app.dossier.identity_key import identity_key
-from app.dossier.tables import Address, Baccalaureate, Candidate
 from app.mail.default_templates import install_default_templates
-from app.refdata.tables import BacSerie, Commune, Country, Departement, Lycee
+from app.tables.accounts import CandidateAccount, DossierNumberHistory
+from app.tables.applications import Application, SubmittedPiece
+from app.tables.catalog import Campaign, Programme
+from app.tables.dossier import Address, Baccalaureate, Candidate
+from app.tables.refdata import BacSerie, Commune, Country, Departement, Lycee
 
 
 @dataclass(frozen=True)

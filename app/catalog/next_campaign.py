@@ -18,8 +18,11 @@ from typing import Any
 from piccolo.table import Table
 
 from app.applications.lifecycle_base import Actor, require_staff
-from app.backoffice.tables import StaffCentre, StaffCommission
-from app.catalog.tables import (
+from app.audit import record_event
+from app.clock import now
+from app.db import write_transaction
+from app.tables.backoffice import StaffCentre, StaffCommission
+from app.tables.catalog import (
     Campaign,
     Centre,
     Commission,
@@ -27,9 +30,6 @@ from app.catalog.tables import (
     ProgrammePiece,
     RequiredPiece,
 )
-from app.clock import now
-from app.db import write_transaction
-from app.ops.audit import record_event
 
 CAMPAIGN_ARCHIVED = "campaign_archived"
 CAMPAIGN_OPENED = "campaign_opened"

@@ -14,8 +14,8 @@ from datetime import date, datetime
 
 import phonenumbers
 
+from app.core.i18n import gettext as _
 from app.web.forms import Form
-from app.web.i18n import gettext as _
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,11 @@ import hashlib
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
-from app.accounts.tables import CandidateAccount
-from app.applications.codes import ActorKind
+from app.audit import record_event
 from app.clock import now
-from app.dossier.tables import Candidate
-from app.ops.audit import record_event
+from app.core.codes.applications import ActorKind
+from app.tables.accounts import CandidateAccount
+from app.tables.dossier import Candidate
 
 
 def _lock_key(campaign_id: int, ine: str) -> int:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
+from app.core.i18n import N_, current_language
+from app.core.i18n import gettext as _
 from app.dossier.fields import Choice
-from app.refdata.tables import (
+from app.tables.refdata import (
     BacMention,
     BacSerie,
     Commune,
@@ -19,8 +21,6 @@ from app.refdata.tables import (
     DiplomaType,
     Lycee,
 )
-from app.web.i18n import N_, current_language
-from app.web.i18n import gettext as _
 
 FRANCE_COG = "99100"
 NO_BAC_CODE = "0000"

@@ -20,11 +20,11 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_403_FORBIDDEN
 
 from app.accounts.auth import SignInRequired, current_account_id
-from app.accounts.tables import CandidateAccount
+from app.core.i18n import N_
+from app.core.i18n import gettext as _
 from app.dossier.labels import section_title
+from app.tables.accounts import CandidateAccount
 from app.web.forms import Form
-from app.web.i18n import N_
-from app.web.i18n import gettext as _
 
 FIRST_SIGN_IN_PATH = "/universite/premiere-connexion"
 

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 
 from app.accounts.auth import candidate_required
 from app.clock import today
+from app.core.i18n import gettext as _
 from app.dossier import service
 from app.dossier.forms import address as address_form
 from app.dossier.forms import bac as bac_form
@@ -34,7 +35,6 @@ from app.dossier.pages import (
 from app.dossier.queries import address_of, bac_of, has_live_application, internal_studies_of
 from app.dossier.routes_rows import row_routes
 from app.web.forms import Form, read_form
-from app.web.i18n import gettext as _
 
 IDENTITY_URL = "/dossier/informations-personnelles"
 ADDRESS_URL = "/dossier/adresse"

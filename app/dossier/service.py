@@ -11,7 +11,8 @@ The many-rows sections live in ``app.dossier.rows`` and the completeness check i
 
 from __future__ import annotations
 
-from app.applications.codes import ActorKind
+from app.audit import record_event
+from app.core.codes.applications import ActorKind
 from app.db import write_transaction
 from app.dossier.completeness import Completeness, MissingItem, dossier_completeness
 from app.dossier.identity_key import identity_key
@@ -34,8 +35,7 @@ from app.dossier.rows import (
     update_internship,
     update_prior_study,
 )
-from app.dossier.tables import Address, Baccalaureate, Candidate
-from app.ops.audit import record_event
+from app.tables.dossier import Address, Baccalaureate, Candidate
 
 __all__ = [
     "MAX_ROWS_PER_SECTION",

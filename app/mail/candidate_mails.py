@@ -18,10 +18,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from app.applications.lifecycle_base import Actor
+from app.core.codes.mail import MailCode
 from app.db import write_transaction
-from app.mail.codes import MailCode
 from app.mail.resend import RESENDABLE, Resent, requeue
-from app.mail.tables import OutboxMail
+from app.tables.mail import OutboxMail
 
 PAGE_SIZE = 20
 MAX_PAGE = 10_000  # beyond, an OFFSET the database would scan for nothing

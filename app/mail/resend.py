@@ -16,11 +16,11 @@ from enum import StrEnum
 from redis.asyncio import Redis
 
 from app.applications.lifecycle_base import Actor, require_staff
+from app.audit import record_event
+from app.core.codes.mail import MailStatus
 from app.db import write_transaction
-from app.mail.codes import MailStatus
 from app.mail.outbox import REDIS_DOWN, SEND_MAIL_JOB, as_arq, log, mail_job_id
-from app.mail.tables import OutboxMail
-from app.ops.audit import record_event
+from app.tables.mail import OutboxMail
 
 MAIL_RESENT = "mail_resent"
 RESENDABLE = (MailStatus.SENT.value, MailStatus.FAILED.value)

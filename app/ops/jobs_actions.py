@@ -15,13 +15,13 @@ from arq.cron import CronJob
 from redis.asyncio import Redis
 
 from app.applications.lifecycle_base import Actor, require_staff
+from app.audit import record_event
+from app.core.codes.mail import MailStatus
 from app.db import write_transaction
-from app.mail.codes import MailStatus
 from app.mail.outbox import as_arq
 from app.mail.resend import ResendRefused, enqueue_resent, resend_mail
-from app.mail.tables import OutboxMail
-from app.ops.audit import record_event
 from app.ops.jobs_state import failed_job, summarize
+from app.tables.mail import OutboxMail
 
 JOB_RETRIED = "job_retried"
 CRON_RUN_NOW = "cron_run_now"

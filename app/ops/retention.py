@@ -21,17 +21,17 @@ from datetime import datetime, timedelta
 
 import structlog
 
-from app.accounts.tables import CandidateAccount
-from app.applications.codes import ActorKind
 from app.applications.deadlines import local_date
-from app.catalog.tables import Campaign
+from app.audit import record_event
 from app.clock import now
+from app.core.codes.applications import ActorKind
+from app.core.codes.mail import MailCode
 from app.db import write_transaction
-from app.mail.codes import MailCode
 from app.mail.outbox import enqueue_mails, queue_mail
 from app.ops.account_purge import purge_accounts, remove_files
-from app.ops.audit import record_event
 from app.settings import get_settings
+from app.tables.accounts import CandidateAccount
+from app.tables.catalog import Campaign
 
 log = structlog.get_logger(__name__)
 

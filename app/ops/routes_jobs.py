@@ -22,6 +22,7 @@ from litestar.response import Redirect, Template
 
 from app.applications.lifecycle_base import Actor
 from app.clock import now
+from app.core.i18n import gettext as _
 from app.ops.jobs_actions import (
     NothingToDo,
     resend_all_failed,
@@ -36,7 +37,6 @@ from app.review.actions import flash, parse_id, pop_flash
 from app.review.auth import staff_of, staff_required
 from app.review.identity import ALL_CENTRES
 from app.settings import get_settings
-from app.web.i18n import gettext as _
 from workers.settings import WorkerSettings
 
 JOBS_URL = "/staff/ops/jobs"

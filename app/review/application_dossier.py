@@ -17,7 +17,7 @@ from app.dossier.queries import (
     internships_of,
     prior_studies_of,
 )
-from app.dossier.tables import Address, Candidate
+from app.tables.dossier import Address, Candidate
 
 
 @dataclass

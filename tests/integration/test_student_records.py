@@ -26,12 +26,12 @@ from app.accounts.student_records import (
     get_student_records,
     load_student_records,
 )
-from app.accounts.tables import CandidateAccount
 from app.db import write_transaction
-from app.dossier.tables import Address, Baccalaureate, Candidate, InternalStudy
 from app.refdata.load import load_reference_data
-from app.refdata.tables import BacMention, BacSerie, Commune, Country, Departement, Lycee
 from app.settings import get_settings
+from app.tables.accounts import CandidateAccount
+from app.tables.dossier import Address, Baccalaureate, Candidate, InternalStudy
+from app.tables.refdata import BacMention, BacSerie, Commune, Country, Departement, Lycee
 from tests.factories import make_account, make_campaign
 
 DEMO = DemoStudentRecords()

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 
 from app import clock
 from app.applications import queries
-from app.applications.codes import EDITABLE_DOSSIER
+from app.core.codes.applications import EDITABLE_DOSSIER
+from app.core.i18n import gettext as _
 from app.documents.calendar import Deadline, deadlines_calendar
 from app.settings import get_settings
-from app.web.i18n import gettext as _
 
 
 def _deadlines(views: list[queries.ApplicationView]) -> list[Deadline]:

@@ -30,12 +30,12 @@ from app.applications.page_data.labels import (
 )
 from app.applications.page_data.summary import contact_of, who
 from app.applications.queries import ApplicationView
+from app.core.i18n import current_language
+from app.core.i18n import gettext as _
 from app.documents.dossier_pdf import PieceFile, TocLine, build_dossier_pdf, render_pdf
 from app.documents.storage import storage_path
-from app.documents.tables import StoredFile
 from app.review.application_dossier import Dossier, dossier_of
-from app.web.i18n import current_language
-from app.web.i18n import gettext as _
+from app.tables.documents import StoredFile
 from app.web.templating import make_environment
 
 SPOOL_BYTES = 4 * 1024 * 1024

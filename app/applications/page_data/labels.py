@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from app.applications.codes import (
+from app.applications.lifecycle_base import AuditAction
+from app.applications.queries import ApplicationView, DecisionView
+from app.core.code_labels import DOSSIER_STATUS, PIECE_STATUS, PROCESSING_TYPE, VERDICT
+from app.core.codes.applications import (
     ActorKind,
     Answer,
     DossierStatus,
@@ -10,12 +13,9 @@ from app.applications.codes import (
     ProcessingType,
     Verdict,
 )
-from app.applications.lifecycle_base import AuditAction
-from app.applications.queries import ApplicationView, DecisionView
-from app.code_labels import DOSSIER_STATUS, PIECE_STATUS, PROCESSING_TYPE, VERDICT
-from app.web.i18n import current_language
-from app.web.i18n import gettext as _
-from app.web.templating import short_date
+from app.core.dates import short_date
+from app.core.i18n import current_language
+from app.core.i18n import gettext as _
 
 
 def dossier_status_label(code: DossierStatus) -> str:

@@ -7,10 +7,10 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from app.applications.tables import Application
 from app.catalog.offer import Offer, OfferCentre, OfferGroup, OfferProgramme, cached_offer
 from app.clock import today as clock_today
 from app.dossier.completeness import Completeness, dossier_completeness
+from app.tables.applications import Application
 
 
 def fold(text: str) -> str:

@@ -6,10 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.accounts.tables import CandidateAccount
 from app.applications import lifecycle_rules as rules
 from app.applications import queries
-from app.applications.codes import REVIEWED_PIECE, ActorKind, Answer, PieceStatus
 from app.applications.lifecycle_base import Refusal
 from app.applications.page_data.labels import (
     answer_badge,
@@ -23,11 +21,13 @@ from app.applications.page_data.labels import (
     timeline_label,
 )
 from app.applications.queries import ApplicationView, DecisionView, PieceView
-from app.applications.tables import Note, SubmittedPiece
-from app.catalog.tables import Centre
-from app.documents.letter_table import LetterKind
+from app.core.codes.applications import REVIEWED_PIECE, ActorKind, Answer, PieceStatus
+from app.core.i18n import current_language
 from app.documents.letters import letter_kind
-from app.web.i18n import current_language
+from app.tables.accounts import CandidateAccount
+from app.tables.applications import Note, SubmittedPiece
+from app.tables.catalog import Centre
+from app.tables.letters import LetterKind
 
 # --- "Mes candidatures" --------------------------------------------------------------
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.code_labels import CIVILITY
+from app.core.code_labels import CIVILITY
+from app.core.i18n import gettext as _
 from app.dossier import labels as L
 from app.dossier.fields import (
     Choice,
@@ -29,10 +30,9 @@ from app.dossier.lookups import (
     nationality_choices,
     nationality_label,
 )
-from app.dossier.tables import Candidate
-from app.refdata.tables import Commune
+from app.tables.dossier import Candidate
+from app.tables.refdata import Commune
 from app.web.forms import Form
-from app.web.i18n import gettext as _
 
 PLACE_BLOCK = "lieu-naissance"
 NAME_MAX = 100

@@ -11,8 +11,8 @@ from piccolo.columns.readable import Readable
 from piccolo.constraints import Unique
 from piccolo.table import Table
 
-from app.applications.tables import Application, Decision
 from app.db import one_of
+from app.tables.applications import Application, Decision
 
 
 class LetterKind(StrEnum):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.applications.codes import ActorKind
-from app.ops.tables import AuditEvent
+from app.core.codes.applications import ActorKind
+from app.tables.ops import AuditEvent
 
 
 async def record_event(

@@ -13,8 +13,8 @@ from piccolo.columns.readable import Readable
 from piccolo.constraints import Check
 from piccolo.table import Table
 
-from app.catalog.tables import Campaign
 from app.db import one_of
+from app.tables.catalog import Campaign
 
 
 class CandidateAccount(

@@ -8,12 +8,12 @@ from piccolo.columns.readable import Readable
 from piccolo.constraints import Unique
 from piccolo.table import Table
 
-from app.accounts.tables import CandidateAccount
-from app.applications.codes import ActorKind
-from app.catalog.tables import Campaign, Programme
-from app.code_labels import ActorKindChoices
+from app.core.code_labels import ActorKindChoices
+from app.core.codes.applications import ActorKind
+from app.core.codes.ops import ExportStatus
 from app.db import one_of
-from app.ops.codes import ExportStatus
+from app.tables.accounts import CandidateAccount
+from app.tables.catalog import Campaign, Programme
 
 
 class AuditEvent(

@@ -17,7 +17,7 @@ from enum import Enum, StrEnum
 
 from piccolo.columns.choices import Choice
 
-from app.applications.codes import (
+from app.core.codes.applications import (
     ActorKind,
     Answer,
     DossierStatus,
@@ -25,9 +25,9 @@ from app.applications.codes import (
     ProcessingType,
     Verdict,
 )
-from app.backoffice.codes import StaffRole, StaffTokenPurpose
-from app.dossier.codes import Civility, StudyOutcome
-from app.mail.codes import MailCode, MailStatus
+from app.core.codes.dossier import Civility, StudyOutcome
+from app.core.codes.mail import MailCode, MailStatus
+from app.core.codes.staff import StaffRole, StaffTokenPurpose
 
 
 def N_(message: str) -> str:

@@ -15,11 +15,11 @@ from piccolo.columns.readable import Readable
 from piccolo.constraints import Unique
 from piccolo.table import Table
 
-from app.accounts.tables import CandidateAccount
-from app.applications.tables import Application
-from app.code_labels import MailCodeChoices, MailStatusChoices
+from app.core.code_labels import MailCodeChoices, MailStatusChoices
+from app.core.codes.mail import MailStatus
 from app.db import one_of
-from app.mail.codes import MailStatus
+from app.tables.accounts import CandidateAccount
+from app.tables.applications import Application
 
 
 class MailTemplate(Table, help_text="Objet et corps de chaque courriel, par langue."):

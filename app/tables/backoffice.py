@@ -9,10 +9,10 @@ from piccolo.columns.readable import Readable
 from piccolo.constraints import Unique
 from piccolo.table import Table
 
-from app.backoffice.codes import StaffRole, StaffTokenPurpose
-from app.catalog.tables import Centre, Commission
-from app.code_labels import StaffRoleChoices, StaffTokenPurposeChoices
+from app.core.code_labels import StaffRoleChoices, StaffTokenPurposeChoices
+from app.core.codes.staff import StaffRole, StaffTokenPurpose
 from app.db import one_of
+from app.tables.catalog import Centre, Commission
 
 
 class StaffProfile(

@@ -16,8 +16,8 @@ from piccolo.columns.readable import Readable
 from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
-from app.applications.codes import ProcessingType, Verdict
-from app.code_labels import ProcessingTypeChoices, VerdictChoices
+from app.core.code_labels import ProcessingTypeChoices, VerdictChoices
+from app.core.codes.applications import ProcessingType, Verdict
 from app.db import one_of
 
 

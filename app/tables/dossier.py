@@ -16,11 +16,11 @@ from piccolo.columns.readable import Readable
 from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
-from app.accounts.tables import CandidateAccount
-from app.code_labels import CivilityChoices, StudyOutcomeChoices
+from app.core.code_labels import CivilityChoices, StudyOutcomeChoices
+from app.core.codes.dossier import Civility, StudyOutcome
 from app.db import one_of
-from app.dossier.codes import Civility, StudyOutcome
-from app.refdata.tables import (
+from app.tables.accounts import CandidateAccount
+from app.tables.refdata import (
     BacMention,
     BacSerie,
     Commune,

@@ -7,8 +7,8 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.readable import Readable
 from piccolo.table import Table
 
-from app.accounts.tables import CandidateAccount
 from app.db import one_of
+from app.tables.accounts import CandidateAccount
 
 
 class StoredFile(

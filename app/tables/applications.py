@@ -17,24 +17,24 @@ from piccolo.columns.readable import Readable
 from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
-from app.applications.codes import (
-    ActorKind,
-    Answer,
-    DossierStatus,
-    PieceStatus,
-    ProcessingType,
-)
-from app.catalog.tables import DecisionType, Programme, RefusalReason, RequiredPiece
-from app.code_labels import (
+from app.core.code_labels import (
     ActorKindChoices,
     AnswerChoices,
     DossierStatusChoices,
     PieceStatusChoices,
     ProcessingTypeChoices,
 )
+from app.core.codes.applications import (
+    ActorKind,
+    Answer,
+    DossierStatus,
+    PieceStatus,
+    ProcessingType,
+)
 from app.db import one_of
-from app.documents.tables import StoredFile
-from app.dossier.tables import Candidate
+from app.tables.catalog import DecisionType, Programme, RefusalReason, RequiredPiece
+from app.tables.documents import StoredFile
+from app.tables.dossier import Candidate
 
 
 class Application(Table, help_text="Candidature : un candidat dans une formation."):
