@@ -15,6 +15,7 @@ from enum import StrEnum
 import structlog
 
 from app.accounts.cas_client import CasIdentity
+from app.accounts.ine_claims import campaign_of_account, flag_external_holders, lock_ine
 from app.accounts.logins import issue_login
 from app.accounts.service import UNIQUE_VIOLATIONS, queue_email_link
 from app.accounts.student_records import (
@@ -29,9 +30,8 @@ from app.audit import record_event
 from app.clock import now
 from app.core.codes.applications import ActorKind
 from app.core.codes.dossier import Civility
+from app.core.identity_key import identity_key
 from app.db import write_transaction
-from app.dossier.identity_key import identity_key
-from app.dossier.ine_claims import campaign_of_account, flag_external_holders, lock_ine
 from app.tables.accounts import CandidateAccount
 from app.tables.catalog import Campaign
 from app.tables.dossier import Address, Baccalaureate, Candidate, InternalStudy
@@ -141,7 +141,7 @@ async def write_dossier_from_records(account_id: int, record: StudentRecord) -> 
     as coming from the student-records system (read-only). Call in a transaction.
 
     The imported INE wins over an external account of the campaign holding it: that
-    account is flagged for staff (``app.dossier.ine_claims``), the import goes on."""
+    account is flagged for staff (``app.accounts.ine_claims``), the import goes on."""
     identity, place = record.identity, record.identity.birth_place
     ine = identity.ine or None
     campaign_id = await campaign_of_account(account_id)

@@ -24,7 +24,6 @@ from app.applications.lifecycle_answer import (
 )
 from app.applications.lifecycle_apply import apply
 from app.applications.lifecycle_base import (
-    Actor,
     AuditAction,
     Change,
     LifecycleRefused,
@@ -48,6 +47,7 @@ from app.applications.staff import (
 )
 from app.applications.waiting_list import promote_from_waiting_list
 from app.clock import now
+from app.core.actor import Actor
 from app.core.codes.applications import TRANSMITTABLE_DOSSIER, DossierStatus
 from app.core.codes.mail import MailCode
 from app.db import write_transaction

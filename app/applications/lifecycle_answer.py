@@ -8,7 +8,6 @@ from redis.asyncio import Redis
 
 from app.applications.deadlines import reminder_due
 from app.applications.lifecycle_base import (
-    Actor,
     AuditAction,
     Change,
     LifecycleRefused,
@@ -22,6 +21,7 @@ from app.applications.lifecycle_rules import answer_refusal
 from app.applications.queries import ApplicationView, application_views
 from app.applications.waiting_list import promote_from_waiting_list
 from app.clock import now, today
+from app.core.actor import Actor
 from app.core.codes.applications import ActorKind, Answer, Verdict
 from app.core.codes.mail import MailCode
 from app.db import write_transaction

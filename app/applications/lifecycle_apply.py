@@ -7,7 +7,6 @@ import sqlite3
 from asyncpg.exceptions import UniqueViolationError
 
 from app.applications.lifecycle_base import (
-    Actor,
     AuditAction,
     Change,
     LifecycleRefused,
@@ -18,6 +17,7 @@ from app.applications.lifecycle_base import (
 from app.applications.lifecycle_mail import mail_candidate
 from app.applications.queries import application_view
 from app.clock import now, today
+from app.core.actor import Actor
 from app.core.codes.applications import DossierStatus, PieceStatus, ProcessingType
 from app.core.codes.mail import MailCode
 from app.db import write_transaction

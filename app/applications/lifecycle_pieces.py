@@ -7,7 +7,6 @@ set on ``superseded_at IS NULL``) and inserts the new state, so the history stay
 from __future__ import annotations
 
 from app.applications.lifecycle_base import (
-    Actor,
     AuditAction,
     Change,
     Refusal,
@@ -24,6 +23,7 @@ from app.applications.queries import (
     current_pieces,
 )
 from app.clock import now
+from app.core.actor import Actor
 from app.core.codes.applications import PieceStatus
 from app.db import write_transaction
 from app.tables.applications import Application, SubmittedPiece

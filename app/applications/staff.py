@@ -7,7 +7,6 @@ member to the application's centre; a candidate actor is refused as NOT_FOUND.
 from __future__ import annotations
 
 from app.applications.lifecycle_base import (
-    Actor,
     AuditAction,
     Change,
     Refusal,
@@ -20,6 +19,7 @@ from app.applications.lifecycle_mail import mail_candidate, mail_decision
 from app.applications.lifecycle_pieces import asked_piece, piece_data, replace_piece
 from app.applications.queries import application_view, current_pieces
 from app.clock import now
+from app.core.actor import Actor
 from app.core.codes.applications import DossierStatus, PieceStatus, ProcessingType, Verdict
 from app.core.codes.mail import MailCode
 from app.db import write_transaction

@@ -11,15 +11,9 @@ from __future__ import annotations
 from datetime import date
 from enum import Enum
 
-from app.applications.lifecycle_base import (
-    Actor,
-    Change,
-    Refusal,
-    load_for_change,
-    refuse,
-    require_staff,
-)
+from app.applications.lifecycle_base import Change, Refusal, load_for_change, refuse, require_staff
 from app.audit import record_event
+from app.core.actor import Actor
 from app.db import write_transaction
 from app.tables.applications import Application
 

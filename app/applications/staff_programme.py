@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.applications.lifecycle_base import Actor, LifecycleRefused, Refusal, refuse, require_staff
+from app.applications.lifecycle_base import LifecycleRefused, Refusal, refuse, require_staff
 from app.applications.staff import validate_decision
+from app.core.actor import Actor
 from app.tables.applications import Decision
 from app.tables.catalog import Programme
 

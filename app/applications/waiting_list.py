@@ -9,10 +9,11 @@ from __future__ import annotations
 import structlog
 
 from app.applications.deadlines import promotion_override
-from app.applications.lifecycle_base import Actor, AuditAction, Change, audit, lock_rows
+from app.applications.lifecycle_base import AuditAction, Change, audit, lock_rows
 from app.applications.lifecycle_mail import day, mail_commission, mail_decision
 from app.applications.queries import ApplicationView, application_view, decisions_of
 from app.clock import now, today
+from app.core.actor import Actor
 from app.core.codes.applications import Verdict
 from app.core.codes.mail import MailCode
 from app.db import write_transaction

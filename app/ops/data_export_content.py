@@ -23,7 +23,7 @@ from piccolo.table import Table
 
 from app.clock import now
 from app.documents.storage import storage_path
-from app.mail.candidate_mails import SECRET_BODIES
+from app.messages.candidate_mails import SECRET_BODIES
 from app.ops.account_rows import audit_events_sql, rows_about
 from app.piccolo_app import TABLES
 from app.tables.mail import OutboxMail

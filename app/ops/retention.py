@@ -1,6 +1,6 @@
 """Retention of an archived campaign's candidate data (issue 11, item 4).
 
-When a new campaign opens, the previous one is archived (``app.catalog.next_campaign``)
+When a new campaign opens, the previous one is archived (``app.backoffice.next_campaign``)
 and becomes read-only. ``RETENTION_DAYS`` after its archiving, its candidates' personal
 data go: accounts, dossiers, applications, pieces and their files, mails, and the audit
 events that speak of them. ``RETENTION_WARNING_DAYS`` before that, each candidate is

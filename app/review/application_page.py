@@ -12,15 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.applications import queries
-from app.applications.page_data.labels import (
+from app.application_pages.page_data.application_dossier import Dossier, dossier_of
+from app.application_pages.page_data.labels import (
     decision_label,
     dossier_status_label,
     piece_status_label,
     processing_type_label,
     size_label,
 )
-from app.applications.page_data.summary import who
+from app.application_pages.page_data.summary import who
+from app.applications import queries
 from app.applications.queries import ApplicationView, DecisionView, PieceView
 from app.applications.staff import DECIDED_STATUSES, STATUS_FROM
 from app.core.codes.applications import (
@@ -33,7 +34,6 @@ from app.core.codes.applications import (
 from app.core.dates import short_date
 from app.core.i18n import current_language
 from app.core.i18n import gettext as _
-from app.review.application_dossier import Dossier, dossier_of
 from app.review.application_trail import (
     NoteLine,
     TrailLine,

@@ -9,14 +9,14 @@ from datetime import date, datetime
 from piccolo.apps.user.tables import BaseUser
 from piccolo.query.functions.aggregate import Max
 
-from app.applications.lifecycle_base import AuditAction
-from app.applications.notes import NOTE_ADDED
-from app.applications.page_data.labels import (
+from app.application_pages.page_data.labels import (
     dossier_status_label,
     piece_status_label,
     timeline_label,
     verdict_label,
 )
+from app.applications.lifecycle_base import AuditAction
+from app.applications.notes import NOTE_ADDED
 from app.applications.staff_dates import CONFIRMATION_DATE_OVERRIDDEN, RETURN_DATE_OVERRIDDEN
 from app.core.codes.applications import ActorKind, DossierStatus, PieceStatus
 from app.core.dates import short_date

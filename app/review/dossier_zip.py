@@ -24,8 +24,8 @@ from pathlib import Path
 import structlog
 
 from app import clock
+from app.application_pages.page_data.dossier_document import dossier_document, summary_pdf
 from app.applications import queries
-from app.applications.page_data.dossier_document import dossier_document, summary_pdf
 from app.audit import record_event
 from app.core.codes.applications import ActorKind
 from app.core.i18n import current_language

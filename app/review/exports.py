@@ -18,7 +18,7 @@ import structlog
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from app.applications.page_data.labels import dossier_status_label, processing_type_label
+from app.application_pages.page_data.labels import dossier_status_label, processing_type_label
 from app.core.codes.applications import Answer, DossierStatus, ProcessingType
 from app.core.i18n import N_, current_language
 from app.core.i18n import gettext as _

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Request
 
-from app.applications.page_data.labels import dossier_status_label, verdict_label
+from app.application_pages.page_data.labels import dossier_status_label, verdict_label
 from app.core.i18n import gettext as _
 from app.review.auth import staff_of
 from app.review.chart import status_chart

@@ -3,7 +3,7 @@ language (the codes stay in the URL and the database; only their labels translat
 
 from __future__ import annotations
 
-from app.applications.page_data.labels import dossier_status_label, verdict_label
+from app.application_pages.page_data.labels import dossier_status_label, verdict_label
 from app.core.code_labels import ANSWER
 from app.core.codes.applications import DossierStatus, Verdict
 from app.core.i18n import gettext as _

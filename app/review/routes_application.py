@@ -13,16 +13,17 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_403_FORBIDDEN, HTTP_422_UNPROCESSABLE_ENTITY
 
+from app.application_pages.page_data.summary import scoped_piece_file
 from app.applications import lifecycle
-from app.applications.lifecycle_base import Actor, Refusal
+from app.applications.lifecycle_base import Refusal
 from app.applications.notes import add_staff_note
-from app.applications.page_data.summary import scoped_piece_file
 from app.applications.queries import application_view
 from app.applications.staff import COMMENT_MAX
 from app.applications.staff_dates import (
     set_confirmation_date_override,
     set_return_date_override,
 )
+from app.core.actor import Actor
 from app.core.codes.applications import DossierStatus, PieceStatus
 from app.core.dates import short_date
 from app.core.i18n import gettext as _

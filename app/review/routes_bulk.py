@@ -24,7 +24,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from app.applications.page_data.labels import verdict_label
+from app.application_pages.page_data.labels import verdict_label
 from app.core.codes.applications import Verdict
 from app.core.i18n import current_language
 from app.core.i18n import gettext as _

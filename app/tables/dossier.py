@@ -79,7 +79,7 @@ class Candidate(Table, help_text="Identité du candidat (une par compte)."):
         default=False,
         help_text="Identité reprise du logiciel de scolarité : le candidat ne la modifie pas.",
     )  # identity read-only
-    # Written with the identity (app.dossier.identity_key): the desk finds possible
+    # Written with the identity (app.core.identity_key): the desk finds possible
     # duplicates by one indexed equality instead of normalising names in a loop.
     identity_key = Varchar(
         length=255,

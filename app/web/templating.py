@@ -6,7 +6,6 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from app.accounts.auth import current_account_id
 from app.core.dates import date_time, long_date, short_date
 from app.core.i18n import current_language, gettext, ngettext
 from app.settings import PROJECT_ROOT, get_settings
@@ -32,12 +31,12 @@ def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     )
     env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)
     env.filters.update(short_date=short_date, long_date=long_date, date_time=date_time)
-    # Only what pages need: never the settings object, which holds the secret key and
+    # Only what pages need (app.asgi adds the features' globals, such as signed_in):
+    # never the settings object, which holds the secret key and
     # the SMTP password.
     env.globals.update(
         static=static_version,
         current_language=current_language.get,
         max_upload_bytes=get_settings().max_upload_bytes,
-        signed_in=lambda request: current_account_id(request) is not None,
     )
     return env

@@ -7,7 +7,7 @@ import pytest
 
 from app.applications import lifecycle
 from app.applications.lifecycle import Actor, LifecycleRefused, Refusal
-from app.catalog.next_campaign import open_next_campaign
+from app.backoffice.next_campaign import open_next_campaign
 from app.core.codes.applications import DossierStatus
 from app.dossier import service
 from app.refdata.load import load_reference_data

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from app.core.codes.mail import MailCode, MailStatus
-from app.mail.candidate_mails import PAGE_SIZE
 from app.mail.outbox import queue_mail
-from app.mail.resend import MAIL_RESENT
+from app.messages.candidate_mails import PAGE_SIZE
+from app.messages.resend import MAIL_RESENT
 from app.tables.mail import OutboxMail
 from app.tables.ops import AuditEvent
 from tests.fixtures.web import csrf_token

@@ -16,9 +16,9 @@ from app.core.codes.mail import MailCode, MailStatus
 from app.mail.outbox import enqueue_mails, mail_job_ids, queue_mail
 from app.mail.sender import DeliveryFailed, deliver, reap_stuck_sending
 from app.mail.sink import html_part, text_part
+from app.ops.heartbeat import HEARTBEAT_KEY, heartbeat
 from app.settings import get_settings
 from app.tables.mail import OutboxMail
-from workers.heartbeat import HEARTBEAT_KEY, heartbeat
 from workers.mail import recover_mails, send_mail
 from workers.settings import WorkerSettings
 

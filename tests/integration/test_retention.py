@@ -12,7 +12,7 @@ from arq.cron import CronJob
 from app.applications import lifecycle
 from app.applications.notes import add_staff_note
 from app.audit import record_event
-from app.catalog.next_campaign import open_next_campaign
+from app.backoffice.next_campaign import open_next_campaign
 from app.core.codes.applications import ActorKind, Verdict
 from app.core.codes.mail import MailCode
 from app.documents.storage import storage_path

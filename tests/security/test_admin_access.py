@@ -14,8 +14,8 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 from app.backoffice.access import REFUSAL
 from app.backoffice.staff import ADMIN_FLAGS, password_matches
-from app.catalog.demo import load_demo_data
 from app.core.codes.staff import StaffRole
+from app.demo.seed import load_demo_data
 from app.tables.applications import Application
 from app.tables.backoffice import StaffCentre, StaffCommission, StaffProfile
 from app.tables.catalog import Campaign, Centre, Commission, Programme

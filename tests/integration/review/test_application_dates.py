@@ -8,13 +8,14 @@ from datetime import date
 import pytest
 
 from app.applications import lifecycle
-from app.applications.lifecycle_base import Actor, LifecycleRefused, Refusal
+from app.applications.lifecycle_base import LifecycleRefused, Refusal
 from app.applications.queries import application_view
 from app.applications.staff_dates import (
     CONFIRMATION_DATE_OVERRIDDEN,
     set_confirmation_date_override,
     set_return_date_override,
 )
+from app.core.actor import Actor
 from app.core.codes.applications import Verdict
 from app.tables.ops import AuditEvent
 from tests.factories import make_campaign

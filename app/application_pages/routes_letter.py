@@ -8,10 +8,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response
 
+from app.accounts.guards import account_id_of
 from app.documents.letter_pdf import letters_pdf
 from app.documents.letters import candidate_letter
 from app.documents.serving import CANDIDATE_FILE_CSP, file_headers
-from app.dossier.pages import account_id_of
 from app.tables.letters import LetterKind
 
 FILE_NAMES = {

@@ -16,26 +16,21 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_409_CONFLICT
 
 from app.accounts.auth import candidate_required
-from app.applications import lifecycle
-from app.applications.forms import refusal_message
-from app.applications.lifecycle import Refusal
-from app.applications.page_data import (
-    list_page,
-    offer_branch,
-    offer_page,
-    offered_programme,
-)
-from app.applications.routes_application import application_handlers
-from app.applications.routes_common import APPLICATIONS_URL, done, page, run_change
-from app.applications.routes_documents import document_handlers
-from app.applications.routes_letter import letter_handlers
-from app.applications.routes_pieces import piece_handlers
-from app.dossier.pages import (
+from app.accounts.guards import (
     FirstSignInRequired,
     account_id_of,
     first_sign_in_done,
     to_first_sign_in,
 )
+from app.application_pages.forms import refusal_message
+from app.application_pages.page_data import list_page, offer_branch, offer_page, offered_programme
+from app.application_pages.routes_application import application_handlers
+from app.application_pages.routes_common import APPLICATIONS_URL, done, page, run_change
+from app.application_pages.routes_documents import document_handlers
+from app.application_pages.routes_letter import letter_handlers
+from app.application_pages.routes_pieces import piece_handlers
+from app.applications import lifecycle
+from app.applications.lifecycle import Refusal
 from app.web.forms import read_form
 
 OFFER_URL = f"{APPLICATIONS_URL}/nouvelle"

@@ -20,8 +20,8 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.response import Redirect, Template
 
-from app.applications.lifecycle_base import Actor
 from app.clock import now
+from app.core.actor import Actor
 from app.core.i18n import gettext as _
 from app.ops.jobs_actions import (
     NothingToDo,
@@ -37,7 +37,6 @@ from app.review.actions import flash, parse_id, pop_flash
 from app.review.auth import staff_of, staff_required
 from app.review.identity import ALL_CENTRES
 from app.settings import get_settings
-from workers.settings import WorkerSettings
 
 JOBS_URL = "/staff/ops/jobs"
 POLL_SECONDS = 5
@@ -51,8 +50,10 @@ async def ops_required(connection: ASGIConnection, handler: BaseRouteHandler) ->
         raise PermissionDeniedException()
 
 
-def cron_jobs() -> list[CronJob]:
-    return list(WorkerSettings.cron_jobs)
+def cron_jobs(request: Request) -> list[CronJob]:
+    """The worker's schedule, handed over by the assembly (``app.asgi``): the app does
+    not import ``workers``, which imports it."""
+    return request.app.state.cron_jobs
 
 
 async def _panel_context(request: Request) -> dict:
@@ -62,7 +63,7 @@ async def _panel_context(request: Request) -> dict:
     failed, failed_total = await failed_mails()
     return {
         "jobs": await jobs_state(redis, moment),
-        "crons": await cron_states(redis, cron_jobs(), moment.astimezone(zone)),
+        "crons": await cron_states(redis, cron_jobs(request), moment.astimezone(zone)),
         "run_seconds": run_seconds,
         "outbox": await outbox_counts(moment),
         "outbox_states": STATES,
@@ -114,7 +115,7 @@ async def retry(request: Request) -> Redirect:
 @post("/ops/jobs/cron", name="staff_ops_cron_now", guards=[ops_required])
 async def cron_now(request: Request) -> Redirect:
     name = _field(await request.form(), "tache")
-    job = next((j for j in cron_jobs() if j.name == name), None)
+    job = next((j for j in cron_jobs(request) if j.name == name), None)
     if job is None:
         flash(request, _("Cette tâche planifiée n'existe pas."), ok=False)
         return Redirect(JOBS_URL, status_code=303)

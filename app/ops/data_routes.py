@@ -14,15 +14,15 @@ from litestar.response import File, Redirect, Template
 from litestar.status_codes import HTTP_410_GONE
 
 from app.accounts.auth import candidate_required, end_sessions
-from app.core.i18n import N_
-from app.core.i18n import gettext as _
-from app.documents.serving import content_disposition
-from app.dossier.pages import (
+from app.accounts.guards import (
     FirstSignInRequired,
     account_id_of,
     first_sign_in_done,
     to_first_sign_in,
 )
+from app.core.i18n import N_
+from app.core.i18n import gettext as _
+from app.documents.serving import content_disposition
 from app.mail.outbox import REDIS_DOWN, as_arq, enqueue_mails
 from app.ops.account_deletion import (
     MESSAGE_MAX,

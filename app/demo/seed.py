@@ -18,10 +18,10 @@ from piccolo.table import Table
 
 from app import clock
 from app.backoffice.staff import upsert_staff_user
-from app.catalog.demo_application import DemoCandidate, ensure_demo_application
 from app.core.codes.applications import ProcessingType, Verdict
 from app.core.codes.staff import StaffRole
 from app.db import write_transaction
+from app.demo.application import DemoCandidate, ensure_demo_application
 from app.tables.catalog import (
     Campaign,
     Centre,

@@ -10,11 +10,11 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_409_CONFLICT
 
-from app.applications.forms import ACCEPTED_TYPES, formats_hint, refusal_message
+from app.accounts.guards import account_id_of
+from app.application_pages.forms import ACCEPTED_TYPES, formats_hint, refusal_message
+from app.application_pages.page_data import Summary, application_summary
 from app.applications.lifecycle import Actor, Change, LifecycleRefused, Refusal
-from app.applications.page_data import Summary, application_summary
 from app.dossier.labels import section_title
-from app.dossier.pages import account_id_of
 from app.mail.outbox import enqueue_mails
 from app.web.forms import Form
 

@@ -15,8 +15,9 @@ from enum import StrEnum
 
 from redis.asyncio import Redis
 
-from app.applications.lifecycle_base import Actor, require_staff
+from app.applications.lifecycle_base import require_staff
 from app.audit import record_event
+from app.core.actor import Actor
 from app.core.codes.mail import MailStatus
 from app.db import write_transaction
 from app.mail.outbox import REDIS_DOWN, SEND_MAIL_JOB, as_arq, log, mail_job_id

@@ -13,12 +13,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
-from app.applications import lifecycle
-from app.applications.forms import NOTE_FIELD, done_message, note_message, read_note
-from app.applications.lifecycle import Change, Refusal
-from app.applications.notes import NoteRefused, add_candidate_note
-from app.applications.page_data import Summary
-from app.applications.routes_common import (
+from app.accounts.guards import account_id_of
+from app.application_pages.forms import NOTE_FIELD, done_message, note_message, read_note
+from app.application_pages.page_data import Summary
+from app.application_pages.routes_common import (
     application_url,
     candidate,
     done,
@@ -28,9 +26,11 @@ from app.applications.routes_common import (
     summary_or_404,
     summary_page,
 )
+from app.applications import lifecycle
+from app.applications.lifecycle import Change, Refusal
+from app.applications.notes import NoteRefused, add_candidate_note
 from app.core.dates import short_date
 from app.core.i18n import gettext as _
-from app.dossier.pages import account_id_of
 
 
 @get("/{application_id:int}", name="application")

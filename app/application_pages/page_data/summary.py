@@ -6,10 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.applications import lifecycle_rules as rules
-from app.applications import queries
-from app.applications.lifecycle_base import Refusal
-from app.applications.page_data.labels import (
+from app.application_pages.page_data.labels import (
     answer_badge,
     answer_label,
     decision_details,
@@ -20,6 +17,9 @@ from app.applications.page_data.labels import (
     size_label,
     timeline_label,
 )
+from app.applications import lifecycle_rules as rules
+from app.applications import queries
+from app.applications.lifecycle_base import Refusal
 from app.applications.queries import ApplicationView, DecisionView, PieceView
 from app.core.codes.applications import REVIEWED_PIECE, ActorKind, Answer, PieceStatus
 from app.core.i18n import current_language

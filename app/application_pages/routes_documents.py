@@ -9,18 +9,18 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response, Stream
 
-from app.applications import queries
-from app.applications.page_data.calendar import deadlines_file
-from app.applications.page_data.dossier_document import (
+from app.accounts.guards import account_id_of
+from app.application_pages.page_data.calendar import deadlines_file
+from app.application_pages.page_data.dossier_document import (
     PDF_MEDIA_TYPE,
     dossier_document,
     dossier_file_name,
     dossier_pdf,
 )
+from app.applications import queries
 from app.documents.calendar import MEDIA_TYPE as CALENDAR_MEDIA_TYPE
 from app.documents.serving import CANDIDATE_FILE_CSP, file_headers
 from app.documents.spool import spool_pieces, spool_size
-from app.dossier.pages import account_id_of
 
 CALENDAR_FILE_NAME = "echeances-ecesure.ics"
 

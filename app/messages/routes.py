@@ -9,15 +9,15 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app.accounts.auth import candidate_required
-from app.core.i18n import N_
-from app.core.i18n import gettext as _
-from app.dossier.pages import (
+from app.accounts.guards import (
     FirstSignInRequired,
     account_id_of,
     first_sign_in_done,
     to_first_sign_in,
 )
-from app.mail.candidate_mails import (
+from app.core.i18n import N_
+from app.core.i18n import gettext as _
+from app.messages.candidate_mails import (
     MAX_PAGE,
     OwnResendRefusal,
     OwnResendRefused,
@@ -25,7 +25,7 @@ from app.mail.candidate_mails import (
     own_mail,
     resend_own_mail,
 )
-from app.mail.resend import enqueue_resent
+from app.messages.resend import enqueue_resent
 from app.web.ratelimit import Limit, check_rate
 
 MESSAGES_URL = "/messages"

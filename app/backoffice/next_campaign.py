@@ -17,9 +17,10 @@ from typing import Any
 
 from piccolo.table import Table
 
-from app.applications.lifecycle_base import Actor, require_staff
+from app.applications.lifecycle_base import require_staff
 from app.audit import record_event
 from app.clock import now
+from app.core.actor import Actor
 from app.db import write_transaction
 from app.tables.backoffice import StaffCentre, StaffCommission
 from app.tables.catalog import (

@@ -14,11 +14,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE, HTTP_422_UNPROCESSABLE_ENTITY
 
-from app.applications import lifecycle
-from app.applications.forms import file_field, read_upload, too_large_message, upload_message
-from app.applications.lifecycle import Refusal
-from app.applications.page_data import PieceRow, Summary, piece_file
-from app.applications.routes_common import (
+from app.accounts.guards import account_id_of
+from app.application_pages.forms import file_field, read_upload, too_large_message, upload_message
+from app.application_pages.page_data import PieceRow, Summary, piece_file
+from app.application_pages.routes_common import (
     application_url,
     candidate,
     done,
@@ -28,9 +27,10 @@ from app.applications.routes_common import (
     summary_or_404,
     summary_page,
 )
+from app.applications import lifecycle
+from app.applications.lifecycle import Refusal
 from app.documents.serving import CANDIDATE_FILE_CSP, file_headers
 from app.documents.storage import UploadRefused, delete_stored, open_stored, store_upload
-from app.dossier.pages import account_id_of
 from app.settings import get_settings
 from app.web.forms import Form
 from app.web.inputs import is_database_id

@@ -19,8 +19,8 @@ from tempfile import SpooledTemporaryFile
 from jinja2 import Environment
 
 from app import clock
-from app.applications import queries
-from app.applications.page_data.labels import (
+from app.application_pages.page_data.application_dossier import Dossier, dossier_of
+from app.application_pages.page_data.labels import (
     answer_label,
     decision_details,
     decision_label,
@@ -28,13 +28,13 @@ from app.applications.page_data.labels import (
     piece_status_label,
     processing_type_label,
 )
-from app.applications.page_data.summary import contact_of, who
+from app.application_pages.page_data.summary import contact_of, who
+from app.applications import queries
 from app.applications.queries import ApplicationView
 from app.core.i18n import current_language
 from app.core.i18n import gettext as _
 from app.documents.dossier_pdf import PieceFile, TocLine, build_dossier_pdf, render_pdf
 from app.documents.storage import storage_path
-from app.review.application_dossier import Dossier, dossier_of
 from app.tables.documents import StoredFile
 from app.web.templating import make_environment
 

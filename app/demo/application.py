@@ -25,8 +25,8 @@ from app.applications import lifecycle
 from app.applications.lifecycle_base import LifecycleRefused
 from app.core.codes.applications import DossierStatus, PieceStatus
 from app.core.codes.dossier import Civility
+from app.core.identity_key import identity_key
 from app.documents.storage import store_upload
-from app.dossier.identity_key import identity_key
 from app.mail.default_templates import install_default_templates
 from app.tables.accounts import CandidateAccount, DossierNumberHistory
 from app.tables.applications import Application, SubmittedPiece

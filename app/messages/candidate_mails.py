@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from app.applications.lifecycle_base import Actor
+from app.core.actor import Actor
 from app.core.codes.mail import MailCode
 from app.db import write_transaction
-from app.mail.resend import RESENDABLE, Resent, requeue
+from app.messages.resend import RESENDABLE, Resent, requeue
 from app.tables.mail import OutboxMail
 
 PAGE_SIZE = 20
@@ -152,7 +152,7 @@ async def resend_own_mail(*, account_id: int, mail_id: int) -> Resent:
     email-change link. Write: compare-and-set ``status -> queued, attempts 0, no error,
     to_address = the account's address WHERE status is the one read``. Audit:
     ``mail_resent`` by the candidate. The caller then calls
-    :func:`app.mail.resend.enqueue_resent` after commit.
+    :func:`app.messages.resend.enqueue_resent` after commit.
     """
     async with write_transaction():
         row = (

@@ -6,14 +6,14 @@ filtered by a search (``offer``), the labels (``labels``), the table, the summar
 piece history, contact address and notes, and the file of a piece (``summary``).
 """
 
-from app.applications.page_data.offer import (
+from app.application_pages.page_data.offer import (
     OfferedProgramme,
     OfferPage,
     offer_branch,
     offer_page,
     offered_programme,
 )
-from app.applications.page_data.summary import (
+from app.application_pages.page_data.summary import (
     ListPage,
     PieceRow,
     Summary,
