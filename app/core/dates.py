@@ -33,3 +33,8 @@ def date_time(value: datetime | None) -> str:
         return ""
     zone = ZoneInfo(get_settings().timezone)
     return format_datetime(value.astimezone(zone), "dd/MM/yyyy HH:mm", locale=_locale())
+
+
+def french_date_text(value: date | datetime | None) -> str:
+    """As typed in French forms (the dossier's date fields), without time zone conversion."""
+    return value.strftime("%d/%m/%Y") if value else ""

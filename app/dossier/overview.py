@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from app.core.dates import french_date_text
 from app.core.i18n import N_, ngettext
 from app.core.i18n import gettext as _
 from app.dossier.completeness import (
@@ -14,7 +15,6 @@ from app.dossier.completeness import (
     nothing_entered,
     reference_ids,
 )
-from app.dossier.fields import french_date_text
 from app.dossier.labels import Section, section_title
 from app.tables.accounts import CandidateAccount
 from app.tables.applications import Application

@@ -11,9 +11,10 @@ from datetime import date
 
 from app.core.i18n import gettext as _
 from app.dossier import labels as L
-from app.dossier.fields import Choice, Fields, FieldView, choice, choice_id, text, year
+from app.dossier.fields import Fields, FieldView, choice, choice_id, text, year
 from app.dossier.forms.rows import outcome_choices, year_bounds
 from app.dossier.lookups import (
+    Choice,
     commune_choices,
     country_choices,
     departement_choices,
