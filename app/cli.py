@@ -23,7 +23,8 @@ from piccolo.engine.postgres import PostgresEngine
 
 from app.backoffice.staff import StaffError, upsert_staff_user
 from app.core.codes.staff import StaffRole
-from app.demo.seed import DemoSummary, load_demo_data
+from app.demo.data import DemoSummary
+from app.demo.seed import load_demo_data
 from app.mail.default_templates import install_default_templates
 from app.refdata.load import load_reference_data
 from app.settings import PROJECT_ROOT, get_settings

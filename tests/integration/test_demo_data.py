@@ -11,7 +11,8 @@ from piccolo.apps.user.tables import BaseUser
 
 from app.accounts.passwords import verify_password
 from app.backoffice.staff import StaffError, upsert_staff_user
-from app.demo.seed import DEMO_STUDENTS_PATH, demo_students, load_demo_data
+from app.demo.data import DEMO_STUDENTS_PATH, demo_students
+from app.demo.seed import load_demo_data
 from app.refdata.load import DATA_DIR, load_reference_data
 from app.review.identity import authenticate_staff, load_staff_member
 from app.review.scope import application_in_scope, may_decide, may_process
