@@ -14,7 +14,8 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from redis.asyncio import Redis
 
-from app.accounts import service
+from app.accounts import credentials, email_change, service
+from app.accounts.account_outcomes import AccountError, AccountRefused, Outcome
 from app.accounts.auth import (
     can_start_session,
     candidate_required,
@@ -26,7 +27,6 @@ from app.accounts.auth import (
 )
 from app.accounts.cas_client import logout_url
 from app.accounts.forms import check_new_password, clean_email, validate_signup
-from app.accounts.service import AccountError, AccountRefused
 from app.core.i18n import current_language
 from app.core.i18n import gettext as _
 from app.mail.outbox import enqueue_mails
@@ -50,13 +50,11 @@ def page(name: str, *, status_code: int = HTTP_200_OK, **context) -> Template:
     return Template(template_name=f"accounts/{name}.html", context=context, status_code=status_code)
 
 
-async def _send(request: Request, outcome: service.Outcome) -> None:
+async def _send(request: Request, outcome: Outcome) -> None:
     await enqueue_mails(request.app.state.redis, outcome.mail_ids)
 
 
-async def _recover(
-    redis: Redis, action: Callable[[str], Awaitable[service.Outcome]], email: str
-) -> None:
+async def _recover(redis: Redis, action: Callable[[str], Awaitable[Outcome]], email: str) -> None:
     try:
         outcome = await action(email)
         await enqueue_mails(redis, outcome.mail_ids)
@@ -67,7 +65,7 @@ async def _recover(
 def after_answering(
     request: Request,
     answer: Template,
-    action: Callable[[str], Awaitable[service.Outcome]],
+    action: Callable[[str], Awaitable[Outcome]],
     email: str,
 ) -> Template:
     """Recovery pages (forgotten password or login, new activation link) look the
@@ -194,14 +192,14 @@ async def sign_in_post(request: Request) -> Template | Redirect:
     )
     password = form.require("password", _("Le mot de passe est obligatoire."))
     if form.ok:
-        subject = await service.sign_in_subject(identifier)
+        subject = await credentials.sign_in_subject(identifier)
         await check_rate(request, SIGN_IN, subject.attempts_key)
         if not await can_start_session(request):
             return page(
                 "sign_in", form=form, unavailable=True, status_code=HTTP_503_SERVICE_UNAVAILABLE
             )
         try:
-            outcome = await service.authenticate(subject, password)
+            outcome = await credentials.authenticate(subject, password)
         except AccountRefused as refused:
             if refused.reason is AccountError.NOT_ACTIVATED:
                 form.add_error(
@@ -256,7 +254,7 @@ async def forgot_password(request: Request) -> Template:
     if not form.ok:
         return page("forgot", form=form, kind="password", sent=False)
     answer = page("forgot", form=Form(), kind="password", sent=True)
-    return after_answering(request, answer, service.request_password_reset, email)
+    return after_answering(request, answer, credentials.request_password_reset, email)
 
 
 @get("/compte/identifiant-oublie", name="forgot_login")
@@ -272,12 +270,12 @@ async def forgot_login(request: Request) -> Template:
     if not form.ok:
         return page("forgot", form=form, kind="login", sent=False)
     answer = page("forgot", form=Form(), kind="login", sent=True)
-    return after_answering(request, answer, service.send_login_reminder, email)
+    return after_answering(request, answer, credentials.send_login_reminder, email)
 
 
 @get("/compte/mot-de-passe/{token:str}", name="reset_password")
 async def reset_form(token: FromPath[str]) -> Template:
-    live = await service.reset_link_is_live(token)
+    live = await credentials.reset_link_is_live(token)
     return page("reset", form=Form(), token=token, live=live, done=False)
 
 
@@ -288,7 +286,7 @@ async def reset(request: Request, token: FromPath[str]) -> Template:
     if not form.ok:
         return page("reset", form=form, token=token, live=True, done=False)
     try:
-        outcome = await service.reset_password(token, password)
+        outcome = await credentials.reset_password(token, password)
     except AccountRefused:
         return page("reset", form=Form(), token=token, live=False, done=False)
     # Whoever knew the old password is signed out everywhere, this browser included:
@@ -313,7 +311,9 @@ async def change_email(request: Request) -> Template:
         account_id = current_account_id(request)
         await check_rate(request, EMAIL_CHANGE, f"account:{account_id}", email)
         try:
-            outcome = await service.request_email_change(account_id=account_id, new_email=email)
+            outcome = await email_change.request_email_change(
+                account_id=account_id, new_email=email
+            )
         except AccountRefused:
             form.add_error("email", _("Cette adresse mail est déjà utilisée par un autre compte."))
         else:
@@ -329,7 +329,7 @@ async def change_email(request: Request) -> Template:
 @get("/compte/adresse-mail/{token:str}", name="confirm_email")
 async def confirm_email(request: Request, token: FromPath[str]) -> Template:
     try:
-        outcome = await service.confirm_email_change(token)
+        outcome = await email_change.confirm_email_change(token)
     except AccountRefused as refused:
         return page("email_confirmed", ok=False, reason=refused.reason.value)
     # The account's other sessions end; the one that followed the link stays.

@@ -14,10 +14,11 @@ from enum import StrEnum
 
 import structlog
 
+from app.accounts.account_outcomes import UNIQUE_VIOLATIONS
 from app.accounts.cas_client import CasIdentity
+from app.accounts.email_change import queue_email_link
 from app.accounts.ine_claims import campaign_of_account, flag_external_holders, lock_ine
 from app.accounts.logins import issue_login
-from app.accounts.service import UNIQUE_VIOLATIONS, queue_email_link
 from app.accounts.student_records import (
     BacRecord,
     PostalAddress,
