@@ -15,7 +15,7 @@ from html import unescape
 import httpx
 import pytest
 
-from app.accounts.sso import account_ready
+from app.accounts.contact_email import account_ready
 from app.clock import now
 from app.mail.sink import text_part
 from app.refdata.load import load_reference_data

@@ -11,13 +11,8 @@ import pytest
 
 from app.accounts import student_records
 from app.accounts.cas_client import CasIdentity
-from app.accounts.sso import (
-    SsoError,
-    SsoRefused,
-    create_account_from_records,
-    sign_in_with_cas,
-    write_dossier_from_records,
-)
+from app.accounts.sso import SsoError, SsoRefused, create_account_from_records, sign_in_with_cas
+from app.accounts.student_dossier import write_dossier_from_records
 from app.accounts.student_records import (
     BacRecord,
     DemoStudentRecords,
