@@ -41,6 +41,8 @@ test-postgres: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# The layers: no package cycle, the domain never imports the web layer (pyproject.toml)
+	$(BIN)/lint-imports --no-cache
 	@# Every supported Python this machine has compiles the code (3.13 refused a lone
 	@# surrogate in a docstring that 3.11 accepted).
 	@for p in python3.11 python3.12 python3.13 $$HOME/.pyenv/versions/3.1[123].*/bin/python3; do \

@@ -18,22 +18,23 @@ from litestar.template import TemplateConfig
 from litestar.types import Receive, Scope, Send
 from piccolo.engine import engine_finder
 
-from app.accounts.data_routes import data_routes
-from app.accounts.messages_routes import messages_routes
+from app.accounts.auth import SignInRequired, redirect_to_sign_in, signed_in
 from app.accounts.routes import account_routes
 from app.accounts.sso_routes import sso_routes
-from app.applications.routes import application_routes
+from app.application_pages.routes import application_routes
 from app.backoffice.admin import create_admin_app
 from app.catalog.offer import remember_campaign
 from app.catalog.routes import home
 from app.documents.routes import document_routes
 from app.dossier.routes import dossier_routes
 from app.logs import configure_logging
+from app.messages.routes import messages_routes
+from app.ops.data_routes import data_routes
 from app.ops.health import healthz, readyz
 from app.ops.http_metrics import http_metrics_middleware
 from app.ops.metrics import metrics
-from app.ops.routes_jobs import ops_jobs_redirect
 from app.review.routes import review_router
+from app.review.routes_jobs import ops_jobs_redirect
 from app.settings import Settings, get_settings
 from app.web.errors import EXCEPTION_HANDLERS
 from app.web.inputs import clean_request_input
@@ -41,6 +42,7 @@ from app.web.middleware import language_middleware, security_headers_hook
 from app.web.routes import accessibility, set_language
 from app.web.sessions import ResilientRedisStore, RotatingSessionConfig, redis_client
 from app.web.templating import STATIC_DIR, make_environment
+from workers.settings import WorkerSettings
 
 log = structlog.get_logger(__name__)
 
@@ -112,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     configure_logging(json=settings.is_prod)
     redis = redis_client(settings.redis_url)
     environment = make_environment()
+    environment.globals["signed_in"] = signed_in
     route_handlers = [
         home,
         *account_routes,
@@ -168,10 +171,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ).middleware,
         ],
         stores={"sessions": ResilientRedisStore(redis, namespace="ecesure:session")},
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, SignInRequired: redirect_to_sign_in},
         guards=[clean_request_input],
         before_request=remember_campaign,
         lifespan=[database_pool],
-        state=State({"redis": redis, "settings": settings}),
+        # the worker's cron schedule, for the jobs dashboard (app.review.routes_jobs)
+        state=State(
+            {"redis": redis, "settings": settings, "cron_jobs": list(WorkerSettings.cron_jobs)}
+        ),
         openapi_config=None,
     )

@@ -21,9 +21,10 @@ from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
-from app.backoffice.codes import StaffRole
 from app.backoffice.staff import StaffError, upsert_staff_user
-from app.catalog.demo import DemoSummary, load_demo_data
+from app.core.codes.staff import StaffRole
+from app.demo.data import DemoSummary
+from app.demo.seed import load_demo_data
 from app.mail.default_templates import install_default_templates
 from app.refdata.load import load_reference_data
 from app.settings import PROJECT_ROOT, get_settings

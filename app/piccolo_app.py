@@ -6,10 +6,10 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from app.accounts.tables import AccountToken, CandidateAccount, DossierNumberHistory
-from app.applications.tables import Application, Decision, Note, ReturnReminder, SubmittedPiece
-from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile, StaffToken
-from app.catalog.tables import (
+from app.tables.accounts import AccountToken, CandidateAccount, DossierNumberHistory
+from app.tables.applications import Application, Decision, Note, ReturnReminder, SubmittedPiece
+from app.tables.backoffice import StaffCentre, StaffCommission, StaffProfile, StaffToken
+from app.tables.catalog import (
     Campaign,
     Centre,
     Commission,
@@ -19,9 +19,8 @@ from app.catalog.tables import (
     RefusalReason,
     RequiredPiece,
 )
-from app.documents.letter_table import IssuedLetter
-from app.documents.tables import StoredFile
-from app.dossier.tables import (
+from app.tables.documents import StoredFile
+from app.tables.dossier import (
     Address,
     Baccalaureate,
     Candidate,
@@ -31,9 +30,10 @@ from app.dossier.tables import (
     PriorStudy,
     WorkExperience,
 )
-from app.mail.tables import MailTemplate, OutboxMail
-from app.ops.tables import AppSetting, AuditEvent, CampaignStatistics, DataExport
-from app.refdata.tables import (
+from app.tables.letters import IssuedLetter
+from app.tables.mail import MailTemplate, OutboxMail
+from app.tables.ops import AppSetting, AuditEvent, CampaignStatistics, DataExport
+from app.tables.refdata import (
     BacMention,
     BacSerie,
     Commune,

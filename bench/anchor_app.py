@@ -16,8 +16,8 @@ from litestar.template.config import TemplateConfig
 from piccolo.engine import engine_finder
 from redis.asyncio import Redis
 
-from app.catalog.tables import Programme
 from app.settings import get_settings
+from app.tables.catalog import Programme
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -58,8 +58,8 @@ def noise_files(seed: int = 12) -> tuple[bytes, bytes]:
 
 async def seed(applications: int) -> None:
     """Run in a child process whose environment points at the bench database."""
-    from app.backoffice.codes import StaffRole
     from app.cli import database
+    from app.core.codes.staff import StaffRole
     from tests.factories import (
         make_campaign,
         make_centre,

@@ -2,7 +2,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Date, Varchar
 from piccolo.table import Table
 
-from app.dossier.identity_key import identity_key
+from app.core.identity_key import identity_key
 
 ID = "2026-11-30T05:00:02:112233"
 VERSION = "1.38.0"

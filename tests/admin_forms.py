@@ -12,10 +12,10 @@ import json
 
 import pytest
 
-from app.mail.codes import MailCode
-from app.mail.tables import OutboxMail
-from app.ops.tables import AuditEvent
+from app.core.codes.mail import MailCode
 from app.refdata.load import load_reference_data
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign
 from tests.integration.test_admin import admin_csrf_token, admin_login, admin_visitor, make_user
 

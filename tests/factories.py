@@ -21,9 +21,10 @@ from typing import Any, TypeVar
 from piccolo.table import Table
 
 from app import clock
-from app.accounts.tables import CandidateAccount
-from app.applications.codes import ProcessingType
-from app.catalog.tables import (
+from app.core.codes.applications import ProcessingType
+from app.core.codes.dossier import Civility
+from app.tables.accounts import CandidateAccount
+from app.tables.catalog import (
     Campaign,
     Centre,
     Commission,
@@ -31,8 +32,7 @@ from app.catalog.tables import (
     ProgrammePiece,
     RequiredPiece,
 )
-from app.dossier.codes import Civility
-from app.dossier.tables import Candidate
+from app.tables.dossier import Candidate
 
 T = TypeVar("T", bound=Table)
 

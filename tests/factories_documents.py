@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from app.applications import lifecycle
-from app.catalog.tables import Campaign, Programme, RequiredPiece
 from app.documents.storage import store_upload
+from app.tables.catalog import Campaign, Programme, RequiredPiece
 from tests.factories_dossier import make_applicant
 
 

@@ -16,14 +16,14 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from app.accounts.tables import CandidateAccount
 from app.applications import lifecycle
-from app.applications.codes import Verdict
-from app.catalog.tables import Campaign, DecisionType, Programme, RefusalReason, RequiredPiece
+from app.core.codes.applications import Verdict
+from app.core.codes.dossier import Civility
 from app.documents.storage import store_upload
-from app.dossier.codes import Civility
-from app.dossier.tables import Address, Baccalaureate, Candidate
-from app.refdata.tables import BacSerie, Commune, Country, Departement, Lycee
+from app.tables.accounts import CandidateAccount
+from app.tables.catalog import Campaign, DecisionType, Programme, RefusalReason, RequiredPiece
+from app.tables.dossier import Address, Baccalaureate, Candidate
+from app.tables.refdata import BacSerie, Commune, Country, Departement, Lycee
 from tests.factories import _next, make_account, make_centre, make_commission, make_programme
 from tests.fixtures.files import JPEG as JPEG  # re-exported: small valid files
 from tests.fixtures.files import PDF as PDF

@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from app.backoffice.codes import StaffRole
 from app.backoffice.staff import upsert_staff_user
-from app.catalog.tables import Centre, Commission, Programme
+from app.core.codes.staff import StaffRole
+from app.tables.catalog import Centre, Commission, Programme
 
 STAFF_PASSWORD = "Gestion-ecesure-2026"
 _numbers = itertools.count(1)

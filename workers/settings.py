@@ -15,13 +15,13 @@ from piccolo.engine.postgres import PostgresEngine
 
 from app.logs import configure_logging
 from app.mail.sender import MAX_ATTEMPTS
+from app.ops.heartbeat import heartbeat
 from app.ops.job_metrics import recorded
 from app.settings import get_settings
 from workers.accounts import purge_accounts
 from workers.applications import auto_withdraw, remind_return, remind_unanswered
 from workers.cron_runs import tracked
 from workers.data_export import build_data_export, discard_exports
-from workers.heartbeat import heartbeat
 from workers.mail import recover_mails, send_mail
 from workers.retention import purge_retention, warn_retention
 

@@ -8,6 +8,7 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.exceptions import HTTPException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_401_UNAUTHORIZED
 
 from app.clock import now
@@ -51,6 +52,16 @@ def candidate_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
 
 def sign_in_url(next_path: str) -> str:
     return f"{SIGN_IN_PATH}?suivant={quote(next_path, safe='/')}"
+
+
+def redirect_to_sign_in(request: Request, exc: SignInRequired) -> Redirect:
+    """Exception handler (registered by ``app.asgi``): to the sign-in page, then back."""
+    return Redirect(sign_in_url(request.url.path), status_code=303)
+
+
+def signed_in(request: Request) -> bool:
+    """Template global (registered by ``app.asgi``): the header offers sign-out or sign-in."""
+    return current_account_id(request) is not None
 
 
 async def can_start_session(request: Request) -> bool:

@@ -32,9 +32,9 @@ from redis.asyncio import Redis
 
 from app.accounts.cas_client import CAS_NAMESPACE, DEV_CAS_PATH, STUDENT_NUMBER_ATTRIBUTE
 from app.accounts.student_records import DEMO_STUDENTS_PATH, DemoStudentRecords
+from app.core.i18n import gettext as _
 from app.settings import get_settings
 from app.web.forms import Form, read_form
-from app.web.i18n import gettext as _
 
 TICKET_PREFIX = "ST-"
 TICKET_TTL_SECONDS = 5 * 60

@@ -5,8 +5,8 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 
 from app.accounts.passwords import password_problems
+from app.core.i18n import gettext as _
 from app.web.forms import Form
-from app.web.i18n import gettext as _
 
 NAME_MAX = 100
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import string
 
-from app.accounts.tables import DossierNumberHistory
+from app.tables.accounts import DossierNumberHistory
 
 ALPHABET = string.digits + string.ascii_uppercase
 LENGTH = 8

@@ -14,7 +14,7 @@ import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from app.web.i18n import gettext as _
+from app.core.i18n import gettext as _
 
 SPECIAL_CHARACTERS = "@#$%^&+=-!*"
 MIN_LENGTH = 10

@@ -17,22 +17,19 @@ from litestar.status_codes import (
 
 from app.accounts.auth import can_start_session, candidate_required, current_account_id, sign_in
 from app.accounts.cas_client import CasValidationError, login_url, validate_ticket
-from app.accounts.forms import clean_email
-from app.accounts.service import account_login
-from app.accounts.sso import (
-    FIRST_SIGN_IN_PATH,
-    SsoError,
-    SsoRefused,
+from app.accounts.contact_email import (
     confirm_contact_email,
     first_sign_in_details,
     request_contact_email,
-    sign_in_with_cas,
 )
+from app.accounts.forms import clean_email
+from app.accounts.service import account_login
+from app.accounts.sso import FIRST_SIGN_IN_PATH, SsoError, SsoRefused, sign_in_with_cas
+from app.core.i18n import current_language
+from app.core.i18n import gettext as _
 from app.mail.outbox import enqueue_mails
 from app.settings import get_settings
 from app.web.forms import Form, read_form
-from app.web.i18n import current_language
-from app.web.i18n import gettext as _
 from app.web.ratelimit import RESEND, check_rate
 
 DOSSIER_PATH = "/dossier"

@@ -43,7 +43,7 @@ class BirthPlace:
 @dataclass(frozen=True)
 class Identity:
     civility: str
-    """``M`` or ``MME`` (``app.dossier.codes.Civility``)."""
+    """``M`` or ``MME`` (``app.core.codes.dossier.Civility``)."""
     birth_name: str
     first_name: str
     birth_date: date

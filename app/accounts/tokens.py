@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from app.accounts.tables import AccountToken
 from app.clock import now
+from app.tables.accounts import AccountToken
 
 
 class TokenPurpose(StrEnum):

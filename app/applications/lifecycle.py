@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 
-from app.applications.codes import TRANSMITTABLE_DOSSIER, DossierStatus
 from app.applications.lifecycle_answer import (
     answer,
     auto_withdraw_expired,
@@ -25,7 +24,6 @@ from app.applications.lifecycle_answer import (
 )
 from app.applications.lifecycle_apply import apply
 from app.applications.lifecycle_base import (
-    Actor,
     AuditAction,
     Change,
     LifecycleRefused,
@@ -47,11 +45,13 @@ from app.applications.staff import (
     validate_decision,
     validate_processing_type,
 )
-from app.applications.tables import Application, SubmittedPiece
 from app.applications.waiting_list import promote_from_waiting_list
 from app.clock import now
+from app.core.actor import Actor
+from app.core.codes.applications import TRANSMITTABLE_DOSSIER, DossierStatus
+from app.core.codes.mail import MailCode
 from app.db import write_transaction
-from app.mail.codes import MailCode
+from app.tables.applications import Application, SubmittedPiece
 
 
 async def transmit(*, application_id: int, actor: Actor) -> Change:

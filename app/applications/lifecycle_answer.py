@@ -6,10 +6,8 @@ from __future__ import annotations
 import structlog
 from redis.asyncio import Redis
 
-from app.applications.codes import ActorKind, Answer, Verdict
 from app.applications.deadlines import reminder_due
 from app.applications.lifecycle_base import (
-    Actor,
     AuditAction,
     Change,
     LifecycleRefused,
@@ -21,12 +19,14 @@ from app.applications.lifecycle_base import (
 from app.applications.lifecycle_mail import day, mail_candidate, mail_commission
 from app.applications.lifecycle_rules import answer_refusal
 from app.applications.queries import ApplicationView, application_views
-from app.applications.tables import Application, Decision
 from app.applications.waiting_list import promote_from_waiting_list
 from app.clock import now, today
+from app.core.actor import Actor
+from app.core.codes.applications import ActorKind, Answer, Verdict
+from app.core.codes.mail import MailCode
 from app.db import write_transaction
-from app.mail.codes import MailCode
 from app.mail.outbox import enqueue_mails
+from app.tables.applications import Application, Decision
 
 log = structlog.get_logger(__name__)
 

@@ -6,10 +6,7 @@ import sqlite3
 
 from asyncpg.exceptions import UniqueViolationError
 
-from app.accounts.tables import CandidateAccount
-from app.applications.codes import DossierStatus, PieceStatus, ProcessingType
 from app.applications.lifecycle_base import (
-    Actor,
     AuditAction,
     Change,
     LifecycleRefused,
@@ -19,14 +16,17 @@ from app.applications.lifecycle_base import (
 )
 from app.applications.lifecycle_mail import mail_candidate
 from app.applications.queries import application_view
-from app.applications.tables import Application, SubmittedPiece
-from app.catalog.tables import Programme, ProgrammePiece
 from app.clock import now, today
+from app.core.actor import Actor
+from app.core.codes.applications import DossierStatus, PieceStatus, ProcessingType
+from app.core.codes.mail import MailCode
 from app.db import write_transaction
 from app.dossier.completeness import dossier_completeness
 from app.dossier.queries import candidate_of
-from app.mail.codes import MailCode
 from app.settings import get_settings
+from app.tables.accounts import CandidateAccount
+from app.tables.applications import Application, SubmittedPiece
+from app.tables.catalog import Programme, ProgrammePiece
 
 LIVE_APPLICATION_INDEX = "application_one_live_per_programme"
 # SQLite names the columns of the violated index, not the index.

@@ -25,30 +25,12 @@ from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import Table
 
-from app.applications.codes import ActorKind
 from app.applications.queries import ApplicationView, application_view
-from app.applications.tables import Application
-from app.dossier.tables import Candidate
-from app.ops.audit import record_event
-
-
-@dataclass(frozen=True)
-class Actor:
-    kind: ActorKind
-    id: int | None
-    """Account id for a candidate, piccolo user id for staff, None for the system."""
-
-    @classmethod
-    def candidate(cls, account_id: int) -> Actor:
-        return cls(ActorKind.CANDIDATE, account_id)
-
-    @classmethod
-    def staff(cls, user_id: int | None) -> Actor:
-        return cls(ActorKind.STAFF, user_id)
-
-    @classmethod
-    def system(cls) -> Actor:
-        return cls(ActorKind.SYSTEM, None)
+from app.audit import record_event
+from app.core.actor import Actor
+from app.core.codes.applications import ActorKind
+from app.tables.applications import Application
+from app.tables.dossier import Candidate
 
 
 @dataclass

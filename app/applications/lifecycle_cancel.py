@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from piccolo.columns.combination import WhereRaw
 
-from app.applications.codes import CANCELLABLE_DOSSIER, REVIEWED_PIECE, ActorKind
 from app.applications.lifecycle_base import (
-    Actor,
     AuditAction,
     Change,
     Refusal,
@@ -26,10 +24,12 @@ from app.applications.lifecycle_base import (
 from app.applications.lifecycle_mail import mail_candidate, mail_commission
 from app.applications.lifecycle_rules import cancel_refusal
 from app.applications.queries import application_view
-from app.applications.tables import Application, Decision, SubmittedPiece
 from app.clock import now
+from app.core.actor import Actor
+from app.core.codes.applications import CANCELLABLE_DOSSIER, REVIEWED_PIECE, ActorKind
+from app.core.codes.mail import MailCode
 from app.db import write_transaction
-from app.mail.codes import MailCode
+from app.tables.applications import Application, Decision, SubmittedPiece
 
 _REVIEWED = [status.value for status in REVIEWED_PIECE]
 

@@ -11,11 +11,11 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from app.applications.codes import Verdict
 from app.applications.queries import ApplicationView
-from app.mail.codes import MailCode
+from app.core.codes.applications import Verdict
+from app.core.codes.mail import MailCode
+from app.core.dates import short_date
 from app.mail.outbox import queue_mail
-from app.web.templating import short_date
 
 COMMISSION_LANGUAGE = "fr"
 

@@ -6,9 +6,7 @@ set on ``superseded_at IS NULL``) and inserts the new state, so the history stay
 
 from __future__ import annotations
 
-from app.applications.codes import PieceStatus
 from app.applications.lifecycle_base import (
-    Actor,
     AuditAction,
     Change,
     Refusal,
@@ -24,10 +22,12 @@ from app.applications.queries import (
     application_views,
     current_pieces,
 )
-from app.applications.tables import Application, SubmittedPiece
 from app.clock import now
+from app.core.actor import Actor
+from app.core.codes.applications import PieceStatus
 from app.db import write_transaction
-from app.documents.tables import StoredFile
+from app.tables.applications import Application, SubmittedPiece
+from app.tables.documents import StoredFile
 
 
 async def asked_piece(application_id: int, piece_id: int) -> PieceView:

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from app.applications.codes import (
+from app.applications.lifecycle_base import Refusal
+from app.applications.queries import ApplicationView, PieceView
+from app.clock import today as clock_today
+from app.core.codes.applications import (
     BLOCKING_PIECE,
     CANCELLABLE_DOSSIER,
     EDITABLE_DOSSIER,
@@ -18,9 +21,6 @@ from app.applications.codes import (
     TRANSMITTABLE_DOSSIER,
     Verdict,
 )
-from app.applications.lifecycle_base import Refusal
-from app.applications.queries import ApplicationView, PieceView
-from app.clock import today as clock_today
 
 
 def edit_refusal(application: ApplicationView, *, today: date | None = None) -> Refusal | None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from app.applications.codes import ActorKind
 from app.applications.lifecycle_base import lock_rows
-from app.applications.tables import Application, Note
+from app.audit import record_event
+from app.core.codes.applications import ActorKind
 from app.db import write_transaction
-from app.ops.audit import record_event
+from app.tables.applications import Application, Note
 
 NOTE_ADDED = "note_added"
 NOTE_MAX_LENGTH = 255  # Note.message

@@ -13,16 +13,10 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from app.applications import deadlines
-from app.applications.codes import (
-    Answer,
-    DossierStatus,
-    PieceStatus,
-    ProcessingType,
-    Verdict,
-)
-from app.applications.tables import Application, Decision, SubmittedPiece
-from app.catalog.tables import ProgrammePiece, RequiredPiece
-from app.ops.tables import AuditEvent
+from app.core.codes.applications import Answer, DossierStatus, PieceStatus, ProcessingType, Verdict
+from app.tables.applications import Application, Decision, SubmittedPiece
+from app.tables.catalog import ProgrammePiece, RequiredPiece
+from app.tables.ops import AuditEvent
 
 
 @dataclass(frozen=True)

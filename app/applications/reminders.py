@@ -20,16 +20,16 @@ from datetime import date
 
 from redis.asyncio import Redis
 
-from app.applications.codes import TRANSMITTABLE_DOSSIER, ActorKind
 from app.applications.lifecycle_base import AuditAction, on_postgres
 from app.applications.lifecycle_mail import mail_candidate
 from app.applications.queries import application_views
-from app.applications.tables import Application
 from app.clock import now, today
+from app.core.codes.applications import TRANSMITTABLE_DOSSIER, ActorKind
+from app.core.codes.mail import MailCode
 from app.db import write_transaction
-from app.mail.codes import MailCode
 from app.mail.outbox import enqueue_mails
-from app.ops.tables import AuditEvent
+from app.tables.applications import Application
+from app.tables.ops import AuditEvent
 
 CHUNK = 500  # ids per IN (...) list: under every driver's parameter limit
 

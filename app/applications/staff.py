@@ -6,9 +6,7 @@ member to the application's centre; a candidate actor is refused as NOT_FOUND.
 
 from __future__ import annotations
 
-from app.applications.codes import DossierStatus, PieceStatus, ProcessingType, Verdict
 from app.applications.lifecycle_base import (
-    Actor,
     AuditAction,
     Change,
     Refusal,
@@ -20,11 +18,13 @@ from app.applications.lifecycle_base import (
 from app.applications.lifecycle_mail import mail_candidate, mail_decision
 from app.applications.lifecycle_pieces import asked_piece, piece_data, replace_piece
 from app.applications.queries import application_view, current_pieces
-from app.applications.tables import Application, Decision
-from app.catalog.tables import DecisionType, RefusalReason
 from app.clock import now
+from app.core.actor import Actor
+from app.core.codes.applications import DossierStatus, PieceStatus, ProcessingType, Verdict
+from app.core.codes.mail import MailCode
 from app.db import write_transaction
-from app.mail.codes import MailCode
+from app.tables.applications import Application, Decision
+from app.tables.catalog import DecisionType, RefusalReason
 
 JUDGED_PIECE = frozenset({PieceStatus.VALIDATED, PieceStatus.REFUSED})
 COMMENT_MAX = 500  # SubmittedPiece.comment

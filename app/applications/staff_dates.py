@@ -11,17 +11,11 @@ from __future__ import annotations
 from datetime import date
 from enum import Enum
 
-from app.applications.lifecycle_base import (
-    Actor,
-    Change,
-    Refusal,
-    load_for_change,
-    refuse,
-    require_staff,
-)
-from app.applications.tables import Application
+from app.applications.lifecycle_base import Change, Refusal, load_for_change, refuse, require_staff
+from app.audit import record_event
+from app.core.actor import Actor
 from app.db import write_transaction
-from app.ops.audit import record_event
+from app.tables.applications import Application
 
 RETURN_DATE_OVERRIDDEN = "return_date_overridden"
 CONFIRMATION_DATE_OVERRIDDEN = "confirmation_date_overridden"

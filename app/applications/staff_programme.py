@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.applications.lifecycle_base import Actor, LifecycleRefused, Refusal, refuse, require_staff
+from app.applications.lifecycle_base import LifecycleRefused, Refusal, refuse, require_staff
 from app.applications.staff import validate_decision
-from app.applications.tables import Decision
-from app.catalog.tables import Programme
+from app.core.actor import Actor
+from app.tables.applications import Decision
+from app.tables.catalog import Programme
 
 
 @dataclass

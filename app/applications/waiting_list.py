@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import structlog
 
-from app.applications.codes import Verdict
 from app.applications.deadlines import promotion_override
-from app.applications.lifecycle_base import Actor, AuditAction, Change, audit, lock_rows
+from app.applications.lifecycle_base import AuditAction, Change, audit, lock_rows
 from app.applications.lifecycle_mail import day, mail_commission, mail_decision
 from app.applications.queries import ApplicationView, application_view, decisions_of
-from app.applications.tables import Application, Decision
-from app.catalog.tables import DecisionType, Programme
 from app.clock import now, today
+from app.core.actor import Actor
+from app.core.codes.applications import Verdict
+from app.core.codes.mail import MailCode
 from app.db import write_transaction
-from app.mail.codes import MailCode
+from app.tables.applications import Application, Decision
+from app.tables.catalog import DecisionType, Programme
 
 log = structlog.get_logger(__name__)
 

@@ -18,8 +18,8 @@ from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.backoffice.codes import StaffRole
-from app.backoffice.tables import StaffProfile
+from app.core.codes.staff import StaffRole
+from app.tables.backoffice import StaffProfile
 
 ADMIN_ROLES = frozenset({StaffRole.TECH_ADMIN, StaffRole.CENTRAL_OFFICE})
 """The roles that enter piccolo-admin."""

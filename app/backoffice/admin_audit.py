@@ -35,11 +35,11 @@ from piccolo_api.crud.endpoints import PiccoloCRUD
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.applications.codes import ActorKind
-from app.applications.tables import Application
+from app.audit import record_event
 from app.backoffice.validators import refusal
+from app.core.codes.applications import ActorKind
 from app.db import write_transaction
-from app.ops.audit import record_event
+from app.tables.applications import Application
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 TABLES_PATH = "/api/tables/"  # inside the /admin mount, whose prefix is cut off

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from piccolo_admin.endpoints import TableConfig
 
-from app.accounts.tables import CandidateAccount
-from app.applications.tables import Application, Decision, Note, ReturnReminder, SubmittedPiece
 from app.backoffice.admin_files import StoredFileMedia
 from app.backoffice.admin_table import (
     CANDIDATE_DATA_REASON,
@@ -18,8 +16,10 @@ from app.backoffice.admin_table import (
 )
 from app.backoffice.mail_templates import mail_template_rules
 from app.backoffice.validators import fixed_rows, read_only
-from app.documents.tables import StoredFile
-from app.dossier.tables import (
+from app.tables.accounts import CandidateAccount
+from app.tables.applications import Application, Decision, Note, ReturnReminder, SubmittedPiece
+from app.tables.documents import StoredFile
+from app.tables.dossier import (
     Address,
     Baccalaureate,
     Candidate,
@@ -28,7 +28,7 @@ from app.dossier.tables import (
     PriorStudy,
     WorkExperience,
 )
-from app.mail.tables import MailTemplate, OutboxMail
+from app.tables.mail import MailTemplate, OutboxMail
 
 
 def candidate_configs() -> list[TableConfig]:

@@ -13,7 +13,7 @@ from app.backoffice.config_rules import (
     offer_rules,
     programme_rules,
 )
-from app.catalog.tables import (
+from app.tables.catalog import (
     Campaign,
     Centre,
     Commission,

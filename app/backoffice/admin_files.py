@@ -30,7 +30,7 @@ from app.backoffice.access import REFUSAL, SESSION_COOKIE, may_enter_admin
 from app.backoffice.admin_signature import is_signature_upload
 from app.documents.serving import STAFF_FILE_CSP, file_headers
 from app.documents.storage import open_stored
-from app.documents.tables import StoredFile
+from app.tables.documents import StoredFile
 
 # Inside the /admin mount (the prefix is cut off); the path piccolo-admin builds from
 # the table and column names (``generate_file_url``'s ``root_url``).

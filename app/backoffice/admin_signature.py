@@ -19,9 +19,9 @@ from urllib.parse import quote
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.media.base import MediaStorage
 
-from app.catalog.tables import Commission
 from app.documents.storage import UploadRefused, store_signature
 from app.settings import get_settings
+from app.tables.catalog import Commission
 
 SIGNATURE_TABLE = "commission"
 SIGNATURE_COLUMN = "signature_image"

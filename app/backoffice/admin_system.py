@@ -5,12 +5,12 @@ from __future__ import annotations
 from piccolo.apps.user.tables import BaseUser
 from piccolo_admin.endpoints import TableConfig
 
-from app.accounts.tables import AccountToken, DossierNumberHistory
 from app.backoffice.admin_table import stamp_updated_at, superusers_write, table
-from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile, StaffToken
 from app.backoffice.validators import fixed_rows, read_only
-from app.ops.tables import AppSetting, AuditEvent, CampaignStatistics
-from app.refdata.tables import (
+from app.tables.accounts import AccountToken, DossierNumberHistory
+from app.tables.backoffice import StaffCentre, StaffCommission, StaffProfile, StaffToken
+from app.tables.ops import AppSetting, AuditEvent, CampaignStatistics
+from app.tables.refdata import (
     BacMention,
     BacSerie,
     Commune,

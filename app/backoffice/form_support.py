@@ -18,8 +18,8 @@ from piccolo_admin.endpoints import FormConfig
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from starlette.requests import Request
 
-from app.applications.lifecycle_base import Actor
 from app.applications.queries import ApplicationView, application_view
+from app.core.actor import Actor
 from app.input_rules import MAX_ID, MIN_ID, has_control_characters
 from app.mail.outbox import enqueue_mails
 

@@ -20,15 +20,15 @@ from app.backoffice.form_support import (
     id_field,
     text_type,
 )
-from app.catalog.next_campaign import (
+from app.backoffice.next_campaign import (
     NextCampaignRefusal,
     NextCampaignRefused,
     open_next_campaign,
 )
-from app.catalog.tables import Campaign
-from app.code_labels import MAIL_STATUS
-from app.mail.codes import MailStatus
-from app.mail.resend import ResendRefusal, ResendRefused, enqueue_resent, resend_mail
+from app.core.code_labels import MAIL_STATUS
+from app.core.codes.mail import MailStatus
+from app.messages.resend import ResendRefusal, ResendRefused, enqueue_resent, resend_mail
+from app.tables.catalog import Campaign
 
 
 def mail_status(value: str) -> str:

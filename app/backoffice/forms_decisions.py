@@ -6,7 +6,6 @@ from piccolo_admin.endpoints import FormConfig
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 
-from app.applications.codes import Verdict
 from app.applications.lifecycle_base import LifecycleRefused
 from app.applications.staff import DECIDED_STATUSES, DECISION_COMMENT_MAX, enter_decision
 from app.applications.staff import validate_decision as validate_one
@@ -22,8 +21,9 @@ from app.backoffice.form_support import (
     sentence,
     text_type,
 )
-from app.catalog.tables import DecisionType, Programme, RefusalReason
-from app.code_labels import VERDICT
+from app.core.code_labels import VERDICT
+from app.core.codes.applications import Verdict
+from app.tables.catalog import DecisionType, Programme, RefusalReason
 
 APPLICATION_ID = id_field(
     "N° de la candidature", "Le numéro (id) de la candidature, dans la table Candidatures."

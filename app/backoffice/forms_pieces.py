@@ -10,7 +10,6 @@ from piccolo_admin.endpoints import FormConfig
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 
-from app.applications.codes import DossierStatus, PieceStatus
 from app.applications.lifecycle_base import LifecycleRefused, Refusal
 from app.applications.queries import current_pieces
 from app.applications.staff import COMMENT_MAX, set_dossier_status, set_piece_status
@@ -33,7 +32,8 @@ from app.backoffice.form_support import (
     sentence,
     text_type,
 )
-from app.code_labels import DOSSIER_STATUS, PIECE_STATUS
+from app.core.code_labels import DOSSIER_STATUS, PIECE_STATUS
+from app.core.codes.applications import DossierStatus, PieceStatus
 
 APPLICATION_ID = id_field(
     "N° de la candidature", "Le numéro (id) de la candidature, dans la table Candidatures."

@@ -13,7 +13,6 @@ from piccolo_admin.endpoints import FormConfig
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 
-from app.backoffice.codes import StaffRole
 from app.backoffice.form_support import enqueue_after, form, text_type
 from app.backoffice.staff import StaffError
 from app.backoffice.staff_accounts import (
@@ -22,6 +21,7 @@ from app.backoffice.staff_accounts import (
     create_staff_account,
     send_password_link,
 )
+from app.core.codes.staff import StaffRole
 
 STAFF_FORMS = "Comptes du personnel"  # not "Personnels": the tables' group has that name
 

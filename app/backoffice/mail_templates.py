@@ -14,9 +14,9 @@ from piccolo_api.crud.validators import Validators
 from starlette.requests import Request
 
 from app.backoffice.validators import combined, fixed_rows, form_label, refusal
-from app.mail.codes import MailCode
-from app.mail.tables import MailTemplate
+from app.core.codes.mail import MailCode
 from app.mail.template_check import check_template
+from app.tables.mail import MailTemplate
 
 CODES = frozenset(code.value for code in MailCode)
 EDITABLE = (MailTemplate.subject, MailTemplate.body_html, MailTemplate.body_text)

@@ -13,10 +13,10 @@ from piccolo.apps.user.tables import BaseUser
 
 from app.accounts.passwords import password_problems
 from app.backoffice.access import ADMIN_ROLES
-from app.backoffice.codes import StaffRole
-from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
-from app.catalog.tables import Campaign, Centre, Commission
+from app.core.codes.staff import StaffRole
 from app.db import write_transaction
+from app.tables.backoffice import StaffCentre, StaffCommission, StaffProfile
+from app.tables.catalog import Campaign, Centre, Commission
 
 # piccolo-admin lets in ``admin`` users; only ``superuser`` may manage other users'
 # passwords. Centre managers and commission members never enter the admin, which cannot

@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from piccolo.apps.user.tables import BaseUser
 from piccolo.query import WhereRaw
 
-from app.applications.codes import ActorKind
+from app.audit import record_event
 from app.backoffice.access import ADMIN_ROLES
-from app.backoffice.codes import StaffRole, StaffTokenPurpose
 from app.backoffice.staff import (
     ADMIN_FLAGS,
     StaffError,
@@ -36,10 +35,11 @@ from app.backoffice.staff import (
     check_scopes,
 )
 from app.backoffice.staff_links import queue_link_mail, random_unusable_password
-from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
+from app.core.codes.applications import ActorKind
+from app.core.codes.staff import StaffRole, StaffTokenPurpose
 from app.db import write_transaction
-from app.ops.audit import record_event
-from app.ops.tables import AuditEvent
+from app.tables.backoffice import StaffCentre, StaffCommission, StaffProfile
+from app.tables.ops import AuditEvent
 
 ROLE_LABELS = {
     StaffRole.TECH_ADMIN: "administrateur technique",

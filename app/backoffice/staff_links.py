@@ -21,16 +21,16 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
 from app.accounts.tokens import token_hash
-from app.applications.codes import ActorKind
-from app.backoffice.codes import StaffTokenPurpose
+from app.audit import record_event
 from app.backoffice.staff import StaffError, check_staff_password
-from app.backoffice.tables import StaffProfile, StaffToken
 from app.clock import now
+from app.core.codes.applications import ActorKind
+from app.core.codes.mail import MailCode
+from app.core.codes.staff import StaffTokenPurpose
 from app.db import write_transaction
-from app.mail.codes import MailCode
 from app.mail.outbox import queue_mail
-from app.ops.audit import record_event
 from app.settings import get_settings
+from app.tables.backoffice import StaffProfile, StaffToken
 
 # Long enough for a colleague back on Monday; a reset is asked for when needed now.
 LINK_HOURS = {StaffTokenPurpose.ACTIVATION: 72, StaffTokenPurpose.RESET: 24}

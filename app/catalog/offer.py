@@ -6,8 +6,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.catalog.tables import Campaign, Centre, Programme
 from app.settings import get_settings
+from app.tables.catalog import Campaign, Centre, Programme
 
 
 @dataclass

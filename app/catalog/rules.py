@@ -16,8 +16,8 @@ from typing import Any
 
 from piccolo.table import Table
 
-from app.applications.tables import Decision
-from app.catalog.tables import (
+from app.tables.applications import Decision
+from app.tables.catalog import (
     Campaign,
     Centre,
     Commission,

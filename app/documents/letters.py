@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.applications import queries
-from app.applications.codes import Answer, Verdict
 from app.applications.deadlines import local_date
 from app.applications.queries import ApplicationView
-from app.catalog.tables import Commission
 from app.clock import now
+from app.core.codes.applications import Answer, Verdict
 from app.documents.letter_codes import new_code
-from app.documents.letter_table import IssuedLetter, LetterKind
 from app.documents.storage import open_stored_key
 from app.settings import get_settings
+from app.tables.catalog import Commission
+from app.tables.letters import IssuedLetter, LetterKind
 
 VERIFY_PATH = "/verifier/"
 

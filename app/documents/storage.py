@@ -17,8 +17,8 @@ import unicodedata
 from pathlib import Path
 
 from app.documents.checks import UploadError, UploadRefused, inspect_upload, sniff_content_type
-from app.documents.tables import StoredFile
 from app.settings import get_settings
+from app.tables.documents import StoredFile
 
 __all__ = [
     "UploadError",

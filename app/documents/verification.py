@@ -13,10 +13,10 @@ from datetime import date
 from enum import StrEnum
 
 from app.applications import queries
-from app.applications.codes import ActorKind, Answer
 from app.applications.deadlines import local_date
+from app.core.codes.applications import ActorKind, Answer
 from app.documents.letter_codes import normalised
-from app.documents.letter_table import IssuedLetter, LetterKind
+from app.tables.letters import IssuedLetter, LetterKind
 
 
 class Standing(StrEnum):

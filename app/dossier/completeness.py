@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.i18n import gettext as _
 from app.dossier import labels as L
 from app.dossier.labels import Section
 from app.dossier.lookups import FRANCE_COG, NO_BAC_CODE
 from app.dossier.queries import address_of, bac_of, candidate_of
-from app.refdata.tables import BacSerie, Country
-from app.web.i18n import gettext as _
+from app.tables.refdata import BacSerie, Country
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ import sqlite3
 
 import asyncpg
 
-from app.applications.codes import ActorKind
+from app.audit import record_event
+from app.core.codes.applications import ActorKind
 from app.db import write_transaction
-from app.dossier.tables import Candidate, DuplicateDismissal
-from app.ops.audit import record_event
+from app.tables.dossier import Candidate, DuplicateDismissal
 
 UNIQUE_VIOLATIONS = (sqlite3.IntegrityError, asyncpg.exceptions.UniqueViolationError)
 

@@ -10,20 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 import phonenumbers
 
+from app.core.i18n import gettext as _
+from app.dossier.lookups import Choice
 from app.web.forms import Form
-from app.web.i18n import gettext as _
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
-    group: str = ""
-    """Options sharing a group are shown under an <optgroup> of that label."""
 
 
 @dataclass
@@ -226,7 +219,3 @@ def display_phone(number: str) -> str:
     if parsed.country_code == 33:
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
-def french_date_text(value: date | datetime | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from app.web.i18n import N_
-from app.web.i18n import gettext as _
+from app.core.i18n import N_
+from app.core.i18n import gettext as _
 
 
 class Section(StrEnum):

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from app.web.i18n import gettext as _
+from app.core.i18n import gettext as _
 
 IDENTITY_FIELDS = (
     "nationality",

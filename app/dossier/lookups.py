@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 
-from app.dossier.fields import Choice
-from app.refdata.tables import (
+from app.core.i18n import N_, current_language
+from app.core.i18n import gettext as _
+from app.tables.refdata import (
     BacMention,
     BacSerie,
     Commune,
@@ -19,8 +21,6 @@ from app.refdata.tables import (
     DiplomaType,
     Lycee,
 )
-from app.web.i18n import N_, current_language
-from app.web.i18n import gettext as _
 
 FRANCE_COG = "99100"
 NO_BAC_CODE = "0000"
@@ -47,6 +47,14 @@ DIPLOMA_LABEL_FIXES = {
     "J": "Diplôme universitaire de 3e cycle (hors ingénieur universitaire)",
     "K": "Attestation de fin de 1ère année de médecine, de pharmacie et d'odontologie",
 }
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    group: str = ""
+    """Options sharing a group are shown under an <optgroup> of that label."""
 
 
 def sort_key(label: str) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from app.accounts.tables import CandidateAccount
-from app.applications.tables import Application
+from app.core.dates import french_date_text
+from app.core.i18n import N_, ngettext
+from app.core.i18n import gettext as _
 from app.dossier.completeness import (
     Completeness,
     MissingItem,
@@ -14,9 +15,10 @@ from app.dossier.completeness import (
     nothing_entered,
     reference_ids,
 )
-from app.dossier.fields import french_date_text
 from app.dossier.labels import Section, section_title
-from app.dossier.tables import (
+from app.tables.accounts import CandidateAccount
+from app.tables.applications import Application
+from app.tables.dossier import (
     Address,
     Baccalaureate,
     Candidate,
@@ -25,8 +27,6 @@ from app.dossier.tables import (
     PriorStudy,
     WorkExperience,
 )
-from app.web.i18n import N_, ngettext
-from app.web.i18n import gettext as _
 
 
 class SectionState(StrEnum):

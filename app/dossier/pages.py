@@ -1,4 +1,4 @@
-"""Shared parts of the dossier pages: guards, modes of a form post, page responses.
+"""Shared parts of the dossier pages: modes of a form post, page responses.
 
 A section form is posted in one of three modes, by a browser without JavaScript or by
 htmx (which then keeps only a part of the same full page, with hx-select):
@@ -12,50 +12,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from litestar import Request
-from litestar.connection import ASGIConnection
-from litestar.exceptions import HTTPException
-from litestar.handlers.base import BaseRouteHandler
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.status_codes import HTTP_403_FORBIDDEN
 
-from app.accounts.auth import SignInRequired, current_account_id
-from app.accounts.tables import CandidateAccount
+from app.core.i18n import N_
+from app.core.i18n import gettext as _
 from app.dossier.labels import section_title
 from app.web.forms import Form
-from app.web.i18n import N_
-from app.web.i18n import gettext as _
-
-FIRST_SIGN_IN_PATH = "/universite/premiere-connexion"
-
-
-class FirstSignInRequired(HTTPException):
-    """A university student who has not confirmed a contact email yet."""
-
-    status_code = HTTP_403_FORBIDDEN
-
-
-async def first_sign_in_done(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    """Guard (after ``candidate_required``): a university student first confirms their
-    contact email on the first-sign-in page."""
-    account_id = current_account_id(connection)
-    account = (
-        await CandidateAccount.select(
-            CandidateAccount.cas_login, CandidateAccount.email_validated_at
-        )
-        .where(CandidateAccount.id == account_id)
-        .first()
-    )
-    if account is None:
-        # The account was destroyed while the session lived on: sign in again.
-        connection.clear_session()
-        raise SignInRequired(detail=connection.url.path)
-    if account["cas_login"] and account["email_validated_at"] is None:
-        raise FirstSignInRequired
-
-
-def to_first_sign_in(_: Request, __: Exception) -> Redirect:
-    return Redirect(FIRST_SIGN_IN_PATH, status_code=303)
 
 
 class Mode(StrEnum):
@@ -70,13 +33,6 @@ def mode_of(form: Form) -> Mode:
     if form.values.get("validate"):
         return Mode.VALIDATE
     return Mode.SAVE
-
-
-def account_id_of(request: Request) -> int:
-    account_id = current_account_id(request)
-    if account_id is None:  # the guard lets no such request through
-        raise SignInRequired(detail=request.url.path)
-    return account_id
 
 
 def page(name: str, *, status_code: int = 200, **context) -> Template:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
-from app.accounts.tables import CandidateAccount
-from app.applications.tables import Application
-from app.dossier.tables import (
+from app.tables.accounts import CandidateAccount
+from app.tables.applications import Application
+from app.tables.dossier import (
     Address,
     Baccalaureate,
     Candidate,

@@ -13,28 +13,24 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from app.accounts.auth import candidate_required
+from app.accounts.guards import (
+    FirstSignInRequired,
+    account_id_of,
+    first_sign_in_done,
+    to_first_sign_in,
+)
 from app.clock import today
+from app.core.i18n import gettext as _
 from app.dossier import service
 from app.dossier.forms import address as address_form
 from app.dossier.forms import bac as bac_form
 from app.dossier.forms import identity as identity_form
 from app.dossier.locks import application_reason, bac_lock, identity_locks
 from app.dossier.overview import dossier_overview
-from app.dossier.pages import (
-    FirstSignInRequired,
-    Mode,
-    account_id_of,
-    first_sign_in_done,
-    mode_of,
-    page,
-    refused,
-    saved_message,
-    to_first_sign_in,
-)
+from app.dossier.pages import Mode, mode_of, page, refused, saved_message
 from app.dossier.queries import address_of, bac_of, has_live_application, internal_studies_of
 from app.dossier.routes_rows import row_routes
 from app.web.forms import Form, read_form
-from app.web.i18n import gettext as _
 
 IDENTITY_URL = "/dossier/informations-personnelles"
 ADDRESS_URL = "/dossier/adresse"

@@ -15,16 +15,17 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from app.accounts.guards import account_id_of
 from app.clock import today
+from app.core.i18n import N_
+from app.core.i18n import gettext as _
 from app.dossier import queries, service
 from app.dossier.forms import prior_study
 from app.dossier.forms import rows as forms
 from app.dossier.lookups import diploma_label
-from app.dossier.pages import Mode, account_id_of, mode_of, page, refused, saved_message
-from app.dossier.tables import Internship, PriorStudy, WorkExperience
+from app.dossier.pages import Mode, mode_of, page, refused, saved_message
+from app.tables.dossier import Internship, PriorStudy, WorkExperience
 from app.web.forms import Form, read_form
-from app.web.i18n import N_
-from app.web.i18n import gettext as _
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ from __future__ import annotations
 from piccolo.columns import Varchar
 from piccolo.table import Table
 
-from app.applications.codes import ActorKind
+from app.audit import record_event
+from app.core.codes.applications import ActorKind
 from app.db import write_transaction
 from app.dossier.locks import DossierLocked, archived_reason
 from app.dossier.queries import campaign_archived, candidate_of, row_of
-from app.dossier.tables import Candidate, Internship, PriorStudy, WorkExperience
-from app.ops.audit import record_event
+from app.tables.dossier import Candidate, Internship, PriorStudy, WorkExperience
 
 MAX_ROWS_PER_SECTION = 30
 

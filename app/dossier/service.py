@@ -11,11 +11,12 @@ The many-rows sections live in ``app.dossier.rows`` and the completeness check i
 
 from __future__ import annotations
 
-from app.applications.codes import ActorKind
+from app.accounts.ine_claims import campaign_of_account, ine_held_elsewhere, lock_ine
+from app.audit import record_event
+from app.core.codes.applications import ActorKind
+from app.core.identity_key import identity_key
 from app.db import write_transaction
 from app.dossier.completeness import Completeness, MissingItem, dossier_completeness
-from app.dossier.identity_key import identity_key
-from app.dossier.ine_claims import campaign_of_account, ine_held_elsewhere, lock_ine
 from app.dossier.locks import DossierLocked, bac_lock, identity_locks, refused_changes
 from app.dossier.queries import address_of, bac_of, candidate_of, has_live_application
 from app.dossier.rows import (
@@ -34,8 +35,7 @@ from app.dossier.rows import (
     update_internship,
     update_prior_study,
 )
-from app.dossier.tables import Address, Baccalaureate, Candidate
-from app.ops.audit import record_event
+from app.tables.dossier import Address, Baccalaureate, Candidate
 
 __all__ = [
     "MAX_ROWS_PER_SECTION",

@@ -16,9 +16,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.mail.codes import MailCode
-from app.mail.tables import MailTemplate
+from app.core.codes.mail import MailCode
 from app.settings import PROJECT_ROOT
+from app.tables.mail import MailTemplate
 
 DEFAULTS_DIR = PROJECT_ROOT / "templates" / "mail" / "defaults"
 

@@ -24,10 +24,10 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from app.mail.codes import MailCode, MailStatus
+from app.core.codes.mail import MailCode, MailStatus
 from app.mail.sender import MAX_ATTEMPTS, row_key
-from app.mail.tables import MailTemplate, OutboxMail
 from app.settings import get_settings
+from app.tables.mail import MailTemplate, OutboxMail
 
 log = structlog.get_logger(__name__)
 

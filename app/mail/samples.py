@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.mail.codes import MailCode
+from app.core.codes.mail import MailCode
 from app.mail.default_templates import COMMON_VARIABLES, TEMPLATES_BY_CODE, provided_variables
 from app.mail.outbox import find_template, render_error, render_mail
 from app.settings import get_settings

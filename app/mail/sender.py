@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 import aiosmtplib
 
 from app.clock import now
-from app.mail.codes import MailStatus
-from app.mail.tables import OutboxMail
+from app.core.codes.mail import MailStatus
 from app.settings import Settings, get_settings
+from app.tables.mail import OutboxMail
 
 MAX_ATTEMPTS = 5
 """Tries per mail before it stays ``failed`` for staff to look at."""

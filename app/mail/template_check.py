@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from jinja2 import TemplateError, TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SecurityError
 
-from app.mail.codes import MailCode
+from app.core.codes.mail import MailCode
 from app.mail.default_templates import provided_variables
 from app.mail.outbox import mail_environment, template_line
 

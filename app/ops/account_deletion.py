@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.accounts.passwords import verify_password_in_thread
-from app.accounts.tables import CandidateAccount
-from app.applications.codes import ActorKind
+from app.audit import record_event
+from app.core.codes.applications import ActorKind
+from app.core.codes.mail import MailCode
 from app.db import write_transaction
-from app.mail.codes import MailCode
 from app.mail.outbox import queue_mail
 from app.ops.account_purge import purge_accounts, remove_files
 from app.ops.account_rows import rows_about
-from app.ops.audit import record_event
-from app.ops.tables import AuditEvent
 from app.settings import get_settings
+from app.tables.accounts import CandidateAccount
+from app.tables.ops import AuditEvent
 
 DELETED_ACTION = "account_deleted_by_candidate"
 REQUEST_ACTION = "data_request_sent"

@@ -19,8 +19,8 @@ from piccolo.columns import OnDelete
 from app.documents.storage import storage_path
 from app.ops.account_rows import ACCOUNT_TABLE, OWNED_BY_REFERENCE, audit_events_sql, rows_about
 from app.ops.data_export_files import export_path
-from app.ops.tables import AuditEvent
 from app.piccolo_app import TABLES
+from app.tables.ops import AuditEvent
 
 
 @dataclass(frozen=True)

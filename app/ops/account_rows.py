@@ -21,7 +21,7 @@ from __future__ import annotations
 from piccolo.columns import ForeignKey
 from piccolo.table import Table
 
-from app.applications.codes import ActorKind
+from app.core.codes.applications import ActorKind
 from app.piccolo_app import TABLES
 
 ACCOUNT_TABLE = "candidate_account"

@@ -19,18 +19,18 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
-from app.accounts.tables import CandidateAccount
-from app.applications.codes import ActorKind
+from app.audit import record_event
 from app.clock import now
+from app.core.codes.applications import ActorKind
+from app.core.codes.mail import MailCode
+from app.core.codes.ops import ExportStatus
 from app.db import write_transaction
-from app.mail.codes import MailCode
 from app.mail.outbox import queue_mail
-from app.ops.audit import record_event
-from app.ops.codes import ExportStatus
 from app.ops.data_export_content import export_content, write_archive
 from app.ops.data_export_files import export_path
-from app.ops.tables import DataExport
 from app.settings import get_settings
+from app.tables.accounts import CandidateAccount
+from app.tables.ops import DataExport
 
 log = structlog.get_logger(__name__)
 

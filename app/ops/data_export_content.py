@@ -23,11 +23,11 @@ from piccolo.table import Table
 
 from app.clock import now
 from app.documents.storage import storage_path
-from app.mail.candidate_mails import SECRET_BODIES
-from app.mail.tables import OutboxMail
+from app.messages.candidate_mails import SECRET_BODIES
 from app.ops.account_rows import audit_events_sql, rows_about
-from app.ops.tables import AuditEvent
 from app.piccolo_app import TABLES
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent
 
 SCHEMA_NAME = "ecesure-mes-donnees"
 SCHEMA_VERSION = 1

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from arq.cron import CronJob
 from redis.asyncio import Redis
 
-from app.applications.lifecycle_base import Actor, require_staff
+from app.applications.lifecycle_base import require_staff
+from app.audit import record_event
+from app.core.actor import Actor
+from app.core.codes.mail import MailStatus
 from app.db import write_transaction
-from app.mail.codes import MailStatus
 from app.mail.outbox import as_arq
-from app.mail.resend import ResendRefused, enqueue_resent, resend_mail
-from app.mail.tables import OutboxMail
-from app.ops.audit import record_event
+from app.messages.resend import ResendRefused, enqueue_resent, resend_mail
 from app.ops.jobs_state import failed_job, summarize
+from app.tables.mail import OutboxMail
 
 JOB_RETRIED = "job_retried"
 CRON_RUN_NOW = "cron_run_now"
@@ -90,7 +91,7 @@ async def run_cron_now(redis: Redis, *, cron_job: CronJob, actor: Actor) -> Enqu
 
 
 async def resend_one(redis: Redis, *, mail_id: int, actor: Actor) -> bool:
-    """``app.mail.resend``'s rule and audit; False when refused (gone, on its way)."""
+    """``app.messages.resend``'s rule and audit; False when refused (gone, on its way)."""
     try:
         resent = await resend_mail(mail_id=mail_id, actor=actor)
     except ResendRefused:

@@ -26,12 +26,12 @@ from prometheus_client.core import (
 )
 
 from app.clock import now
-from app.mail.codes import MailStatus
-from app.mail.tables import OutboxMail
+from app.core.codes.mail import MailStatus
+from app.ops.heartbeat import HEARTBEAT_KEY
 from app.ops.http_metrics import http_registry
 from app.ops.job_metrics import DURATION_BUCKETS, OUTCOMES, read_job_stats
 from app.settings import get_settings
-from workers.heartbeat import HEARTBEAT_KEY
+from app.tables.mail import OutboxMail
 
 log = structlog.get_logger(__name__)
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from piccolo.query.functions.aggregate import Count
 
-from app.mail.codes import MailStatus
-from app.mail.tables import OutboxMail
+from app.core.codes.mail import MailStatus
+from app.tables.mail import OutboxMail
 
 RECENT = timedelta(hours=24)
 STATES = (

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from app.catalog.tables import Campaign
 from app.ops.retention import PURGE_ACTION
-from app.ops.tables import AuditEvent
+from app.tables.catalog import Campaign
+from app.tables.ops import AuditEvent
 
 PURGES_LISTED = 10
 

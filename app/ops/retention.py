@@ -1,6 +1,6 @@
 """Retention of an archived campaign's candidate data (issue 11, item 4).
 
-When a new campaign opens, the previous one is archived (``app.catalog.next_campaign``)
+When a new campaign opens, the previous one is archived (``app.backoffice.next_campaign``)
 and becomes read-only. ``RETENTION_DAYS`` after its archiving, its candidates' personal
 data go: accounts, dossiers, applications, pieces and their files, mails, and the audit
 events that speak of them. ``RETENTION_WARNING_DAYS`` before that, each candidate is
@@ -21,17 +21,17 @@ from datetime import datetime, timedelta
 
 import structlog
 
-from app.accounts.tables import CandidateAccount
-from app.applications.codes import ActorKind
 from app.applications.deadlines import local_date
-from app.catalog.tables import Campaign
+from app.audit import record_event
 from app.clock import now
+from app.core.codes.applications import ActorKind
+from app.core.codes.mail import MailCode
 from app.db import write_transaction
-from app.mail.codes import MailCode
 from app.mail.outbox import enqueue_mails, queue_mail
 from app.ops.account_purge import purge_accounts, remove_files
-from app.ops.audit import record_event
 from app.settings import get_settings
+from app.tables.accounts import CandidateAccount
+from app.tables.catalog import Campaign
 
 log = structlog.get_logger(__name__)
 

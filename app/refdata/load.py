@@ -24,7 +24,7 @@ from piccolo.table import Table
 
 from app.db import write_transaction
 from app.refdata.encoding import check_row
-from app.refdata.tables import (
+from app.tables.refdata import (
     BacMention,
     BacSerie,
     Commune,

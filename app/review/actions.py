@@ -14,15 +14,15 @@ from datetime import date, datetime
 from litestar import Request
 from litestar.exceptions import NotFoundException
 
-from app.applications.codes import Verdict
 from app.applications.lifecycle_base import Change, LifecycleRefused, Refusal
 from app.applications.staff import DECISION_COMMENT_MAX
-from app.catalog.tables import DecisionType
+from app.core.codes.applications import Verdict
+from app.core.i18n import gettext as _
 from app.mail.outbox import enqueue_mails
 from app.review.application_trail import state_token
 from app.review.queue_filter import MAX_ID
+from app.tables.catalog import DecisionType
 from app.web.forms import Form
-from app.web.i18n import gettext as _
 
 FLASH_KEY = "desk_flash"
 ALLOWED_CONTROLS = frozenset("\n\r\t")

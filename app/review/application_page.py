@@ -12,27 +12,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.applications import queries
-from app.applications.codes import (
-    ActorKind,
-    Answer,
-    DossierStatus,
-    PieceStatus,
-    ProcessingType,
-)
-from app.applications.page_data.labels import (
+from app.application_pages.page_data.application_dossier import Dossier, dossier_of
+from app.application_pages.page_data.labels import (
     decision_label,
     dossier_status_label,
     piece_status_label,
     processing_type_label,
     size_label,
 )
-from app.applications.page_data.summary import who
+from app.application_pages.page_data.summary import who
+from app.applications import queries
 from app.applications.queries import ApplicationView, DecisionView, PieceView
 from app.applications.staff import DECIDED_STATUSES, STATUS_FROM
-from app.applications.tables import Decision, Note
-from app.catalog.tables import DecisionType, RefusalReason
-from app.review.application_dossier import Dossier, dossier_of
+from app.core.codes.applications import (
+    ActorKind,
+    Answer,
+    DossierStatus,
+    PieceStatus,
+    ProcessingType,
+)
+from app.core.dates import short_date
+from app.core.i18n import current_language
+from app.core.i18n import gettext as _
 from app.review.application_trail import (
     NoteLine,
     TrailLine,
@@ -45,9 +46,8 @@ from app.review.application_trail import (
 )
 from app.review.identity import StaffMember
 from app.review.scope import may_decide, may_process
-from app.web.i18n import current_language
-from app.web.i18n import gettext as _
-from app.web.templating import short_date
+from app.tables.applications import Decision, Note
+from app.tables.catalog import DecisionType, RefusalReason
 
 JUDGEABLE = frozenset(
     {

@@ -9,20 +9,20 @@ from datetime import date, datetime
 from piccolo.apps.user.tables import BaseUser
 from piccolo.query.functions.aggregate import Max
 
-from app.applications.codes import ActorKind, DossierStatus, PieceStatus
-from app.applications.lifecycle_base import AuditAction
-from app.applications.notes import NOTE_ADDED
-from app.applications.page_data.labels import (
+from app.application_pages.page_data.labels import (
     dossier_status_label,
     piece_status_label,
     timeline_label,
     verdict_label,
 )
+from app.applications.lifecycle_base import AuditAction
+from app.applications.notes import NOTE_ADDED
 from app.applications.staff_dates import CONFIRMATION_DATE_OVERRIDDEN, RETURN_DATE_OVERRIDDEN
-from app.backoffice.tables import StaffProfile
-from app.ops.tables import AuditEvent
-from app.web.i18n import gettext as _
-from app.web.templating import short_date
+from app.core.codes.applications import ActorKind, DossierStatus, PieceStatus
+from app.core.dates import short_date
+from app.core.i18n import gettext as _
+from app.tables.backoffice import StaffProfile
+from app.tables.ops import AuditEvent
 
 
 def actor_kind_label(kind: str) -> str:

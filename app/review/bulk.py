@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from app.applications import lifecycle
-from app.applications.codes import DossierStatus, Verdict
 from app.applications.lifecycle import Actor, LifecycleRefused, Refusal
-from app.applications.tables import Application, Decision
-from app.catalog.tables import DecisionType, RefusalReason
+from app.core.codes.applications import DossierStatus, Verdict
 from app.review.identity import StaffMember
 from app.review.scope import application_scope, may_decide, may_process
+from app.tables.applications import Application, Decision
+from app.tables.catalog import DecisionType, RefusalReason
 
 MAX_ROWS = 2000  # one request runs them all; beyond, narrow the filter
 MAX_ID = 2**31 - 1

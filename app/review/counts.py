@@ -18,9 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from app.applications.codes import DossierStatus, Verdict
-from app.applications.tables import Application
-from app.catalog.tables import Programme
+from app.core.codes.applications import DossierStatus, Verdict
 from app.review.identity import StaffMember
 from app.review.queue_filter import (
     DECISION_ENTERED,
@@ -30,6 +28,8 @@ from app.review.queue_filter import (
 )
 from app.review.queue_query import FROM, _conditions
 from app.review.scope import programme_scope
+from app.tables.applications import Application
+from app.tables.catalog import Programme
 
 STATUSES = tuple(s.value for s in DossierStatus)
 DECISION_STATES = (DECISION_NONE, DECISION_ENTERED, DECISION_VALIDATED)

@@ -24,18 +24,18 @@ from pathlib import Path
 import structlog
 
 from app import clock
+from app.application_pages.page_data.dossier_document import dossier_document, summary_pdf
 from app.applications import queries
-from app.applications.codes import ActorKind
-from app.applications.page_data.dossier_document import dossier_document, summary_pdf
-from app.applications.tables import Application
-from app.catalog.tables import Programme
+from app.audit import record_event
+from app.core.codes.applications import ActorKind
+from app.core.i18n import current_language
 from app.db import write_transaction
 from app.documents.checks import JPEG
 from app.documents.zip_stream import ZipMember, safe_name_part, zip_stream
-from app.ops.audit import record_event
 from app.review.identity import StaffMember
 from app.review.scope import application_scope, programme_scope
-from app.web.i18n import current_language
+from app.tables.applications import Application
+from app.tables.catalog import Programme
 
 log = structlog.get_logger(__name__)
 

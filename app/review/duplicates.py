@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from app.applications.tables import Application
-from app.backoffice.codes import StaffRole
+from app.core.codes.staff import StaffRole
+from app.core.i18n import gettext as _
 from app.dossier.duplicates import NOT_DISMISSED, SAME_PERSON
 from app.review.identity import StaffMember
-from app.web.i18n import gettext as _
+from app.tables.applications import Application
 
 # Who may mark a pair « pas un doublon » (issue 15: the central office; the technical
 # administrator may do whatever the central office does).

@@ -31,9 +31,9 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from app.applications.tables import Application
 from app.review.exports import Formatter, Value
 from app.review.queue_query import QueueRow
+from app.tables.applications import Application
 
 log = structlog.get_logger(__name__)
 

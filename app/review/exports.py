@@ -18,14 +18,14 @@ import structlog
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from app.applications.codes import Answer, DossierStatus, ProcessingType
-from app.applications.page_data.labels import dossier_status_label, processing_type_label
+from app.application_pages.page_data.labels import dossier_status_label, processing_type_label
+from app.core.codes.applications import Answer, DossierStatus, ProcessingType
+from app.core.i18n import N_, current_language
+from app.core.i18n import gettext as _
 from app.review.queue_filter import QueueFilter
 from app.review.queue_query import QueueRow
 from app.review.report_labels import answer_label, yes_no
 from app.settings import get_settings
-from app.web.i18n import N_, current_language
-from app.web.i18n import gettext as _
 
 log = structlog.get_logger(__name__)
 

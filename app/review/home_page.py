@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from litestar import Request
 
-from app.applications.page_data.labels import dossier_status_label, verdict_label
+from app.application_pages.page_data.labels import dossier_status_label, verdict_label
+from app.core.i18n import gettext as _
 from app.review.auth import staff_of
 from app.review.chart import status_chart
 from app.review.counts import STATUSES, desk_counts
@@ -15,7 +16,6 @@ from app.review.queue_filter import (
     DECISION_VALIDATED,
     QueueFilter,
 )
-from app.web.i18n import gettext as _
 
 
 async def home_context(request: Request) -> dict:

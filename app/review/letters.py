@@ -9,11 +9,11 @@ name, each with its own verification code.
 from __future__ import annotations
 
 from app.applications import queries
-from app.applications.tables import Application
-from app.catalog.tables import Programme
 from app.documents.letters import Letter, letters_for
 from app.review.identity import StaffMember
 from app.review.scope import application_scope, programme_scope
+from app.tables.applications import Application
+from app.tables.catalog import Programme
 
 
 async def programme_letters(member: StaffMember, programme_id: int) -> list[Letter] | None:

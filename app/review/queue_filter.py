@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 from urllib.parse import urlencode
 
-from app.applications.codes import Answer, DossierStatus, Verdict
+from app.core.codes.applications import Answer, DossierStatus, Verdict
 
 PAGE_SIZE = 50
 MAX_PAGE = 100_000

@@ -3,12 +3,12 @@ language (the codes stay in the URL and the database; only their labels translat
 
 from __future__ import annotations
 
-from app.applications.codes import DossierStatus, Verdict
-from app.applications.page_data.labels import dossier_status_label, verdict_label
-from app.code_labels import ANSWER
+from app.application_pages.page_data.labels import dossier_status_label, verdict_label
+from app.core.code_labels import ANSWER
+from app.core.codes.applications import DossierStatus, Verdict
+from app.core.i18n import gettext as _
 from app.review.bulk import BulkAction, Outcome
 from app.review.queue_filter import ANSWER_NONE, DECISION_ENTERED, DECISION_NONE, DECISION_VALIDATED
-from app.web.i18n import gettext as _
 
 
 def status_choices() -> list[tuple[str, str]]:

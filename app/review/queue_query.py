@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from app.applications.codes import PieceStatus
-from app.applications.tables import Application
-from app.backoffice.codes import StaffRole
+from app.core.codes.applications import PieceStatus
+from app.core.codes.staff import StaffRole
 from app.review.duplicates import duplicate_filter
 from app.review.identity import StaffMember
 from app.review.queue_filter import (
@@ -27,6 +26,7 @@ from app.review.queue_filter import (
     QueueFilter,
 )
 from app.settings import get_settings
+from app.tables.applications import Application
 
 FROM = """
 FROM application a

@@ -5,9 +5,9 @@ The codes stay in the database and the URLs; only their labels translate.
 
 from __future__ import annotations
 
-from app.applications.codes import Answer
-from app.code_labels import ANSWER
-from app.web.i18n import gettext as _
+from app.core.code_labels import ANSWER
+from app.core.codes.applications import Answer
+from app.core.i18n import gettext as _
 
 
 def answer_label(code: str | None) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from litestar import Request, Router, get
 from litestar.response import Template
 
-from app.ops.routes_jobs import jobs_handlers
 from app.review.auth import (
     STAFF_COOKIE,
     STAFF_PATH,
@@ -21,6 +20,7 @@ from app.review.routes_bulk import bulk_handlers
 from app.review.routes_dossiers import dossier_zip_routes
 from app.review.routes_duplicates import duplicate_routes
 from app.review.routes_exports import export_routes
+from app.review.routes_jobs import jobs_handlers
 from app.review.routes_letters import letter_routes
 from app.review.routes_mail_templates import mail_template_handlers
 from app.review.routes_queue import queue_handlers

@@ -16,9 +16,9 @@ from litestar.response import Redirect, Template
 from app.accounts.forms import check_new_password
 from app.backoffice.staff import StaffError
 from app.backoffice.staff_links import LinkState, link_state, set_password_with_link
+from app.core.i18n import gettext as _
 from app.review.auth import sign_in_staff
 from app.web.forms import Form, read_form
-from app.web.i18n import gettext as _
 from app.web.ratelimit import Limit, check_rate
 
 # Per address: a token is 256 random bits, guessing is hopeless; this bounds the PBKDF2

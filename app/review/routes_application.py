@@ -13,18 +13,20 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_403_FORBIDDEN, HTTP_422_UNPROCESSABLE_ENTITY
 
+from app.application_pages.page_data.summary import scoped_piece_file
 from app.applications import lifecycle
-from app.applications.codes import DossierStatus, PieceStatus
-from app.applications.lifecycle_base import Actor, Refusal
+from app.applications.lifecycle_base import Refusal
 from app.applications.notes import add_staff_note
-from app.applications.page_data.summary import scoped_piece_file
 from app.applications.queries import application_view
 from app.applications.staff import COMMENT_MAX
 from app.applications.staff_dates import (
     set_confirmation_date_override,
     set_return_date_override,
 )
-from app.applications.tables import Decision
+from app.core.actor import Actor
+from app.core.codes.applications import DossierStatus, PieceStatus
+from app.core.dates import short_date
+from app.core.i18n import gettext as _
 from app.documents.serving import STAFF_FILE_CSP, file_headers
 from app.documents.storage import open_stored
 from app.review.actions import (
@@ -42,9 +44,8 @@ from app.review.application_page import application_page
 from app.review.auth import scoped_application, staff_of, staff_required
 from app.review.duplicates import duplicate_panel
 from app.review.scope import may_decide, may_process
+from app.tables.applications import Decision
 from app.web.forms import Form, read_form
-from app.web.i18n import gettext as _
-from app.web.templating import short_date
 
 BASE = "/candidatures/{application_id:int}"
 PIECE = BASE + "/pieces/{piece_id:int}"

@@ -24,8 +24,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from app.applications.codes import Verdict
-from app.applications.page_data.labels import verdict_label
+from app.application_pages.page_data.labels import verdict_label
+from app.core.codes.applications import Verdict
+from app.core.i18n import current_language
+from app.core.i18n import gettext as _
 from app.mail.outbox import enqueue_mails
 from app.review import queue_labels
 from app.review.auth import staff_of, staff_required
@@ -46,8 +48,6 @@ from app.review.queue_filter import QueueFilter
 from app.review.queue_query import queue_ids
 from app.review.routes_queue import QUEUE_URL, scoped_filter
 from app.web.forms import Form, checked_form
-from app.web.i18n import current_language
-from app.web.i18n import gettext as _
 
 BULK_URL = f"{QUEUE_URL}/lot"
 RESULT_KEY = "ecesure:staff-bulk:"

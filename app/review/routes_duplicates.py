@@ -14,13 +14,13 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_403_FORBIDDEN
 
-from app.applications.tables import Application
+from app.core.i18n import gettext as _
 from app.dossier.duplicates import NotADuplicatePair, dismiss_duplicate, pair_dismissed
 from app.review.actions import flash, in_range, parse_id
 from app.review.auth import scoped_application, staff_of, staff_required
 from app.review.duplicates import may_dismiss, visible_duplicate
+from app.tables.applications import Application
 from app.web.forms import read_form
-from app.web.i18n import gettext as _
 
 BASE = "/candidatures/{application_id:int}"
 

@@ -11,6 +11,7 @@ from litestar import Request, get
 from litestar.response import Stream, Template
 
 from app import clock
+from app.core.i18n import gettext as _
 from app.review.auth import staff_of, staff_required
 from app.review.export_files import (
     CSV_MEDIA_TYPE,
@@ -32,7 +33,6 @@ from app.review.exports import (
 from app.review.queue_filter import QueueFilter
 from app.review.queue_query import queue_page, queue_rows
 from app.web.forms import Form
-from app.web.i18n import gettext as _
 
 CHOICE_MARK = "choix"  # sent by the page's form: an empty choice is then an error
 

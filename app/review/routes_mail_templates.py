@@ -16,8 +16,8 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
-from app.code_labels import MAIL_CODE
-from app.mail.codes import MailCode
+from app.core.code_labels import MAIL_CODE
+from app.core.codes.mail import MailCode
 from app.mail.outbox import MailTemplateMissing
 from app.mail.samples import LANGUAGES, Preview, preview
 from app.review.auth import staff_of, staff_required

@@ -15,8 +15,9 @@ from litestar import get
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
-from app.backoffice.codes import StaffRole
-from app.catalog.tables import Campaign, Centre, Commission, Programme
+from app.core.codes.staff import StaffRole
+from app.core.i18n import current_language
+from app.core.i18n import gettext as _
 from app.review import queue_labels
 from app.review.auth import staff_of, staff_required
 from app.review.bulk import MAX_ROWS, BulkAction
@@ -24,8 +25,7 @@ from app.review.identity import StaffMember
 from app.review.queue_filter import PAGE_SIZE, QueueFilter
 from app.review.queue_query import QueuePage, queue_page
 from app.review.scope import programme_scope
-from app.web.i18n import current_language
-from app.web.i18n import gettext as _
+from app.tables.catalog import Campaign, Centre, Commission, Programme
 
 QUEUE_URL = "/staff/candidatures"
 RESULTS_ID = "queue-results"

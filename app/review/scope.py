@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from piccolo.columns.combination import Where, WhereRaw
 
-from app.applications.tables import Application
-from app.backoffice.codes import StaffRole
-from app.catalog.tables import Programme
+from app.core.codes.staff import StaffRole
 from app.review.identity import StaffMember
+from app.tables.applications import Application
+from app.tables.catalog import Programme
 
 
 def application_scope(member: StaffMember) -> Where | WhereRaw:

@@ -1,14 +1,15 @@
-"""French (or English) error pages for 403, 404, 405 and 500."""
+"""French (or English) error pages for 403, 404, 405 and 500.
+
+Features add their own handlers in the assembly (``app.asgi``): the web layer knows no
+feature (the sign-in redirect is ``app.accounts.auth.redirect_to_sign_in``)."""
 
 from __future__ import annotations
 
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import ClientException, HTTPException, ValidationException
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-
-from app.accounts.auth import SignInRequired, sign_in_url
 
 log = structlog.get_logger(__name__)
 
@@ -22,8 +23,6 @@ def _wants_html(request: Request) -> bool:
 
 
 def error_page(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, SignInRequired):
-        return Redirect(sign_in_url(request.url.path), status_code=303)
     if isinstance(exc, HTTPException):
         status = exc.status_code
     else:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from litestar import Request
 
-from app.web.i18n import gettext as _
+from app.core.i18n import gettext as _
 from app.web.inputs import has_control_characters, without_control_characters
 
 SECRET_FIELDS = frozenset({"password", "password_confirm", "new_password"})

@@ -21,6 +21,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.handlers import BaseRouteHandler
 
+from app.core.i18n import gettext as _
 from app.input_rules import (
     CONTROL_CHARACTERS as CONTROL_CHARACTERS,
 )
@@ -30,7 +31,6 @@ from app.input_rules import MIN_ID as MIN_ID
 from app.input_rules import has_control_characters as has_control_characters
 from app.input_rules import is_database_id as is_database_id
 from app.input_rules import without_control_characters as without_control_characters
-from app.web.i18n import gettext as _
 
 
 def clean_request_input(connection: ASGIConnection, handler: BaseRouteHandler) -> None:

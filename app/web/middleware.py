@@ -14,8 +14,8 @@ from litestar.types import (
     Send,
 )
 
+from app.core.i18n import LANGUAGE_COOKIE, current_language, negotiate
 from app.settings import get_settings
-from app.web.i18n import LANGUAGE_COOKIE, current_language, negotiate
 
 # No inline script or style anywhere in our pages; htmx is served from /static.
 CONTENT_SECURITY_POLICY = (

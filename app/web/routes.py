@@ -11,8 +11,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
+from app.core.i18n import LANGUAGE_COOKIE, LANGUAGES
 from app.settings import get_settings
-from app.web.i18n import LANGUAGE_COOKIE, LANGUAGES
 
 
 @dataclass

@@ -2,43 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from app.accounts.auth import current_account_id
+from app.core.dates import date_time, long_date, short_date
+from app.core.i18n import current_language, gettext, ngettext
 from app.settings import PROJECT_ROOT, get_settings
-from app.web.i18n import current_language, gettext, ngettext
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "static"
-
-
-def _locale() -> str:
-    return "fr_FR" if current_language.get() == "fr" else "en_GB"
-
-
-def short_date(value: date | datetime | None) -> str:
-    """01/06/2026, as the candidate guide writes dates."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(ZoneInfo(get_settings().timezone)).date()
-    return value.strftime("%d/%m/%Y")
-
-
-def long_date(value: date | None) -> str:
-    return "" if value is None else format_date(value, format="long", locale=_locale())
-
-
-def date_time(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    zone = ZoneInfo(get_settings().timezone)
-    return format_datetime(value.astimezone(zone), "dd/MM/yyyy HH:mm", locale=_locale())
 
 
 def static_version(path: str) -> str:
@@ -58,12 +31,12 @@ def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     )
     env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)
     env.filters.update(short_date=short_date, long_date=long_date, date_time=date_time)
-    # Only what pages need: never the settings object, which holds the secret key and
+    # Only what pages need (app.asgi adds the features' globals, such as signed_in):
+    # never the settings object, which holds the secret key and
     # the SMTP password.
     env.globals.update(
         static=static_version,
         current_language=current_language.get,
         max_upload_bytes=get_settings().max_upload_bytes,
-        signed_in=lambda request: current_account_id(request) is not None,
     )
     return env

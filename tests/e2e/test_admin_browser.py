@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.applications.tables import Application
 from app.backoffice.admin import MENU_GROUPS, SITE_NAME
+from app.tables.applications import Application
 from tests.integration.test_admin import PASSWORD, make_application_rows, make_user
 
 

@@ -15,15 +15,15 @@ from playwright.async_api import Expect, Page
 from app import clock
 from app.accounts.passwords import hash_password
 from app.applications import lifecycle
-from app.applications.codes import PieceStatus, Verdict
-from app.applications.tables import Decision, SubmittedPiece
-from app.catalog.tables import Programme, ProgrammePiece
+from app.core.codes.applications import PieceStatus, Verdict
+from app.core.codes.mail import MailCode
 from app.documents.storage import store_upload
-from app.dossier.tables import Candidate
-from app.mail.codes import MailCode
-from app.mail.tables import OutboxMail
-from app.ops.tables import AuditEvent
 from app.refdata.load import load_reference_data
+from app.tables.applications import Decision, SubmittedPiece
+from app.tables.catalog import Programme, ProgrammePiece
+from app.tables.dossier import Candidate
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent
 from tests.e2e.test_admin_browser import sign_in, unexpected_csp_errors
 from tests.factories import (
     make_account,

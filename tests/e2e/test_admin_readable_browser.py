@@ -4,7 +4,7 @@ file opened from the admin."""
 
 from __future__ import annotations
 
-from app.dossier.tables import Candidate
+from app.tables.dossier import Candidate
 from tests.e2e.test_admin_browser import admin_user, sign_in, unexpected_csp_errors
 from tests.fixtures.files import make_pdf
 from tests.integration.test_admin import make_application_rows

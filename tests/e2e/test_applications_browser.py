@@ -12,11 +12,11 @@ from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page, expect
 
 from app.accounts.passwords import hash_password
-from app.applications.codes import DossierStatus
-from app.applications.tables import Application
-from app.documents.tables import StoredFile
+from app.core.codes.applications import DossierStatus
 from app.refdata.load import load_reference_data
 from app.settings import get_settings
+from app.tables.applications import Application
+from app.tables.documents import StoredFile
 from tests.e2e.conftest import (
     REPORT_CSP_VIOLATIONS,
 )

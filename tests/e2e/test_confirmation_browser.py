@@ -10,7 +10,7 @@ from playwright.async_api import Page, expect
 
 from app.accounts.passwords import hash_password
 from app.applications import lifecycle
-from app.applications.codes import Verdict
+from app.core.codes.applications import Verdict
 from app.refdata.load import load_reference_data
 from tests.e2e.test_applications_browser import PASSWORD, new_page, sign_in
 from tests.factories import (

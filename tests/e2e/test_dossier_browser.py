@@ -9,8 +9,8 @@ import pytest
 from playwright.async_api import expect
 
 from app.accounts.passwords import hash_password
-from app.dossier.tables import Candidate
 from app.refdata.load import load_reference_data
+from app.tables.dossier import Candidate
 from tests.factories import make_account, make_campaign
 
 PASSWORD = "Dossier-ecesure-2026"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.backoffice.codes import StaffRole
-from app.dossier.tables import DuplicateDismissal
+from app.core.codes.staff import StaffRole
 from app.refdata.load import load_reference_data
+from app.tables.dossier import DuplicateDismissal
 from tests.e2e.test_review_queue_browser import serious_violations
 from tests.factories import make_campaign, make_centre, make_commission, make_programme
 from tests.factories_staff import STAFF_PASSWORD, make_staff

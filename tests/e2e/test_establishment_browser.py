@@ -10,7 +10,7 @@ import re
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page, expect
 
-from app.dossier.tables import PriorStudy
+from app.tables.dossier import PriorStudy
 from tests.e2e.test_dossier_browser import account, refdata, refresh_lists, save, sign_in
 
 __all__ = ["account", "refdata"]  # fixtures shared with the dossier's browser test

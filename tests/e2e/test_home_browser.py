@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.async_playwright import Axe
 
-from app.catalog.demo import load_demo_data
+from app.demo.seed import load_demo_data
 
 MEDECINE = "DEMANDE DE CESURE - FACULTE DE SANTE - DEPARTEMENT MMP - MEDECINE"
 

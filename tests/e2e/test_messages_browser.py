@@ -9,10 +9,10 @@ from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page, expect
 
 from app.accounts.passwords import hash_password
-from app.backoffice.codes import StaffRole
-from app.mail.codes import MailCode, MailStatus
+from app.core.codes.mail import MailCode, MailStatus
+from app.core.codes.staff import StaffRole
 from app.mail.outbox import queue_mail
-from app.mail.tables import OutboxMail
+from app.tables.mail import OutboxMail
 from tests.e2e.conftest import REPORT_CSP_VIOLATIONS
 from tests.e2e.test_applications_browser import PASSWORD, sign_in
 from tests.factories import make_account, make_campaign

@@ -14,7 +14,7 @@ import pytest
 from playwright.async_api import expect
 
 from app.accounts.passwords import hash_password
-from app.ops.tables import DataExport
+from app.tables.ops import DataExport
 from tests.e2e.test_applications_browser import PASSWORD, sign_in
 from tests.e2e.test_messages_browser import open_page, serious_violations
 from tests.factories import make_account, make_campaign

@@ -12,7 +12,7 @@ import pytest
 from arq.worker import FailedJobs
 from playwright.async_api import Expect
 
-from app.backoffice.codes import StaffRole
+from app.core.codes.staff import StaffRole
 from tests.e2e.test_review_journey_browser import new_page, wcag_violations
 from tests.factories_staff import STAFF_PASSWORD, make_staff
 from tests.integration.test_ops_jobs import EXPLODE

@@ -16,11 +16,11 @@ from playwright.async_api import Expect, Page
 
 from app.accounts.passwords import hash_password
 from app.applications import lifecycle
-from app.applications.codes import Answer, DossierStatus, PieceStatus, Verdict
-from app.applications.tables import Application, Decision, SubmittedPiece
-from app.backoffice.codes import StaffRole
+from app.core.codes.applications import Answer, DossierStatus, PieceStatus, Verdict
+from app.core.codes.staff import StaffRole
 from app.documents.storage import store_upload
 from app.refdata.load import load_reference_data
+from app.tables.applications import Application, Decision, SubmittedPiece
 from tests.e2e.conftest import REPORT_CSP_VIOLATIONS
 from tests.factories import (
     make_account,

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.async_playwright import Axe
 
-from app.applications.codes import Verdict
-from app.applications.tables import Decision
-from app.backoffice.codes import StaffRole
+from app.core.codes.applications import Verdict
+from app.core.codes.staff import StaffRole
 from app.refdata.load import load_reference_data
+from app.tables.applications import Decision
 from tests.factories import make_campaign, make_centre, make_commission, make_programme
 from tests.factories_dossier import decide, make_decision_type, make_received_application
 from tests.factories_staff import STAFF_PASSWORD, make_staff

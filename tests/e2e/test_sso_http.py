@@ -15,13 +15,13 @@ from html import unescape
 import httpx
 import pytest
 
-from app.accounts.sso import account_ready
-from app.accounts.tables import AccountToken, CandidateAccount
+from app.accounts.contact_email import account_ready
 from app.clock import now
-from app.dossier.tables import Baccalaureate, Candidate, InternalStudy
 from app.mail.sink import text_part
-from app.ops.tables import AuditEvent
 from app.refdata.load import load_reference_data
+from app.tables.accounts import AccountToken, CandidateAccount
+from app.tables.dossier import Baccalaureate, Candidate, InternalStudy
+from app.tables.ops import AuditEvent
 from tests.factories import make_account, make_campaign
 
 LUCAS = ("lbernard", "Lucas-ecesure-2026")

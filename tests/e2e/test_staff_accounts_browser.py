@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.async_api import Expect
 
-from app.mail.tables import OutboxMail
+from app.tables.mail import OutboxMail
 from tests.e2e.test_admin_browser import sign_in, unexpected_csp_errors
 from tests.factories import make_campaign, make_centre
 from tests.integration.test_admin import make_user

@@ -8,19 +8,19 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from app.accounts.tables import CandidateAccount
 from app.applications import lifecycle
-from app.applications.codes import ActorKind, Verdict
 from app.applications.notes import add_staff_note
+from app.audit import record_event
+from app.core.codes.applications import ActorKind, Verdict
 from app.documents.storage import storage_path
-from app.documents.tables import StoredFile
-from app.dossier.tables import Candidate, PriorStudy
 from app.ops.account_rows import ENTITY_ALIASES, NOT_ABOUT_CANDIDATES
-from app.ops.audit import record_event
 from app.ops.data_export_content import json_value
-from app.ops.tables import AuditEvent
 from app.piccolo_app import TABLES
 from app.settings import get_settings
+from app.tables.accounts import CandidateAccount
+from app.tables.documents import StoredFile
+from app.tables.dossier import Candidate, PriorStudy
+from app.tables.ops import AuditEvent
 from tests.factories import make_required_piece
 from tests.factories_dossier import (
     decide,

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.accounts.tables import CandidateAccount
-from app.mail.codes import MailCode
-from app.mail.tables import OutboxMail
-from app.ops.tables import AuditEvent, DataExport
+from app.core.codes.mail import MailCode
 from app.refdata.load import load_reference_data
+from app.tables.accounts import CandidateAccount
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent, DataExport
 from tests.factories import make_campaign
 from tests.fixtures.web import post_form
 from tests.integration.personal_data_world import (

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from app.accounts.tables import AccountToken, CandidateAccount, DossierNumberHistory
-from app.dossier.tables import Candidate
-from app.ops.tables import AuditEvent
+from app.tables.accounts import AccountToken, CandidateAccount, DossierNumberHistory
+from app.tables.dossier import Candidate
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign
 from tests.fixtures.web import post_form
 
@@ -158,7 +158,7 @@ async def test_purge_job_destroys_unactivated_account_and_its_link(
 ):
     from datetime import timedelta
 
-    from app.mail.tables import OutboxMail
+    from app.tables.mail import OutboxMail
     from workers.accounts import purge_accounts
 
     await post_form(client, "/compte/creer", SIGNUP)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.accounts.passwords import password_problems
-from app.accounts.tables import CandidateAccount
+from app.tables.accounts import CandidateAccount
 from tests.factories import make_campaign
 from tests.fixtures.web import post_form
 

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from app.accounts.passwords import hash_password, verify_password
-from app.accounts.tables import CandidateAccount
 from app.clock import now
+from app.tables.accounts import CandidateAccount
 from tests.factories import make_account, make_campaign
 from tests.fixtures.web import post_form
 

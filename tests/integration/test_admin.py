@@ -19,14 +19,15 @@ import pytest
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import ForeignKey
 
-from app.accounts.tables import CandidateAccount
-from app.applications.tables import Application, Decision, SubmittedPiece
 from app.asgi import CSRF_COOKIE
 from app.backoffice.admin import MENU_GROUPS, SITE_NAME, create_admin_app, table_configs
 from app.backoffice.admin_table import CANDIDATES
-from app.backoffice.codes import StaffRole
-from app.backoffice.tables import StaffProfile
-from app.catalog.tables import (
+from app.core.codes.staff import StaffRole
+from app.settings import get_settings
+from app.tables.accounts import CandidateAccount
+from app.tables.applications import Application, Decision, SubmittedPiece
+from app.tables.backoffice import StaffProfile
+from app.tables.catalog import (
     Campaign,
     Centre,
     Commission,
@@ -35,10 +36,9 @@ from app.catalog.tables import (
     RefusalReason,
     RequiredPiece,
 )
-from app.dossier.tables import Candidate
-from app.mail.tables import MailTemplate, OutboxMail
-from app.ops.tables import AppSetting, AuditEvent
-from app.settings import get_settings
+from app.tables.dossier import Candidate
+from app.tables.mail import MailTemplate, OutboxMail
+from app.tables.ops import AppSetting, AuditEvent
 from app.web.middleware import ADMIN_CONTENT_SECURITY_POLICY
 from tests.fixtures.web import BASE_URL, csrf_token
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.catalog.tables import Campaign, Centre, Programme
+from app.tables.catalog import Campaign, Centre, Programme
 from tests.integration.test_admin import admin_write, stored
 from tests.integration.test_admin_rules import (  # noqa: F401 (fixtures)
     config_events,

@@ -14,13 +14,13 @@ from datetime import date
 import pytest
 
 from app.applications import lifecycle
-from app.applications.codes import DossierStatus, PieceStatus
 from app.applications.lifecycle import Actor
 from app.applications.queries import application_view, current_pieces
-from app.applications.tables import Application
 from app.backoffice.admin_forms import form_configs
-from app.mail.codes import MailCode, MailStatus
+from app.core.codes.applications import DossierStatus, PieceStatus
+from app.core.codes.mail import MailCode, MailStatus
 from app.mail.outbox import mail_job_ids
+from app.tables.applications import Application
 from tests import admin_forms
 from tests.admin_forms import (
     by_admin,

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.applications import lifecycle
-from app.applications.codes import DossierStatus
 from app.applications.lifecycle import Actor
-from app.backoffice.codes import StaffRole
-from app.backoffice.tables import StaffCentre
-from app.catalog.tables import Campaign, Centre, Programme, ProgrammePiece, RequiredPiece
-from app.mail.codes import MailCode, MailStatus
+from app.core.codes.applications import DossierStatus
+from app.core.codes.mail import MailCode, MailStatus
+from app.core.codes.staff import StaffRole
 from app.mail.outbox import mail_job_ids
-from app.mail.tables import OutboxMail
+from app.tables.backoffice import StaffCentre
+from app.tables.catalog import Campaign, Centre, Programme, ProgrammePiece, RequiredPiece
+from app.tables.mail import OutboxMail
 from tests import admin_forms
 from tests.admin_forms import (
     by_admin,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
-from app.applications.codes import Verdict
 from app.applications.queries import application_view
-from app.applications.tables import Decision
-from app.mail.codes import MailCode
+from app.core.codes.applications import Verdict
+from app.core.codes.mail import MailCode
+from app.tables.applications import Decision
 from tests import admin_forms
 from tests.admin_forms import (
     by_admin,

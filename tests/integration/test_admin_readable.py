@@ -17,12 +17,12 @@ from app.backoffice.admin_files import WRITE_REFUSAL
 from app.backoffice.admin_headings import TABLE_HEADINGS, heading
 from app.backoffice.admin_page import with_portal_timezone
 from app.backoffice.admin_table import CANDIDATES
-from app.backoffice.codes import StaffRole
-from app.code_labels import PIECE_STATUS
+from app.core.code_labels import PIECE_STATUS
+from app.core.codes.staff import StaffRole
 from app.documents.storage import storage_path, store_upload
-from app.documents.tables import StoredFile
-from app.dossier.tables import Candidate, Internship, WorkExperience
 from app.settings import get_settings
+from app.tables.documents import StoredFile
+from app.tables.dossier import Candidate, Internship, WorkExperience
 from tests.fixtures.files import make_pdf
 from tests.integration.test_admin import (
     admin_csrf_token,
@@ -109,7 +109,7 @@ def test_every_table_chooses_its_columns_and_shows_no_secret():
 def test_the_checks_above_catch_a_missing_label_or_readable():
     from piccolo.columns import Varchar
 
-    from app.applications.codes import PieceStatus
+    from app.core.codes.applications import PieceStatus
 
     class Bare(Table):
         status = Varchar(choices=PieceStatus)
@@ -120,7 +120,7 @@ def test_the_checks_above_catch_a_missing_label_or_readable():
 
 
 def test_choices_keep_the_stored_codes():
-    from app.applications.tables import SubmittedPiece
+    from app.tables.applications import SubmittedPiece
 
     names = SubmittedPiece.status._meta.get_choices_dict()
     assert {k: (v["value"], v["display_name"]) for k, v in names.items()} == {

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from piccolo.apps.user.tables import BaseUser
 
-from app.catalog.tables import Campaign, DecisionType, Programme, RefusalReason, RequiredPiece
-from app.ops.tables import AuditEvent
+from app.tables.catalog import Campaign, DecisionType, Programme, RefusalReason, RequiredPiece
+from app.tables.ops import AuditEvent
 from tests.fixtures.web import BASE_URL
 from tests.integration.test_admin import (
     PASSWORD,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from app.backoffice.admin_files import WRITE_REFUSAL
-from app.catalog.tables import Commission
 from app.documents.storage import open_stored_key
-from app.documents.tables import StoredFile
+from app.tables.catalog import Commission
+from app.tables.documents import StoredFile
 from tests.fixtures.files import JPEG, make_pdf
 from tests.integration.test_admin import (
     admin_csrf_token,

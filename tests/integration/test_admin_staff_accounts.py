@@ -15,13 +15,13 @@ import pytest
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
-from app.backoffice.codes import StaffRole
 from app.backoffice.staff import StaffError
 from app.backoffice.staff_accounts import NewStaff, create_staff_account
 from app.backoffice.staff_links import set_password_with_link
-from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile, StaffToken
-from app.mail.tables import OutboxMail
-from app.ops.tables import AuditEvent
+from app.core.codes.staff import StaffRole
+from app.tables.backoffice import StaffCentre, StaffCommission, StaffProfile, StaffToken
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign, make_centre, make_commission
 from tests.factories_staff import STAFF_PASSWORD, make_staff
 from tests.fixtures.web import post_form

@@ -14,17 +14,17 @@ import httpx
 import pytest
 
 from app.applications import lifecycle
-from app.applications.codes import Answer, DossierStatus, PieceStatus, Verdict
 from app.applications.lifecycle import Actor
 from app.applications.lifecycle_base import AuditAction
-from app.applications.tables import Application, Note, SubmittedPiece
-from app.catalog.tables import Campaign, Centre, Commission, DecisionType, Programme, RequiredPiece
-from app.documents.tables import StoredFile
-from app.dossier.tables import Candidate
+from app.core.codes.applications import Answer, DossierStatus, PieceStatus, Verdict
 from app.mail.outbox import enqueue_mails
-from app.ops.tables import AuditEvent
 from app.refdata.load import load_reference_data
 from app.settings import get_settings
+from app.tables.applications import Application, Note, SubmittedPiece
+from app.tables.catalog import Campaign, Centre, Commission, DecisionType, Programme, RequiredPiece
+from app.tables.documents import StoredFile
+from app.tables.dossier import Candidate
+from app.tables.ops import AuditEvent
 from tests.factories import (
     make_campaign,
     make_centre,
@@ -628,7 +628,7 @@ async def test_a_transmitted_application_is_cancelled_until_staff_look_at_it(
     """Guide §05.3: "tant que celle-ci n'a pas été traitée par le gestionnaire" — after
     transmission the button stays until staff review a piece; the commission is mailed."""
     from app.applications import lifecycle
-    from app.applications.codes import PieceStatus
+    from app.core.codes.applications import PieceStatus
 
     http = camille.http
     first = application_id_from(await apply_to(http, world.programme.id))

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 from app.applications import lifecycle
-from app.applications.codes import DossierStatus
 from app.applications.lifecycle import Actor, LifecycleRefused, Refusal
-from app.applications.tables import Application
-from app.catalog.next_campaign import open_next_campaign
+from app.backoffice.next_campaign import open_next_campaign
+from app.core.codes.applications import DossierStatus
 from app.dossier import service
-from app.dossier.tables import PriorStudy
-from app.ops.tables import AuditEvent
 from app.refdata.load import load_reference_data
+from app.tables.applications import Application
+from app.tables.dossier import PriorStudy
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign, make_required_piece
 from tests.factories_dossier import make_applicant, make_open_programme, stored_pdf
 from tests.fixtures.web import post_form

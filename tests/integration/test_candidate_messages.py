@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from app.mail.candidate_mails import PAGE_SIZE
-from app.mail.codes import MailCode, MailStatus
+from app.core.codes.mail import MailCode, MailStatus
 from app.mail.outbox import queue_mail
-from app.mail.resend import MAIL_RESENT
-from app.mail.tables import OutboxMail
-from app.ops.tables import AuditEvent
+from app.messages.candidate_mails import PAGE_SIZE
+from app.messages.resend import MAIL_RESENT
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent
 from tests.fixtures.web import csrf_token
 from tests.integration.test_dossier_support import new_candidate, plant_session
 

@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 
 from app.applications import lifecycle
-from app.applications.codes import Verdict
 from app.applications.lifecycle import Actor
-from app.applications.tables import Application
+from app.core.codes.applications import Verdict
 from app.refdata.load import load_reference_data
+from app.tables.applications import Application
 from tests.factories import make_campaign
 from tests.factories_dossier import decide, make_decision_type, make_received_application
 from tests.integration.review.test_application_page import text_of

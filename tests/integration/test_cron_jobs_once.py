@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.accounts.tables import CandidateAccount
 from app.applications import lifecycle
-from app.applications.codes import Verdict
-from app.applications.tables import Application, ReturnReminder
-from app.mail.tables import OutboxMail
-from app.ops.tables import AuditEvent, CampaignStatistics
+from app.core.codes.applications import Verdict
 from app.piccolo_app import TABLES
 from app.refdata.load import load_reference_data
+from app.tables.accounts import CandidateAccount
+from app.tables.applications import Application, ReturnReminder
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent, CampaignStatistics
 from tests.factories import make_account, make_campaign
 from tests.factories_dossier import (
     decide,

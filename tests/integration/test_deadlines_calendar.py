@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from app.applications import lifecycle
 from app.applications.lifecycle import Actor
-from app.catalog.tables import Programme
+from app.tables.catalog import Programme
 from tests.factories import make_programme
 from tests.fixtures.web import post_form
 from tests.integration import test_application_pages as pages

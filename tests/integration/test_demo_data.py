@@ -10,12 +10,16 @@ import pytest
 from piccolo.apps.user.tables import BaseUser
 
 from app.accounts.passwords import verify_password
-from app.accounts.tables import CandidateAccount
-from app.applications.tables import Application, SubmittedPiece
 from app.backoffice.staff import StaffError, upsert_staff_user
-from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
-from app.catalog.demo import DEMO_STUDENTS_PATH, demo_students, load_demo_data
-from app.catalog.tables import (
+from app.demo.data import DEMO_STUDENTS_PATH, demo_students
+from app.demo.seed import load_demo_data
+from app.refdata.load import DATA_DIR, load_reference_data
+from app.review.identity import authenticate_staff, load_staff_member
+from app.review.scope import application_in_scope, may_decide, may_process
+from app.tables.accounts import CandidateAccount
+from app.tables.applications import Application, SubmittedPiece
+from app.tables.backoffice import StaffCentre, StaffCommission, StaffProfile
+from app.tables.catalog import (
     Campaign,
     Centre,
     Commission,
@@ -25,10 +29,7 @@ from app.catalog.tables import (
     RefusalReason,
     RequiredPiece,
 )
-from app.refdata.load import DATA_DIR, load_reference_data
-from app.refdata.tables import BacMention, BacSerie, Commune, Country, Departement, Lycee
-from app.review.identity import authenticate_staff, load_staff_member
-from app.review.scope import application_in_scope, may_decide, may_process
+from app.tables.refdata import BacMention, BacSerie, Commune, Country, Departement, Lycee
 from tests.factories import make_campaign, make_centre
 
 MED = "GESTION CESURE MEDECINE DE LA 2E A LA 6E ANNEE"

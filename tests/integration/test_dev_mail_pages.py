@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.mail.codes import MailCode
+from app.core.codes.mail import MailCode
 from app.mail.outbox import queue_mail
 from app.mail.sender import deliver
 

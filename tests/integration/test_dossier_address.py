@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.dossier.tables import Address, Candidate
-from app.ops.tables import AuditEvent
 from app.refdata.load import load_reference_data
+from app.tables.dossier import Address, Candidate
+from app.tables.ops import AuditEvent
 from tests.fixtures.web import post_form
 from tests.integration.test_dossier_support import (
     commune_id,

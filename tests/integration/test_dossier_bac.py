@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from app.dossier.tables import Baccalaureate
-from app.ops.tables import AuditEvent
 from app.refdata.load import DATA_DIR, load_reference_data
-from app.refdata.tables import BacSerie
+from app.tables.dossier import Baccalaureate
+from app.tables.ops import AuditEvent
+from app.tables.refdata import BacSerie
 from tests.fixtures.web import post_form
 from tests.integration.test_dossier_support import (
     commune_id,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.dossier.tables import PriorStudy
 from app.refdata.load import load_reference_data
+from app.tables.dossier import PriorStudy
 from tests.fixtures.web import post_form
 from tests.integration.test_dossier_rows import study, table_rows
 from tests.integration.test_dossier_support import (

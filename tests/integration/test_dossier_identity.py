@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from app.dossier.tables import Candidate
-from app.mail.tables import OutboxMail
-from app.ops.tables import AuditEvent
 from app.refdata.load import load_reference_data
+from app.tables.dossier import Candidate
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign
 from tests.fixtures.web import post_form
 from tests.integration.test_dossier_support import (

@@ -13,9 +13,9 @@ from app.accounts.sso import create_account_from_records
 from app.accounts.student_records import DemoStudentRecords
 from app.clock import now
 from app.dossier import service
-from app.dossier.tables import Candidate
-from app.ops.tables import AuditEvent
 from app.refdata.load import load_reference_data
+from app.tables.dossier import Candidate
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign
 from tests.integration.test_dossier_support import new_candidate
 

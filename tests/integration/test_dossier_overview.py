@@ -9,7 +9,8 @@ import pytest
 
 from app.dossier.labels import Section
 from app.dossier.service import MissingItem, dossier_completeness
-from app.dossier.tables import (
+from app.refdata.load import load_reference_data
+from app.tables.dossier import (
     Address,
     Baccalaureate,
     Candidate,
@@ -18,7 +19,6 @@ from app.dossier.tables import (
     PriorStudy,
     WorkExperience,
 )
-from app.refdata.load import load_reference_data
 from tests.integration.test_dossier_support import (
     commune_id,
     country_id,

@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from app.dossier.tables import Internship, PriorStudy, WorkExperience
-from app.ops.tables import AuditEvent
 from app.refdata.load import load_reference_data
-from app.refdata.tables import BacMention, DiplomaType
+from app.tables.dossier import Internship, PriorStudy, WorkExperience
+from app.tables.ops import AuditEvent
+from app.tables.refdata import BacMention, DiplomaType
 from tests.fixtures.web import post_form
 from tests.integration.test_dossier_support import (
     commune_id,

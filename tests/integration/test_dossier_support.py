@@ -18,15 +18,15 @@ from litestar.stores.redis import RedisStore
 
 from app.accounts.auth import ACCOUNT_KEY
 from app.accounts.passwords import hash_password
-from app.accounts.tables import CandidateAccount
-from app.applications.codes import ProcessingType
-from app.applications.tables import Application
 from app.asgi import SESSION_COOKIE
-from app.catalog.tables import Campaign
 from app.clock import now
-from app.dossier.tables import Candidate
-from app.refdata.tables import BacSerie, Commune, Country, Departement, Lycee
+from app.core.codes.applications import ProcessingType
 from app.settings import get_settings
+from app.tables.accounts import CandidateAccount
+from app.tables.applications import Application
+from app.tables.catalog import Campaign
+from app.tables.dossier import Candidate
+from app.tables.refdata import BacSerie, Commune, Country, Departement, Lycee
 from app.web.sessions import redis_client
 from tests.factories import (
     make_account,

@@ -13,15 +13,15 @@ import zxingcpp
 from pypdf import PdfReader
 
 from app.applications import lifecycle
-from app.applications.codes import Verdict
 from app.applications.lifecycle import Actor
-from app.applications.tables import Application
-from app.catalog.tables import Commission
+from app.core.codes.applications import Verdict
 from app.documents import letters
-from app.documents.letter_table import IssuedLetter
 from app.documents.storage import store_signature
 from app.refdata.load import load_reference_data
 from app.settings import get_settings
+from app.tables.applications import Application
+from app.tables.catalog import Commission
+from app.tables.letters import IssuedLetter
 from tests.factories import make_campaign
 from tests.factories_dossier import (
     decide,

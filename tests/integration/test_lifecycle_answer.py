@@ -10,13 +10,13 @@ import pytest
 from arq.cron import CronJob
 
 from app.applications import lifecycle
-from app.applications.codes import ActorKind, Answer, Verdict
 from app.applications.lifecycle import Actor, LifecycleRefused, Refusal
 from app.applications.queries import application_view, current_decision, timeline
-from app.applications.tables import Application
-from app.mail.codes import MailCode
-from app.mail.tables import OutboxMail
+from app.core.codes.applications import ActorKind, Answer, Verdict
+from app.core.codes.mail import MailCode
 from app.refdata.load import load_reference_data
+from app.tables.applications import Application
+from app.tables.mail import OutboxMail
 from tests.factories import make_campaign
 from tests.factories_dossier import (
     decide,

@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.applications import lifecycle, lifecycle_apply
-from app.applications.codes import DossierStatus, PieceStatus, ProcessingType
 from app.applications.lifecycle import Actor, LifecycleRefused, Refusal
-from app.applications.tables import Application, SubmittedPiece
-from app.mail.codes import MailCode
-from app.mail.tables import OutboxMail
-from app.ops.tables import AuditEvent
+from app.core.codes.applications import DossierStatus, PieceStatus, ProcessingType
+from app.core.codes.mail import MailCode
 from app.refdata.load import load_reference_data
 from app.settings import get_settings
+from app.tables.applications import Application, SubmittedPiece
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent
 from tests.factories import (
     make_account,
     make_campaign,

@@ -11,13 +11,13 @@ import json
 import pytest
 
 from app.applications import lifecycle
-from app.applications.codes import DossierStatus, PieceStatus, Verdict
 from app.applications.lifecycle import Actor, Change, LifecycleRefused, Refusal
-from app.applications.tables import Application, SubmittedPiece
-from app.mail.codes import MailCode
-from app.mail.tables import OutboxMail
-from app.ops.tables import AuditEvent
+from app.core.codes.applications import DossierStatus, PieceStatus, Verdict
+from app.core.codes.mail import MailCode
 from app.refdata.load import load_reference_data
+from app.tables.applications import Application, SubmittedPiece
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign, make_required_piece
 from tests.factories_dossier import (
     decide,

@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 
 from app.applications import lifecycle
-from app.applications.codes import ActorKind, DossierStatus, PieceStatus
 from app.applications.lifecycle import Actor, LifecycleRefused, Refusal
 from app.applications.queries import current_pieces, piece_history, timeline
-from app.applications.tables import Application, SubmittedPiece
-from app.ops.tables import AuditEvent
+from app.core.codes.applications import ActorKind, DossierStatus, PieceStatus
 from app.refdata.load import load_reference_data
+from app.tables.applications import Application, SubmittedPiece
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign, make_required_piece
 from tests.factories_dossier import make_applicant, make_open_programme, stored_pdf
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 from app.applications import lifecycle
-from app.applications.codes import DossierStatus, PieceStatus, ProcessingType, Verdict
 from app.applications.lifecycle import Actor, LifecycleRefused, Refusal
 from app.applications.queries import application_for, current_decision, timeline
-from app.applications.tables import Application, Decision
-from app.mail.codes import MailCode
-from app.mail.tables import OutboxMail
-from app.ops.tables import AuditEvent
+from app.core.codes.applications import DossierStatus, PieceStatus, ProcessingType, Verdict
+from app.core.codes.mail import MailCode
 from app.refdata.load import load_reference_data
+from app.tables.applications import Application, Decision
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign, make_required_piece
 from tests.factories_dossier import (
     decide,

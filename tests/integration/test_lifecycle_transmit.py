@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.applications import lifecycle
-from app.applications.codes import DossierStatus, PieceStatus
 from app.applications.lifecycle import Actor, Change, LifecycleRefused, Refusal
-from app.applications.tables import Application
-from app.mail.codes import MailCode
+from app.core.codes.applications import DossierStatus, PieceStatus
+from app.core.codes.mail import MailCode
 from app.mail.outbox import enqueue_mails
-from app.mail.tables import OutboxMail
-from app.ops.tables import AuditEvent
 from app.refdata.load import load_reference_data
+from app.tables.applications import Application
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign, make_required_piece
 from tests.factories_dossier import make_applicant, make_open_programme, stored_pdf
 

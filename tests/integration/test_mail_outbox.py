@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from piccolo.engine import engine_finder
 
-from app.mail.codes import MailCode, MailStatus
+from app.core.codes.mail import MailCode, MailStatus
 from app.mail.default_templates import default_rows, install_default_templates
 from app.mail.outbox import MailTemplateMissing, html_to_text, queue_mail, unsent_mail_ids
 from app.mail.sender import MAX_ATTEMPTS, deliver
-from app.mail.tables import MailTemplate, OutboxMail
+from app.tables.mail import MailTemplate, OutboxMail
 
 FRENCH_TEXT = (
     "Bonjour Camille,\n\n"

@@ -12,13 +12,13 @@ from arq.constants import default_queue_name
 from arq.utils import timestamp_ms
 
 from app.clock import now
-from app.mail.codes import MailCode, MailStatus
+from app.core.codes.mail import MailCode, MailStatus
 from app.mail.outbox import enqueue_mails, mail_job_ids, queue_mail
 from app.mail.sender import DeliveryFailed, deliver, reap_stuck_sending
 from app.mail.sink import html_part, text_part
-from app.mail.tables import OutboxMail
+from app.ops.heartbeat import HEARTBEAT_KEY, heartbeat
 from app.settings import get_settings
-from workers.heartbeat import HEARTBEAT_KEY, heartbeat
+from app.tables.mail import OutboxMail
 from workers.mail import recover_mails, send_mail
 from workers.settings import WorkerSettings
 

@@ -20,13 +20,13 @@ import time_machine
 from aiosmtpd.controller import Controller
 from arq.constants import in_progress_key_prefix
 
-from app.mail.codes import MailCode, MailStatus
+from app.core.codes.mail import MailCode, MailStatus
 from app.mail.outbox import enqueue_mails, queue_mail
 from app.mail.sender import message_id
 from app.mail.sink import SinkHandler
-from app.mail.tables import OutboxMail
 from app.ops.job_metrics import read_job_stats
 from app.settings import PROJECT_ROOT, get_settings
+from app.tables.mail import OutboxMail
 from tests.fixtures.worker import build_worker, close_worker
 from workers.mail import STUCK_AFTER, recover_mails
 from workers.settings import WorkerSettings

@@ -14,14 +14,14 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from app.asgi import create_app
 from app.clock import now
-from app.mail.codes import MailCode, MailStatus
+from app.core.codes.mail import MailCode, MailStatus
 from app.mail.outbox import enqueue_mails, queue_mail
-from app.mail.tables import OutboxMail
+from app.ops.heartbeat import HEARTBEAT_KEY
 from app.ops.job_metrics import DURATION_BUCKETS, read_job_stats, record_job, recorded
 from app.ops.metrics import client_allowed
 from app.settings import get_settings, load_settings
+from app.tables.mail import OutboxMail
 from tests.fixtures.web import BASE_URL, running
-from workers.heartbeat import HEARTBEAT_KEY
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

@@ -33,7 +33,7 @@ async def test_migrated_database_has_every_column(database, table):
 
 
 async def test_code_columns_are_checked_by_the_database(database):
-    from app.catalog.tables import DecisionType
+    from app.tables.catalog import DecisionType
 
     with pytest.raises(Exception, match=r"(?i)check"):
         await DecisionType.insert(DecisionType(code="X", label_fr="X", verdict="ZZ"))
@@ -43,7 +43,7 @@ async def test_code_columns_are_checked_by_the_database(database):
 async def test_only_one_campaign_can_be_active(database):
     from datetime import date
 
-    from app.catalog.tables import Campaign
+    from app.tables.catalog import Campaign
 
     def campaign(code: str) -> Campaign:
         return Campaign(

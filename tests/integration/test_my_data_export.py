@@ -11,15 +11,15 @@ from datetime import timedelta
 
 import pytest
 
-from app.applications.codes import ActorKind
 from app.clock import now
-from app.mail.codes import MailCode
-from app.mail.tables import OutboxMail
-from app.ops.codes import ExportStatus
+from app.core.codes.applications import ActorKind
+from app.core.codes.mail import MailCode
+from app.core.codes.ops import ExportStatus
 from app.ops.data_export import discard_expired_exports
 from app.ops.data_export_files import export_path
-from app.ops.tables import AuditEvent, DataExport
 from app.refdata.load import load_reference_data
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent, DataExport
 from tests.factories import make_campaign
 from tests.fixtures.web import post_form
 from tests.integration.personal_data_world import (

@@ -12,14 +12,14 @@ import pytest
 from arq import cron, func
 from arq.worker import FailedJobs
 
-from app.applications.codes import ActorKind
-from app.backoffice.codes import StaffRole
-from app.mail.codes import MailStatus
-from app.mail.tables import OutboxMail
-from app.ops.audit import record_event
+from app.audit import record_event
+from app.core.codes.applications import ActorKind
+from app.core.codes.mail import MailStatus
+from app.core.codes.staff import StaffRole
 from app.ops.jobs_state import HEALTH_KEY, cron_states, run_seconds, summarize
 from app.ops.retention import PURGE_ACTION
-from app.ops.tables import AuditEvent
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign, make_centre
 from tests.factories_staff import STAFF_PASSWORD, make_staff
 from tests.fixtures.web import post_form

@@ -11,7 +11,7 @@ import pytest
 
 from app.refdata.encoding import GarbledText, garbling
 from app.refdata.load import DATA_DIR, load_reference_data, read_csv, sync_reference_data
-from app.refdata.tables import Lycee
+from app.tables.refdata import Lycee
 from tests.integration.test_refdata_load import _rewrite
 
 

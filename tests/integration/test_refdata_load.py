@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.refdata.load import DATA_DIR, TableSync, load_reference_data, sync_reference_data
-from app.refdata.tables import (
+from app.tables.refdata import (
     BacMention,
     BacSerie,
     Commune,

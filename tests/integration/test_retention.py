@@ -9,22 +9,22 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from arq.cron import CronJob
 
-from app.accounts.tables import CandidateAccount
 from app.applications import lifecycle
-from app.applications.codes import ActorKind, Verdict
 from app.applications.notes import add_staff_note
-from app.applications.tables import Application
-from app.catalog.next_campaign import open_next_campaign
-from app.catalog.tables import Campaign
+from app.audit import record_event
+from app.backoffice.next_campaign import open_next_campaign
+from app.core.codes.applications import ActorKind, Verdict
+from app.core.codes.mail import MailCode
 from app.documents.storage import storage_path
-from app.documents.tables import StoredFile
-from app.dossier.tables import Candidate, PriorStudy
-from app.mail.codes import MailCode
-from app.mail.tables import OutboxMail
-from app.ops.audit import record_event
-from app.ops.tables import AuditEvent, CampaignStatistics
 from app.piccolo_app import TABLES
 from app.refdata.load import load_reference_data
+from app.tables.accounts import CandidateAccount
+from app.tables.applications import Application
+from app.tables.catalog import Campaign
+from app.tables.documents import StoredFile
+from app.tables.dossier import Candidate, PriorStudy
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent, CampaignStatistics
 from tests.factories import make_campaign, make_required_piece
 from tests.factories_dossier import (
     decide,

@@ -13,11 +13,11 @@ from arq.cron import CronJob
 from app.applications import lifecycle
 from app.applications.lifecycle import Actor
 from app.applications.reminders import send_return_reminders
-from app.applications.tables import Application, ReturnReminder
-from app.mail.codes import MailCode
-from app.mail.tables import OutboxMail
-from app.ops.tables import AuditEvent
+from app.core.codes.mail import MailCode
 from app.refdata.load import load_reference_data
+from app.tables.applications import Application, ReturnReminder
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign
 from tests.factories_dossier import make_applicant, make_open_programme, make_received_application
 from workers.applications import remind_return

@@ -9,9 +9,9 @@ import threading
 import pytest
 from aiosqlite.core import _connection_worker_thread
 
-from app.catalog.tables import Campaign
 from app.settings import get_settings
 from app.sqlite_engine import IDLE_CONNECTIONS, PooledSQLiteEngine
+from app.tables.catalog import Campaign
 from tests.factories import make_campaign
 
 pytestmark = pytest.mark.skipif(not get_settings().is_sqlite, reason="SQLite engine only")

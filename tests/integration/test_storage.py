@@ -16,8 +16,8 @@ from app.documents.storage import (
     storage_path,
     store_upload,
 )
-from app.documents.tables import StoredFile
 from app.settings import get_settings
+from app.tables.documents import StoredFile
 from tests.factories import make_account, make_campaign
 from tests.fixtures.files import JPEG, PDF, pdf_of_size
 

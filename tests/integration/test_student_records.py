@@ -11,13 +11,8 @@ import pytest
 
 from app.accounts import student_records
 from app.accounts.cas_client import CasIdentity
-from app.accounts.sso import (
-    SsoError,
-    SsoRefused,
-    create_account_from_records,
-    sign_in_with_cas,
-    write_dossier_from_records,
-)
+from app.accounts.sso import SsoError, SsoRefused, create_account_from_records, sign_in_with_cas
+from app.accounts.student_dossier import write_dossier_from_records
 from app.accounts.student_records import (
     BacRecord,
     DemoStudentRecords,
@@ -26,12 +21,12 @@ from app.accounts.student_records import (
     get_student_records,
     load_student_records,
 )
-from app.accounts.tables import CandidateAccount
 from app.db import write_transaction
-from app.dossier.tables import Address, Baccalaureate, Candidate, InternalStudy
 from app.refdata.load import load_reference_data
-from app.refdata.tables import BacMention, BacSerie, Commune, Country, Departement, Lycee
 from app.settings import get_settings
+from app.tables.accounts import CandidateAccount
+from app.tables.dossier import Address, Baccalaureate, Candidate, InternalStudy
+from app.tables.refdata import BacMention, BacSerie, Commune, Country, Departement, Lycee
 from tests.factories import make_account, make_campaign
 
 DEMO = DemoStudentRecords()

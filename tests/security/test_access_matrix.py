@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from app.accounts.tables import AccountToken, CandidateAccount
 from app.asgi import SESSION_COOKIE, create_app
 from app.backoffice.admin import table_configs
 from app.backoffice.admin_forms import form_configs
+from app.tables.accounts import AccountToken, CandidateAccount
 from tests.factories_dossier import PDF
 from tests.security.production import production_settings
 from tests.security.routes import Endpoint, endpoints

@@ -15,9 +15,9 @@ import httpx
 import pytest
 
 from app.accounts.passwords import hash_password
-from app.accounts.tables import CandidateAccount
 from app.accounts.tokens import TokenPurpose, create_token
 from app.clock import now
+from app.tables.accounts import CandidateAccount
 from tests.factories import make_account, make_campaign
 from tests.fixtures.web import BASE_URL, post_form
 

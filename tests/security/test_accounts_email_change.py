@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from app.accounts.passwords import hash_password
-from app.mail.tables import OutboxMail
+from app.tables.mail import OutboxMail
 from tests.factories import make_account, make_campaign
 from tests.fixtures.web import BASE_URL, post_form
 

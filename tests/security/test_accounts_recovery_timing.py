@@ -16,9 +16,9 @@ import httpx
 import pytest
 
 from app.accounts.passwords import hash_password
-from app.accounts.tables import AccountToken
-from app.mail.tables import OutboxMail
-from app.ops.tables import AuditEvent
+from app.tables.accounts import AccountToken
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent
 from tests.factories import make_account, make_campaign
 from tests.fixtures.web import BASE_URL, post_form
 

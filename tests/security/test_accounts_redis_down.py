@@ -12,11 +12,11 @@ from datetime import timedelta
 import pytest
 
 from app.accounts.passwords import hash_password, verify_password
-from app.accounts.tables import CandidateAccount
 from app.accounts.tokens import TokenPurpose, create_token
 from app.asgi import create_app
 from app.clock import now
 from app.settings import get_settings
+from app.tables.accounts import CandidateAccount
 from tests.factories import make_account, make_campaign
 from tests.fixtures.web import post_form, running
 

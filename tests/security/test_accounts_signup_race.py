@@ -9,7 +9,7 @@ import asyncio
 import httpx
 import pytest
 
-from app.accounts.tables import CandidateAccount
+from app.tables.accounts import CandidateAccount
 from tests.factories import make_campaign
 from tests.fixtures.web import BASE_URL, post_form
 

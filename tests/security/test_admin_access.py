@@ -12,14 +12,14 @@ import pytest
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
-from app.applications.tables import Application
 from app.backoffice.access import REFUSAL
-from app.backoffice.codes import StaffRole
 from app.backoffice.staff import ADMIN_FLAGS, password_matches
-from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
-from app.catalog.demo import load_demo_data
-from app.catalog.tables import Campaign, Centre, Commission, Programme
-from app.mail.tables import MailTemplate
+from app.core.codes.staff import StaffRole
+from app.demo.seed import load_demo_data
+from app.tables.applications import Application
+from app.tables.backoffice import StaffCentre, StaffCommission, StaffProfile
+from app.tables.catalog import Campaign, Centre, Commission, Programme
+from app.tables.mail import MailTemplate
 from tests.integration.test_admin import (
     ADMIN_SESSION_COOKIE,
     PASSWORD,

@@ -10,12 +10,12 @@ import pytest
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import ForeignKey
 
-from app.accounts.tables import AccountToken
 from app.backoffice.admin import table_configs
-from app.backoffice.codes import StaffRole
 from app.clock import now
-from app.mail.tables import OutboxMail
+from app.core.codes.staff import StaffRole
 from app.piccolo_app import TABLES
+from app.tables.accounts import AccountToken
+from app.tables.mail import OutboxMail
 from tests.integration.test_admin import (
     admin_login,
     admin_visitor,

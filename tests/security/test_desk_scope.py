@@ -17,11 +17,11 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from app.accounts.tables import CandidateAccount
-from app.applications.codes import Verdict
-from app.applications.tables import Application
-from app.catalog.tables import DecisionType
+from app.core.codes.applications import Verdict
 from app.review.bulk import BulkAction
+from app.tables.accounts import CandidateAccount
+from app.tables.applications import Application
+from app.tables.catalog import DecisionType
 from tests.security.snapshot import changed_tables, database_rows
 from tests.security.world import (
     CANDIDATE_A,

@@ -13,11 +13,11 @@ from app.applications.notes import (
     NoteRefused,
     add_candidate_note,
 )
-from app.applications.tables import Note
-from app.catalog.tables import Campaign
 from app.dossier import service
-from app.dossier.tables import Internship, WorkExperience
 from app.refdata.load import load_reference_data
+from app.tables.applications import Note
+from app.tables.catalog import Campaign
+from app.tables.dossier import Internship, WorkExperience
 from tests.factories import make_campaign
 from tests.factories_dossier import make_complete_dossier, make_open_programme
 from tests.fixtures.web import post_form

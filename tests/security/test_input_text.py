@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.accounts.tables import CandidateAccount
 from app.applications import lifecycle
-from app.applications.tables import Note
-from app.catalog.tables import Campaign
-from app.dossier.tables import Internship
 from app.refdata.load import load_reference_data
+from app.tables.accounts import CandidateAccount
+from app.tables.applications import Note
+from app.tables.catalog import Campaign
+from app.tables.dossier import Internship
 from app.web.inputs import has_control_characters, without_control_characters
 from tests.factories import make_campaign
 from tests.factories_dossier import make_complete_dossier, make_open_programme

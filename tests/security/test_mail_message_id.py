@@ -7,11 +7,11 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from app.clock import now
-from app.mail.codes import MailCode
+from app.core.codes.mail import MailCode
 from app.mail.outbox import queue_mail
 from app.mail.sender import deliver, message_id, reap_stuck_sending
-from app.mail.tables import OutboxMail
 from app.settings import get_settings
+from app.tables.mail import OutboxMail
 
 
 async def queue_test_mail(to: str = "camille@example.org") -> int:

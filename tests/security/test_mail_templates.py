@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.accounts.tables import CandidateAccount
-from app.backoffice.codes import StaffRole
-from app.mail.codes import MailCode
+from app.core.codes.mail import MailCode
+from app.core.codes.staff import StaffRole
 from app.mail.default_templates import DEFAULT_TEMPLATES, default_rows, provided_variables
 from app.mail.sender import MAX_ATTEMPTS
-from app.mail.tables import MailTemplate, OutboxMail
 from app.mail.template_check import check_template
+from app.tables.accounts import CandidateAccount
+from app.tables.mail import MailTemplate, OutboxMail
 from tests.factories import make_campaign
 from tests.fixtures.web import post_form
 from tests.integration.test_accounts_flow import SIGNUP

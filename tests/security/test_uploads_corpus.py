@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.applications.tables import SubmittedPiece
 from app.documents.checks import UploadError, UploadRefused, inspect_upload
 from app.documents.storage import storage_path
-from app.documents.tables import StoredFile
 from app.settings import get_settings
+from app.tables.applications import SubmittedPiece
+from app.tables.documents import StoredFile
 from tests.fixtures.files import (
     JPEG,
     JPEG_HTML_POLYGLOT,

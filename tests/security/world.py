@@ -39,21 +39,21 @@ from piccolo.engine import engine_finder
 
 from app.accounts.sso import create_account_from_records
 from app.accounts.student_records import DemoStudentRecords
-from app.accounts.tables import CandidateAccount
 from app.applications import lifecycle
-from app.applications.codes import Verdict
 from app.asgi import CSRF_COOKIE, SESSION_COOKIE, create_app
-from app.backoffice.codes import StaffRole
 from app.backoffice.staff import upsert_staff_user
 from app.catalog.offer import forget_cached_offer
-from app.catalog.tables import Programme
 from app.clock import now
-from app.dossier.tables import Candidate, Internship, PriorStudy, WorkExperience
+from app.core.codes.applications import Verdict
+from app.core.codes.staff import StaffRole
 from app.mail.default_templates import install_default_templates
-from app.mail.tables import OutboxMail
-from app.refdata.tables import Country
 from app.review.auth import STAFF_COOKIE, STAFF_KEY, STAFF_PATH
 from app.settings import get_settings
+from app.tables.accounts import CandidateAccount
+from app.tables.catalog import Programme
+from app.tables.dossier import Candidate, Internship, PriorStudy, WorkExperience
+from app.tables.mail import OutboxMail
+from app.tables.refdata import Country
 from app.web.sessions import redis_client
 from tests.factories import (
     make_campaign,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.dossier.identity_key import identity_key, normalised_name
+from app.core.identity_key import identity_key, normalised_name
 
 BORN = date(2007, 3, 15)
 

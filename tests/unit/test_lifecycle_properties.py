@@ -20,19 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.applications import lifecycle
-from app.applications.codes import (
-    ActorKind,
-    DossierStatus,
-    PieceStatus,
-    Verdict,
-)
 from app.applications.lifecycle import Actor, LifecycleRefused
 from app.applications.queries import current_pieces
-from app.applications.tables import Application, Decision, SubmittedPiece
-from app.mail.tables import OutboxMail
-from app.ops.tables import AuditEvent
+from app.core.codes.applications import ActorKind, DossierStatus, PieceStatus, Verdict
 from app.refdata.load import load_reference_data
 from app.settings import get_settings
+from app.tables.applications import Application, Decision, SubmittedPiece
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign, make_required_piece
 from tests.factories_dossier import (
     make_applicant,

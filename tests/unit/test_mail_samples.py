@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from jinja2 import meta
 
-from app.mail.codes import MailCode
+from app.core.codes.mail import MailCode
 from app.mail.default_templates import TEMPLATES_BY_CODE, default_rows, provided_variables
 from app.mail.outbox import mail_environment, render_mail
 from app.mail.samples import LANGUAGES, SAMPLE_NAMES, documented_variables, sample_context

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.catalog.next_campaign import shift_date
+from app.backoffice.next_campaign import shift_date
 
 
 def test_one_year_later_keeps_the_day_and_29_february_becomes_28():

@@ -5,8 +5,8 @@ from __future__ import annotations
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from app.core.i18n import CATALOG_DIR
 from app.settings import PROJECT_ROOT
-from app.web.i18n import CATALOG_DIR
 
 METHODS = [
     ("app/**.py", "python"),

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
+from app.core.i18n import gettext as _
 from app.dossier import labels as L
 from app.dossier.fields import Fields, FieldView, choice_id, text
 from app.dossier.lookups import communes_for_postal_code, country_choices, france_id
 from app.web.forms import Form
-from app.web.i18n import gettext as _
 
 BLOCK = "bloc-adresse"
 LINE_MAX = 100

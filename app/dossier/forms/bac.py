@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.core.i18n import gettext as _
 from app.dossier import labels as L
-from app.dossier.fields import Choice, Fields, FieldView, choice, choice_id, text, year
+from app.dossier.fields import Fields, FieldView, choice, choice_id, text, year
 from app.dossier.lookups import (
+    Choice,
     commune_choices,
     country_choices,
     departement_choices,
@@ -17,9 +19,8 @@ from app.dossier.lookups import (
     no_bac_serie_id,
     serie_choices,
 )
-from app.dossier.tables import Baccalaureate
+from app.tables.dossier import Baccalaureate
 from app.web.forms import Form
-from app.web.i18n import gettext as _
 
 BLOCK = "bloc-bac"
 HAS_BAC, NO_BAC = "oui", "non"

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.code_labels import CIVILITY
+from app.core.code_labels import CIVILITY
+from app.core.dates import french_date_text
+from app.core.i18n import gettext as _
 from app.dossier import labels as L
 from app.dossier.fields import (
-    Choice,
     Fields,
     FieldView,
     choice,
     choice_id,
     display_phone,
     french_date,
-    french_date_text,
     phone,
     text,
     years_before,
 )
 from app.dossier.ine import is_valid_ine, normalise_ine
 from app.dossier.lookups import (
+    Choice,
     commune_choices,
     country_choices,
     departement_choices,
@@ -29,10 +30,9 @@ from app.dossier.lookups import (
     nationality_choices,
     nationality_label,
 )
-from app.dossier.tables import Candidate
-from app.refdata.tables import Commune
+from app.tables.dossier import Candidate
+from app.tables.refdata import Commune
 from app.web.forms import Form
-from app.web.i18n import gettext as _
 
 PLACE_BLOCK = "lieu-naissance"
 NAME_MAX = 100

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.core.i18n import gettext as _
 from app.dossier import labels as L
-from app.dossier.fields import Choice, Fields, FieldView, choice, choice_id, text, year
+from app.dossier.fields import Fields, FieldView, choice, choice_id, text, year
 from app.dossier.forms.rows import outcome_choices, year_bounds
 from app.dossier.lookups import (
+    Choice,
     commune_choices,
     country_choices,
     departement_choices,
@@ -21,9 +23,8 @@ from app.dossier.lookups import (
     lycee_choices,
     mention_choices,
 )
-from app.refdata.tables import Lycee
+from app.tables.refdata import Lycee
 from app.web.forms import Form
-from app.web.i18n import gettext as _
 
 PRIOR_STUDY_BLOCK = "bloc-cursus"
 OTHER_ESTABLISHMENT = "autre"

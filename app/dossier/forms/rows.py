@@ -5,18 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.code_labels import STUDY_OUTCOME
+from app.core.code_labels import STUDY_OUTCOME
+from app.core.i18n import gettext as _
 from app.dossier import labels as L
-from app.dossier.fields import (
-    Choice,
-    Fields,
-    FieldView,
-    text,
-    whole_number,
-    year,
-)
+from app.dossier.fields import Fields, FieldView, text, whole_number, year
+from app.dossier.lookups import Choice
 from app.web.forms import Form
-from app.web.i18n import gettext as _
 
 OLDEST_YEARS = 100
 MAX_HOURS_PER_WEEK = 80

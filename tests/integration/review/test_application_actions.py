@@ -9,15 +9,15 @@ from datetime import date
 
 import httpx
 
-from app.applications.codes import DossierStatus, PieceStatus, Verdict
 from app.applications.lifecycle_base import AuditAction
 from app.applications.staff_dates import RETURN_DATE_OVERRIDDEN
-from app.applications.tables import Application, Decision, SubmittedPiece
-from app.backoffice.codes import StaffRole
+from app.core.codes.applications import DossierStatus, PieceStatus, Verdict
+from app.core.codes.staff import StaffRole
 from app.mail.outbox import enqueue_mails
-from app.mail.tables import OutboxMail
-from app.ops.tables import AuditEvent
 from app.review.application_trail import state_token
+from app.tables.applications import Application, Decision, SubmittedPiece
+from app.tables.mail import OutboxMail
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign, make_centre, make_commission, make_programme
 from tests.factories_dossier import (
     JPEG,

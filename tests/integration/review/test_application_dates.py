@@ -8,15 +8,16 @@ from datetime import date
 import pytest
 
 from app.applications import lifecycle
-from app.applications.codes import Verdict
-from app.applications.lifecycle_base import Actor, LifecycleRefused, Refusal
+from app.applications.lifecycle_base import LifecycleRefused, Refusal
 from app.applications.queries import application_view
 from app.applications.staff_dates import (
     CONFIRMATION_DATE_OVERRIDDEN,
     set_confirmation_date_override,
     set_return_date_override,
 )
-from app.ops.tables import AuditEvent
+from app.core.actor import Actor
+from app.core.codes.applications import Verdict
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign
 from tests.factories_dossier import decide, make_decision_type, make_received_application
 

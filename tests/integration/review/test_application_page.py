@@ -11,10 +11,10 @@ import httpx
 
 from app.applications import lifecycle
 from app.applications.notes import add_candidate_note, add_staff_note
-from app.backoffice.codes import StaffRole
-from app.catalog.tables import Campaign, Centre, Commission, RequiredPiece
+from app.core.codes.staff import StaffRole
 from app.documents.storage import store_upload
-from app.dossier.tables import Candidate, Internship
+from app.tables.catalog import Campaign, Centre, Commission, RequiredPiece
+from app.tables.dossier import Candidate, Internship
 from tests.factories import (
     make_campaign,
     make_centre,

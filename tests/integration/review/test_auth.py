@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from piccolo.apps.user.tables import BaseUser
 
-from app.backoffice.codes import StaffRole
+from app.core.codes.staff import StaffRole
 from app.review.auth import STAFF_COOKIE
 from tests.factories import make_campaign, make_centre, make_commission
 from tests.factories_staff import STAFF_PASSWORD, make_staff

@@ -11,16 +11,16 @@ from html import unescape
 import pytest
 
 from app import clock
-from app.accounts.tables import CandidateAccount
 from app.applications import lifecycle
-from app.applications.codes import DossierStatus, ProcessingType, Verdict
-from app.applications.tables import Application, Decision
-from app.backoffice.codes import StaffRole
-from app.catalog.tables import Commission
-from app.dossier.tables import Candidate
-from app.mail.codes import MailCode
-from app.mail.tables import OutboxMail
+from app.core.codes.applications import DossierStatus, ProcessingType, Verdict
+from app.core.codes.mail import MailCode
+from app.core.codes.staff import StaffRole
 from app.review import bulk, routes_bulk
+from app.tables.accounts import CandidateAccount
+from app.tables.applications import Application, Decision
+from app.tables.catalog import Commission
+from app.tables.dossier import Candidate
+from app.tables.mail import OutboxMail
 from tests.factories import (
     _login,
     _next,

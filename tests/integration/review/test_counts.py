@@ -7,8 +7,8 @@ import re
 from html import unescape
 
 from app.applications import lifecycle
-from app.applications.codes import DossierStatus, Verdict
-from app.backoffice.codes import StaffRole
+from app.core.codes.applications import DossierStatus, Verdict
+from app.core.codes.staff import StaffRole
 from app.review.counts import desk_counts
 from app.review.identity import load_staff_member
 from app.review.queue_query import queue_ids

@@ -3,8 +3,9 @@ application in the queue and may act on it (pieces, dossier status, decision).""
 
 from __future__ import annotations
 
-from app.applications.tables import Application
-from app.catalog.demo import DEMO_CANDIDATE, STAFF, load_demo_data
+from app.demo.data import DEMO_CANDIDATE, STAFF
+from app.demo.seed import load_demo_data
+from app.tables.applications import Application
 from tests.fixtures.web import post_form
 from tests.integration.review.test_application_page import text_of
 

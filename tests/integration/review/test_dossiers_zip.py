@@ -10,9 +10,9 @@ import zipfile
 from pypdf import PdfReader
 
 from app.applications import lifecycle
-from app.backoffice.codes import StaffRole
-from app.ops.tables import AuditEvent
+from app.core.codes.staff import StaffRole
 from app.review.dossier_zip import EXPORT_ACTION
+from app.tables.ops import AuditEvent
 from tests.factories import (
     make_campaign,
     make_centre,

@@ -8,13 +8,13 @@ import re
 from dataclasses import dataclass
 
 from app.applications import lifecycle
-from app.backoffice.codes import StaffRole
+from app.core.codes.staff import StaffRole
 from app.dossier import service
-from app.dossier.tables import Candidate, DuplicateDismissal
-from app.ops.tables import AuditEvent
 from app.review.identity import load_staff_member
 from app.review.queue_filter import QueueFilter
 from app.review.queue_query import queue_ids
+from app.tables.dossier import Candidate, DuplicateDismissal
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign, make_centre, make_commission, make_programme
 from tests.factories_dossier import make_applicant
 from tests.factories_staff import make_staff
@@ -256,7 +256,7 @@ async def test_a_commission_member_sees_the_pairs_of_its_commissions_only():
 
 
 async def _commission_of(w: World) -> int:
-    from app.applications.tables import Application
+    from app.tables.applications import Application
 
     row = await Application.select(Application.programme.commission.as_alias("c")).where(
         Application.id == w.martin.application_id

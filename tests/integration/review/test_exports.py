@@ -11,10 +11,8 @@ from datetime import datetime
 import openpyxl
 from redis.asyncio import Redis
 
-from app.applications.codes import DossierStatus, Verdict
-from app.applications.tables import Application
-from app.backoffice.codes import StaffRole
-from app.dossier.tables import Candidate
+from app.core.codes.applications import DossierStatus, Verdict
+from app.core.codes.staff import StaffRole
 from app.review.exports import (
     DEFAULT_COLUMNS,
     export_url,
@@ -26,6 +24,8 @@ from app.review.exports import (
 from app.review.identity import load_staff_member
 from app.review.queue_filter import QueueFilter
 from app.review.queue_query import queue_ids
+from app.tables.applications import Application
+from app.tables.dossier import Candidate
 from tests.factories import make_campaign, make_centre, make_commission, make_programme
 from tests.factories_dossier import decide, make_decision_type, make_received_application
 from tests.factories_staff import STAFF_PASSWORD, make_staff

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.backoffice.codes import StaffRole
-from app.mail.codes import MailCode
-from app.mail.tables import MailTemplate
+from app.core.codes.mail import MailCode
+from app.core.codes.staff import StaffRole
 from app.review.routes_mail_templates import FRAME_POLICY
+from app.tables.mail import MailTemplate
 from tests.factories import make_campaign, make_centre
 from tests.factories_staff import STAFF_PASSWORD, make_staff
 from tests.fixtures.web import post_form

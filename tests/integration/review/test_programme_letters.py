@@ -7,10 +7,10 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from app.applications.codes import Verdict
-from app.applications.tables import Application
-from app.backoffice.codes import StaffRole
-from app.documents.letter_table import IssuedLetter
+from app.core.codes.applications import Verdict
+from app.core.codes.staff import StaffRole
+from app.tables.applications import Application
+from app.tables.letters import IssuedLetter
 from tests.factories_dossier import decide, make_decision_type
 from tests.factories_staff import make_staff
 from tests.integration.review.test_application_page import BIG, sign_in, two_centres

@@ -10,10 +10,10 @@ from html import unescape
 import pytest
 
 from app.applications import lifecycle
-from app.applications.codes import Verdict
-from app.applications.tables import Application
-from app.backoffice.codes import StaffRole
+from app.core.codes.applications import Verdict
+from app.core.codes.staff import StaffRole
 from app.review import queue_query
+from app.tables.applications import Application
 from tests.factories import make_campaign, make_centre, make_commission, make_programme
 from tests.factories_dossier import decide, make_decision_type, make_received_application
 from tests.factories_staff import STAFF_PASSWORD, make_staff

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from app import clock
 from app.applications import lifecycle
-from app.applications.codes import Verdict
-from app.backoffice.codes import StaffRole
-from app.dossier.tables import Candidate
+from app.core.codes.applications import Verdict
+from app.core.codes.staff import StaffRole
 from app.review.identity import load_staff_member
 from app.review.queue_filter import QueueFilter
 from app.review.queue_query import queue_ids, queue_page
+from app.tables.dossier import Candidate
 from tests.factories import make_campaign, make_centre, make_commission, make_programme
 from tests.factories_dossier import decide, make_decision_type, make_received_application
 from tests.factories_staff import make_staff
@@ -51,7 +51,7 @@ async def test_each_role_sees_its_scope_only():
 
 
 async def _centre_of(application_id: int) -> int:
-    from app.applications.tables import Application
+    from app.tables.applications import Application
 
     row = (
         await Application.select(Application.programme.commission.centre.id.as_alias("c"))
@@ -93,7 +93,7 @@ async def test_filters_on_decision_status_search_and_date():
 
 
 async def _candidate_of(application_id: int) -> int:
-    from app.applications.tables import Application
+    from app.tables.applications import Application
 
     row = (
         await Application.select(Application.candidate)

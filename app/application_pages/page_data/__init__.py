@@ -1,0 +1,37 @@
+"""What the candidate's application pages show, read for one signed-in account.
+
+The lifecycle's queries (``app.applications.queries``) give the application, its
+pieces, decision and timeline; this package adds what only the pages need: the offer
+filtered by a search (``offer``), the labels (``labels``), the table, the summary with
+piece history, contact address and notes, and the file of a piece (``summary``).
+"""
+
+from app.application_pages.page_data.offer import (
+    OfferedProgramme,
+    OfferPage,
+    offer_branch,
+    offer_page,
+    offered_programme,
+)
+from app.application_pages.page_data.summary import (
+    ListPage,
+    PieceRow,
+    Summary,
+    application_summary,
+    list_page,
+    piece_file,
+)
+
+__all__ = [
+    "ListPage",
+    "OfferPage",
+    "OfferedProgramme",
+    "PieceRow",
+    "Summary",
+    "application_summary",
+    "list_page",
+    "offer_branch",
+    "offer_page",
+    "offered_programme",
+    "piece_file",
+]

@@ -1,0 +1,117 @@
+"""The offer as the "Nouvelle candidature" page shows it: searched, with the candidate's
+applications and the dossier's completeness."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from app.catalog.offer import Offer, OfferCentre, OfferGroup, OfferProgramme, cached_offer
+from app.clock import today as clock_today
+from app.dossier.completeness import Completeness, dossier_completeness
+from app.tables.applications import Application
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Médecine" and "MEDECINE" match "medecine"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def search_words(query: str) -> list[str]:
+    return fold(query).split()
+
+
+def matches(programme: OfferProgramme, words: list[str]) -> bool:
+    """Every word of the search appears in the programme's title or keywords."""
+    haystack = fold(f"{programme.label} {programme.keywords}")
+    return all(word in haystack for word in words)
+
+
+def filter_offer(centres: list[OfferCentre], words: list[str]) -> list[OfferCentre]:
+    """Centres and groups keeping only the matching programmes (the cached offer is
+    shared by every request: copies, never changed in place)."""
+    if not words:
+        return centres
+    kept = []
+    for centre in centres:
+        groups = [
+            OfferGroup(group.label, [p for p in group.programmes if matches(p, words)])
+            for group in centre.groups
+        ]
+        groups = [group for group in groups if group.programmes]
+        if groups:
+            kept.append(replace(centre, groups=groups))
+    return kept
+
+
+def count_programmes(centres: list[OfferCentre]) -> int:
+    return sum(len(group.programmes) for centre in centres for group in centre.groups)
+
+
+@dataclass
+class OfferPage:
+    campaign: dict | None
+    centres: list[OfferCentre]
+    query: str
+    found: int
+    applied: dict[int, int]
+    """Programme id → the candidate's live application to it."""
+    completeness: Completeness
+    today: date = field(default_factory=clock_today)
+
+
+async def live_applications(account_id: int) -> dict[int, int]:
+    """Programme id → application id, for the applications not cancelled."""
+    rows = await Application.select(Application.id, Application.programme).where(
+        (Application.candidate.account == account_id) & Application.cancelled_at.is_null()
+    )
+    return {row["programme"]: row["id"] for row in rows}
+
+
+async def offer_page(account_id: int, query: str) -> OfferPage:
+    offer: Offer = await cached_offer()
+    centres = filter_offer(offer.centres, search_words(query))
+    return OfferPage(
+        campaign=offer.campaign,
+        centres=centres,
+        query=query.strip(),
+        found=count_programmes(centres),
+        applied=await live_applications(account_id),
+        completeness=await dossier_completeness(account_id),
+    )
+
+
+async def offer_branch(account_id: int, centre_id: int) -> OfferPage | None:
+    """One centre of the offer (the htmx partial), or None when it is not offered."""
+    offer = await cached_offer()
+    centres = [centre for centre in offer.centres if centre.id == centre_id]
+    if not centres:
+        return None
+    return OfferPage(
+        campaign=offer.campaign,
+        centres=centres,
+        query="",
+        found=count_programmes(centres),
+        applied=await live_applications(account_id),
+        completeness=await dossier_completeness(account_id),
+    )
+
+
+@dataclass(frozen=True)
+class OfferedProgramme:
+    programme: OfferProgramme
+    centre_label: str
+    group_label: str
+
+
+async def offered_programme(programme_id: int) -> OfferedProgramme | None:
+    """A programme of the active campaign's offer (active centre and programme)."""
+    offer = await cached_offer()
+    for centre in offer.centres:
+        for group in centre.groups:
+            for programme in group.programmes:
+                if programme.id == programme_id:
+                    return OfferedProgramme(programme, centre.label, group.label)
+    return None

@@ -1,0 +1,375 @@
+"""The candidate's applications: the "Mes candidatures" table, one application's
+summary, and the file of a piece. Never another candidate's rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from app.application_pages.page_data.labels import (
+    answer_badge,
+    answer_label,
+    decision_details,
+    decision_label,
+    dossier_status_label,
+    piece_status_label,
+    processing_type_label,
+    size_label,
+    timeline_label,
+)
+from app.applications import lifecycle_rules as rules
+from app.applications import queries
+from app.applications.lifecycle_base import Refusal
+from app.applications.queries import ApplicationView, DecisionView, PieceView
+from app.core.codes.applications import REVIEWED_PIECE, ActorKind, Answer, PieceStatus
+from app.core.i18n import current_language
+from app.documents.letters import letter_kind
+from app.tables.accounts import CandidateAccount
+from app.tables.applications import Note, SubmittedPiece
+from app.tables.catalog import Centre
+from app.tables.letters import LetterKind
+
+# --- "Mes candidatures" --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicationRow:
+    id: int
+    programme_label: str
+    return_deadline: date
+    processing_type: str
+    processing_validated: bool
+    status: str
+    decision: str
+    centre_label: str
+    cancelled: bool
+    answer: str = ""
+    """ "Désistement", "Désistement automatique", "Confirmée" or "" (no answer)."""
+    withdrawn: bool = False
+
+
+def application_row(view: ApplicationView) -> ApplicationRow:
+    return ApplicationRow(
+        id=view.id,
+        programme_label=view.programme_label,
+        return_deadline=view.return_deadline,
+        processing_type=processing_type_label(view.processing_type),
+        processing_validated=view.processing_type_validated,
+        status=dossier_status_label(view.status),
+        decision=decision_label(view.visible_decision),
+        centre_label=view.centre_label,
+        cancelled=view.cancelled_at is not None,
+        answer=answer_badge(view),
+        withdrawn=view.answer is Answer.WITHDRAWN,
+    )
+
+
+def who(first_name: str, last_name: str, login: str) -> str:
+    """ "CAMILLE DUPONT (T0000012)": the guide's heading of the candidate's pages."""
+    return f"{first_name.upper()} {last_name.upper()} ({login})"
+
+
+@dataclass(frozen=True)
+class ListPage:
+    who: str
+    rows: list[ApplicationRow]
+
+
+async def list_page(account_id: int) -> ListPage:
+    views = await queries.applications_of(account_id)
+    account = (
+        await CandidateAccount.select(
+            CandidateAccount.first_name, CandidateAccount.last_name, CandidateAccount.login
+        )
+        .where(CandidateAccount.id == account_id)
+        .first()
+    )
+    return ListPage(
+        who=who(account["first_name"], account["last_name"], account["login"]) if account else "",
+        rows=[application_row(view) for view in views],
+    )
+
+
+# --- the application's summary ("Récapitulatif de votre candidature") ------------------
+
+
+@dataclass(frozen=True)
+class FileView:
+    id: int
+    original_name: str
+    size_label: str
+
+
+@dataclass(frozen=True)
+class PieceVersion:
+    """An earlier row of a piece (replaced, removed or declared "Non concerné")."""
+
+    id: int
+    changed_at: datetime
+    status_label: str
+    comment: str
+    file: FileView | None
+    reviewed: bool = False
+    """Staff validated or refused it: the application was processed (guide §05.3)."""
+
+
+@dataclass(frozen=True)
+class PieceRow:
+    piece_id: int
+    label: str
+    conditional: bool
+    status: PieceStatus
+    status_label: str
+    comment: str
+    file: FileView | None
+    history: list[PieceVersion]
+    refusal: Refusal | None
+    """Why the piece cannot change now (None: it can)."""
+    can_upload: bool
+    can_remove: bool
+    can_declare_not_concerned: bool
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    label: str
+
+
+@dataclass
+class Summary:
+    application: ApplicationView
+    who: str
+    status_label: str
+    processing_label: str
+    decision: DecisionView | None
+    decision_label: str
+    decision_details: str
+    answer_label: str
+    contact_lines: list[str]
+    contact_email: str
+    contact_phone: str
+    pieces: list[PieceRow]
+    notes: list[dict]
+    timeline: list[TimelineEntry]
+    editable: bool
+    can_transmit: bool
+    can_cancel: bool
+    can_answer: bool
+    letter: LetterKind | None = None
+    """The letter the candidate may download now (None: no button)."""
+    answer_deadline_passed: bool = False
+    """A validated favourable decision left unanswered past its confirmation deadline:
+    the page says so instead of showing no button at all."""
+
+    @property
+    def programme_label(self) -> str:
+        return self.application.programme_label
+
+    @property
+    def processing_validated(self) -> bool:
+        return self.application.processing_type_validated
+
+    @property
+    def opi_code(self) -> str:
+        return self.application.opi_code or ""
+
+    @property
+    def return_deadline(self) -> date:
+        return self.application.return_deadline
+
+    @property
+    def confirmation_deadline(self) -> date | None:
+        return self.application.confirmation_deadline
+
+    @property
+    def academic_year(self) -> str:
+        return self.application.academic_year
+
+    @property
+    def cancelled_at(self) -> datetime | None:
+        return self.application.cancelled_at
+
+    def piece(self, piece_id: int) -> PieceRow | None:
+        return next((p for p in self.pieces if p.piece_id == piece_id), None)
+
+
+def _file(file_id: int | None, name: str | None, size: int | None) -> FileView | None:
+    return FileView(file_id, name or "", size_label(size)) if file_id else None
+
+
+async def earlier_versions(application_id: int) -> dict[int, list[PieceVersion]]:
+    """Required piece id → its superseded rows, newest first (one query for all)."""
+    rows = (
+        await SubmittedPiece.select(
+            SubmittedPiece.id,
+            SubmittedPiece.piece,
+            SubmittedPiece.file,
+            SubmittedPiece.status,
+            SubmittedPiece.comment,
+            SubmittedPiece.changed_at,
+            SubmittedPiece.changed_by,
+            SubmittedPiece.file.original_name.as_alias("file_name"),
+            SubmittedPiece.file.size_bytes.as_alias("file_size"),
+        )
+        .where(
+            (SubmittedPiece.application == application_id)
+            & SubmittedPiece.superseded_at.is_not_null()
+        )
+        .order_by(SubmittedPiece.id, ascending=False)
+    )
+    history: dict[int, list[PieceVersion]] = {}
+    for row in rows:
+        if row["file"] is None and row["status"] == PieceStatus.WAITING:
+            continue  # the empty state a piece starts from tells nothing
+        history.setdefault(row["piece"], []).append(
+            PieceVersion(
+                id=row["id"],
+                changed_at=row["changed_at"],
+                status_label=piece_status_label(row["status"]),
+                comment=row["comment"] or "",
+                file=_file(row["file"], row["file_name"], row["file_size"]),
+                reviewed=row["changed_by"] == ActorKind.STAFF and row["status"] in REVIEWED_PIECE,
+            )
+        )
+    return history
+
+
+def piece_row(
+    application: ApplicationView, piece: PieceView, history: list[PieceVersion]
+) -> PieceRow:
+    refusal = rules.piece_refusal(application, piece)
+    editable = refusal is None
+    return PieceRow(
+        piece_id=piece.piece_id,
+        label=piece.label(current_language.get()),
+        conditional=piece.conditional,
+        status=piece.status,
+        status_label=piece_status_label(piece.status),
+        comment=piece.comment,
+        file=_file(piece.file_id, piece.file_name, piece.file_size),
+        history=history,
+        refusal=refusal,
+        can_upload=editable,
+        can_remove=editable
+        and piece.status in {PieceStatus.TRANSMITTED, PieceStatus.NOT_CONCERNED},
+        can_declare_not_concerned=editable
+        and piece.conditional
+        and piece.status is not PieceStatus.NOT_CONCERNED,
+    )
+
+
+async def candidate_notes(application_id: int) -> list[dict]:
+    """The candidate's own Bloc-notes entries, oldest first (staff notes stay staff's)."""
+    return (
+        await Note.select(Note.id, Note.message, Note.created_at)
+        .where((Note.application == application_id) & (Note.author_kind == ActorKind.CANDIDATE))
+        .order_by(Note.created_at)
+        .order_by(Note.id)
+    )
+
+
+async def contact_of(application: ApplicationView) -> tuple[list[str], str, str]:
+    """Address lines, email and phone to write to: the commission's, else its centre's."""
+    centre = (
+        await Centre.select(
+            Centre.address_lines,
+            Centre.postal_code,
+            Centre.city,
+            Centre.contact_email,
+            Centre.contact_phone,
+        )
+        .where(Centre.id == application.centre_id)
+        .first()
+    ) or {}
+    if application.commission_address:
+        lines = [application.commission_address]
+    else:
+        place = " ".join(p for p in (centre.get("postal_code"), centre.get("city")) if p)
+        lines = [*(centre.get("address_lines") or "").splitlines(), place]
+    email = application.commission_email or centre.get("contact_email") or ""
+    return [line.strip() for line in lines if line.strip()], email, centre.get("contact_phone", "")
+
+
+def _reviewed(pieces: list[PieceView], history: dict[int, list[PieceVersion]]) -> bool:
+    """Staff ever validated or refused a piece (only they write VA and RE), read from
+    the rows the page loads anyway; ``lifecycle_cancel`` asks the database itself."""
+    return any(p.status in REVIEWED_PIECE for p in pieces) or any(
+        version.reviewed for versions in history.values() for version in versions
+    )
+
+
+async def application_summary(account_id: int, application_id: int) -> Summary | None:
+    """Everything the summary page shows; None when the application is not this
+    account's (the page answers 404)."""
+    application = await queries.application_for(account_id, application_id)
+    if application is None:
+        return None
+    pieces = await queries.current_pieces(application_id)
+    history = await earlier_versions(application_id)
+    events = await queries.timeline(application_id)
+    contact_lines, contact_email, contact_phone = await contact_of(application)
+    decision = application.visible_decision
+    return Summary(
+        application=application,
+        who=who(application.first_name, application.last_name, application.login),
+        status_label=dossier_status_label(application.status),
+        processing_label=processing_type_label(application.processing_type),
+        decision=decision,
+        decision_label=decision_label(decision),
+        decision_details=decision_details(decision),
+        answer_label=answer_label(application),
+        contact_lines=contact_lines,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        pieces=[piece_row(application, p, history.get(p.piece_id, [])) for p in pieces],
+        notes=await candidate_notes(application_id),
+        timeline=[TimelineEntry(e["created_at"], timeline_label(e)) for e in events],
+        editable=rules.can_edit_pieces(application),
+        can_transmit=rules.can_transmit(application, pieces),
+        can_cancel=rules.can_cancel(application, pieces_reviewed=_reviewed(pieces, history)),
+        can_answer=rules.can_answer(application),
+        letter=letter_kind(application),
+        answer_deadline_passed=rules.answer_refusal(application) is Refusal.DEADLINE_PASSED,
+    )
+
+
+# --- files ---------------------------------------------------------------------------
+
+
+def _piece_file_where(application_id: int, piece_id: int, version: int | None):
+    where = (
+        (SubmittedPiece.application == application_id)
+        & (SubmittedPiece.piece == piece_id)
+        & SubmittedPiece.file.is_not_null()
+    )
+    if version is None:
+        return where & SubmittedPiece.superseded_at.is_null()
+    return where & (SubmittedPiece.id == version)
+
+
+async def _first_file(where) -> dict | None:
+    return (
+        await SubmittedPiece.select(
+            SubmittedPiece.file.as_alias("file_id"),
+            SubmittedPiece.file.original_name.as_alias("original_name"),
+            SubmittedPiece.file.content_type.as_alias("content_type"),
+        )
+        .where(where)
+        .first()
+    )
+
+
+async def piece_file(
+    account_id: int, application_id: int, piece_id: int, version: int | None
+) -> dict | None:
+    """The stored file of a piece of this account's application: the current one, or
+    an earlier version (a SubmittedPiece id of the same piece). None otherwise (→ 404)."""
+    owned = SubmittedPiece.application.candidate.account == account_id
+    return await _first_file(_piece_file_where(application_id, piece_id, version) & owned)
+
+
+async def scoped_piece_file(application_id: int, piece_id: int, version: int | None) -> dict | None:
+    """The same for staff, once the review desk has checked the application is in their
+    scope."""
+    return await _first_file(_piece_file_where(application_id, piece_id, version))

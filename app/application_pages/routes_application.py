@@ -1,0 +1,213 @@
+"""One application: its summary, the Bloc-notes, and the final actions (transmit,
+cancel, confirm, withdraw), each behind a confirmation page that works without
+JavaScript. Two clicks or two tabs reach the lifecycle, which changes the state once;
+the second one reads why it was refused ("déjà transmise")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
+
+from app.accounts.guards import account_id_of
+from app.application_pages.forms import NOTE_FIELD, done_message, note_message, read_note
+from app.application_pages.page_data import Summary
+from app.application_pages.routes_common import (
+    application_url,
+    candidate,
+    done,
+    page,
+    refused_page,
+    run_change,
+    summary_or_404,
+    summary_page,
+)
+from app.applications import lifecycle
+from app.applications.lifecycle import Change, Refusal
+from app.applications.notes import NoteRefused, add_candidate_note
+from app.core.dates import short_date
+from app.core.i18n import gettext as _
+
+
+@get("/{application_id:int}", name="application")
+async def summary(
+    request: Request, application_id: FromPath[int], fait: FromQuery[str | None] = None
+) -> Template:
+    return summary_page(await summary_or_404(request, application_id), done_text=done_message(fait))
+
+
+@post("/{application_id:int}/notes")
+async def add_note(request: Request, application_id: FromPath[int]) -> Template | Redirect:
+    form, message = await read_note(request)
+    if not form.ok:
+        s = await summary_or_404(request, application_id)
+        return summary_page(s, form=form, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+    try:
+        note = await add_candidate_note(
+            account_id=account_id_of(request), application_id=application_id, message=message
+        )
+    except NoteRefused as refused:
+        form.add_error(NOTE_FIELD, note_message(refused.problem))
+        s = await summary_or_404(request, application_id)
+        return summary_page(s, form=form, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+    if note is None:
+        raise NotFoundException
+    return done(application_id, "note", "#bloc-notes")
+
+
+# --- confirmation steps ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a confirmation page says, in the request's language."""
+
+    slug: str
+    title: str
+    question: str
+    button: str
+    warnings: list[str] = field(default_factory=list)
+    danger: bool = False
+
+
+def _authorisation_warnings(s: Summary) -> list[str]:
+    warnings = [
+        _("Attention : cette autorisation n'est valable que pour l'année universitaire indiquée."),
+        _("Année universitaire : %(year)s", year=s.academic_year),
+    ]
+    if s.confirmation_deadline:
+        warnings.append(
+            _(
+                "Date limite de confirmation : %(date)s",
+                date=short_date(s.confirmation_deadline),
+            )
+        )
+    return warnings
+
+
+def step_for(slug: str, s: Summary) -> Step:
+    if slug == "transmettre":
+        return Step(
+            slug,
+            title=_("Transmettre ma candidature"),
+            question=_(
+                "Etes vous certain de transmettre votre candidature? Attention: une fois votre dossier transmis aucune modification ne sera possible sur votre candidature."
+            ),
+            button=_("Oui, transmettre ma candidature"),
+        )
+    if slug == "annuler":
+        return Step(
+            slug,
+            title=_("Annuler ma candidature"),
+            question=_("Voulez-vous annuler votre candidature à cette formation ?"),
+            warnings=[_("Attention : une annulation est définitive et fait l'objet d'un mail.")],
+            button=_("Oui, annuler ma candidature"),
+            danger=True,
+        )
+    if slug == "confirmer":
+        return Step(
+            slug,
+            title=_("Confirmation candidature"),
+            question=_("Confirmez-vous votre candidature à cette formation ?"),
+            warnings=_authorisation_warnings(s),
+            button=_("Oui, je confirme ma candidature"),
+        )
+    return Step(
+        slug,
+        title=_("Désistement candidature"),
+        question=_("Voulez-vous vous désister de cette candidature ?"),
+        warnings=[
+            _(
+                "Attention : un désistement est définitif, vous ne pourrez plus confirmer cette candidature."
+            ),
+            *_authorisation_warnings(s),
+        ],
+        button=_("Oui, je me désiste"),
+        danger=True,
+    )
+
+
+def _allowed(slug: str, s: Summary) -> bool:
+    if slug == "transmettre":
+        return s.can_transmit
+    if slug == "annuler":
+        return s.can_cancel
+    return s.can_answer
+
+
+async def _step_page(request: Request, application_id: int, slug: str) -> Template | Redirect:
+    """The confirmation page; an action no longer possible sends back to the summary."""
+    s = await summary_or_404(request, application_id)
+    if not _allowed(slug, s):
+        return Redirect(application_url(application_id), status_code=303)
+    return page("confirm", s=s, step=step_for(slug, s), done="", refusal="")
+
+
+async def _after(
+    request: Request, application_id: int, result: Change | Refusal, done_key: str
+) -> Template | Redirect:
+    if isinstance(result, Refusal):
+        return await refused_page(request, application_id, result)
+    return done(application_id, done_key)
+
+
+@get("/{application_id:int}/transmettre", name="application_transmit")
+async def transmit_page(request: Request, application_id: FromPath[int]) -> Template | Redirect:
+    return await _step_page(request, application_id, "transmettre")
+
+
+@post("/{application_id:int}/transmettre")
+async def transmit(request: Request, application_id: FromPath[int]) -> Template | Redirect:
+    call = lifecycle.transmit(application_id=application_id, actor=candidate(request))
+    return await _after(request, application_id, await run_change(request, call), "transmise")
+
+
+@get("/{application_id:int}/annuler", name="application_cancel")
+async def cancel_page(request: Request, application_id: FromPath[int]) -> Template | Redirect:
+    return await _step_page(request, application_id, "annuler")
+
+
+@post("/{application_id:int}/annuler")
+async def cancel(request: Request, application_id: FromPath[int]) -> Template | Redirect:
+    call = lifecycle.cancel(application_id=application_id, actor=candidate(request))
+    return await _after(request, application_id, await run_change(request, call), "annulee")
+
+
+@get("/{application_id:int}/confirmer", name="application_confirm")
+async def confirm_page(request: Request, application_id: FromPath[int]) -> Template | Redirect:
+    return await _step_page(request, application_id, "confirmer")
+
+
+@post("/{application_id:int}/confirmer")
+async def confirm(request: Request, application_id: FromPath[int]) -> Template | Redirect:
+    call = lifecycle.answer(application_id=application_id, confirm=True, actor=candidate(request))
+    return await _after(request, application_id, await run_change(request, call), "confirmee")
+
+
+@get("/{application_id:int}/desister", name="application_withdraw")
+async def withdraw_page(request: Request, application_id: FromPath[int]) -> Template | Redirect:
+    return await _step_page(request, application_id, "desister")
+
+
+@post("/{application_id:int}/desister")
+async def withdraw(request: Request, application_id: FromPath[int]) -> Template | Redirect:
+    call = lifecycle.answer(application_id=application_id, confirm=False, actor=candidate(request))
+    return await _after(request, application_id, await run_change(request, call), "desistement")
+
+
+application_handlers = [
+    summary,
+    add_note,
+    transmit_page,
+    transmit,
+    cancel_page,
+    cancel,
+    confirm_page,
+    confirm,
+    withdraw_page,
+    withdraw,
+]

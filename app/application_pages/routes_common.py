@@ -1,0 +1,102 @@
+"""What the candidate's application handlers share: rendering, the lifecycle call
+and its refusal, the summary page."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from litestar import Request
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_409_CONFLICT
+
+from app.accounts.guards import account_id_of
+from app.application_pages.forms import ACCEPTED_TYPES, formats_hint, refusal_message
+from app.application_pages.page_data import Summary, application_summary
+from app.applications.lifecycle import Actor, Change, LifecycleRefused, Refusal
+from app.dossier.labels import section_title
+from app.mail.outbox import enqueue_mails
+from app.web.forms import Form
+
+APPLICATIONS_URL = "/candidatures"
+
+
+def page(name: str, *, status_code: int = 200, **context) -> Template:
+    return Template(
+        template_name=f"applications/{name}.html",
+        context={"section_title": section_title, **context},
+        status_code=status_code,
+    )
+
+
+def application_url(application_id: int) -> str:
+    return f"{APPLICATIONS_URL}/{application_id}"
+
+
+def done(application_id: int, key: str, anchor: str = "") -> Redirect:
+    """Post/redirect/get: the summary with a confirmation (``?fait=<key>``)."""
+    return Redirect(f"{application_url(application_id)}?fait={key}{anchor}", status_code=303)
+
+
+def candidate(request: Request) -> Actor:
+    return Actor.candidate(account_id_of(request))
+
+
+async def run_change(
+    request: Request,
+    change: Awaitable[Change],
+    *,
+    undo: Callable[[], Awaitable[object]] | None = None,
+) -> Change | Refusal:
+    """Await one lifecycle call; after its commit, hand its mails to the worker.
+
+    NOT_FOUND (someone else's application, an unknown piece) is a 404; any other
+    refusal is returned for the page to explain. ``undo`` runs when the change did not
+    happen (refused or failed): it removes what the handler prepared for it.
+    """
+    try:
+        result = await change
+    except Exception as failure:
+        if undo is not None:
+            await undo()
+        if not isinstance(failure, LifecycleRefused):
+            raise
+        if failure.reason is Refusal.NOT_FOUND:
+            raise NotFoundException from failure
+        return failure.reason
+    await enqueue_mails(request.app.state.redis, result.mail_ids)
+    return result
+
+
+async def summary_or_404(request: Request, application_id: int) -> Summary:
+    summary = await application_summary(account_id_of(request), application_id)
+    if summary is None:
+        raise NotFoundException
+    return summary
+
+
+def summary_page(
+    summary: Summary,
+    *,
+    status_code: int = 200,
+    form: Form | None = None,
+    done_text: str = "",
+    refusal: str = "",
+) -> Template:
+    return page(
+        "summary",
+        status_code=status_code,
+        s=summary,
+        form=form,
+        done=done_text,
+        refusal=refusal,
+        formats_hint=formats_hint(),
+        accepted_types=ACCEPTED_TYPES,
+    )
+
+
+async def refused_page(request: Request, application_id: int, reason: Refusal) -> Template:
+    """The summary as it is now, with why the action was refused (409: the state of
+    the application did not allow it)."""
+    summary = await summary_or_404(request, application_id)
+    return summary_page(summary, status_code=HTTP_409_CONFLICT, refusal=refusal_message(reason))

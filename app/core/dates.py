@@ -1,0 +1,40 @@
+"""Dates as pages, mails and documents show them, in the user's language (no request needed)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+
+from app.core.i18n import current_language
+from app.settings import get_settings
+
+
+def _locale() -> str:
+    return "fr_FR" if current_language.get() == "fr" else "en_GB"
+
+
+def short_date(value: date | datetime | None) -> str:
+    """01/06/2026, as the candidate guide writes dates."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo(get_settings().timezone)).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def long_date(value: date | None) -> str:
+    return "" if value is None else format_date(value, format="long", locale=_locale())
+
+
+def date_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    zone = ZoneInfo(get_settings().timezone)
+    return format_datetime(value.astimezone(zone), "dd/MM/yyyy HH:mm", locale=_locale())
+
+
+def french_date_text(value: date | datetime | None) -> str:
+    """As typed in French forms (the dossier's date fields), without time zone conversion."""
+    return value.strftime("%d/%m/%Y") if value else ""
