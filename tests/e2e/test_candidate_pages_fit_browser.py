@@ -22,7 +22,7 @@ from app.dossier.codes import StudyOutcome
 from app.dossier.tables import Internship, PriorStudy, WorkExperience
 from app.mail.tables import OutboxMail
 from app.refdata.load import load_reference_data
-from app.refdata.tables import Country
+from app.refdata.tables import Commune, Country, Departement
 from tests.e2e.test_applications_browser import PASSWORD, new_page, sign_in
 from tests.factories import (
     make_account,
@@ -43,7 +43,8 @@ PROGRAMME = "GESTION CESURE F25MH DE LA L2 AU M2 A L'ETRANGER - PARCOURS INTERNA
 
 # Each element whose right edge passes the window's (elements clipped by an ancestor
 # with overflow hidden, such as visually-hidden text, count up to that ancestor only);
-# the outermost ones are named, which is where the fix goes.
+# the outermost ones are named, which is where the fix goes. A box that scrolls
+# sideways (a wide table in its .table-scroll) hides its end too: it is named as well.
 MEASURE = """() => {
   const limit = window.innerWidth + 1;
   const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
@@ -64,15 +65,21 @@ MEASURE = """() => {
     return edge;
   };
   const wide = new Set();
+  const scrolling = [];
   for (const el of document.body.querySelectorAll("*")) {
     const box = el.getBoundingClientRect();
     if (box.width > 0 && box.height > 0 && right(el) > limit) wide.add(el);
+    const overflow = getComputedStyle(el).overflowX;
+    if ((overflow === "auto" || overflow === "scroll") && el.scrollWidth > el.clientWidth + 1) {
+      scrolling.push(`${selector(el)} (scrolls sideways: ${el.scrollWidth} px in ${el.clientWidth})`);
+    }
   }
   const outermost = [...wide].filter((el) => !wide.has(el.parentElement));
   return {
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,
-    offenders: outermost.map((el) => `${selector(el)} (right edge ${Math.round(right(el))})`),
+    offenders: outermost.map((el) => `${selector(el)} (right edge ${Math.round(right(el))})`)
+      .concat(scrolling),
   };
 }"""
 
@@ -104,11 +111,15 @@ class World:
 async def _rows(candidate_id: int) -> dict[str, int]:
     """One row of each dossier table, with long values."""
     france = (await Country.select(Country.id).where(Country.cog_code == "99100").first())["id"]
+    haute_garonne = await Departement.select(Departement.id).where(Departement.code == "31").first()
+    toulouse = await Commune.select(Commune.id).where(Commune.insee_code == "31555").first()
     year = clock.today().year - 1
     prior = PriorStudy(
         candidate=candidate_id,
         year=year,
         country=france,
+        departement=haute_garonne["id"],
+        commune=toulouse["id"],
         establishment_label="UNIVERSITE TOULOUSE III - PAUL SABATIER (SCIENCES ET SANTE)",
         label="LICENCE SCIENCES POUR LA SANTE PARCOURS ACCES SANTE, 2E ANNEE",
         outcome=StudyOutcome.IN_PROGRESS.value,
@@ -298,9 +309,13 @@ async def test_every_candidate_page_fits_the_window(browser, server, world, scre
         await sign_in(page, world.account)
         for path in candidate_pages(world.ids):
             await visit.goto(path)
+        await page.goto("/candidatures/nouvelle")
+        await page.locator("summary", has_text=CENTRE).click()  # its programmes load
+        await page.locator(".offer-table").wait_for()
+        await visit.check("offre, un centre ouvert")
     finally:
         await page.context.close()
     problems = visit.problems + await too_large_upload(
         browser, server, world.account, world.ids, size, screenshots
     )
-    assert problems == []
+    assert problems == [], "\n".join(problems)
