@@ -242,6 +242,24 @@ def candidate_pages(ids: dict[str, int]) -> list[str]:
     ]
 
 
+# Pages whose English text differs most in length from the French.
+ENGLISH_PAGES = [
+    "/dossier",
+    "/dossier/stages",
+    "/dossier/informations-personnelles",
+    "/candidatures",
+]
+
+
+async def first_cell_label(page: Page, path: str) -> str:
+    """What a phone shows before the first cell of the page's table (its column's name),
+    as Chromium computes it."""
+    await page.goto(path)
+    return await page.evaluate(
+        "getComputedStyle(document.querySelector('tbody td'), '::before').content"
+    )
+
+
 class Visit:
     """Measures each page shown and collects what does not fit or fails axe."""
 
@@ -313,8 +331,16 @@ async def test_every_candidate_page_fits_the_window(browser, server, world, scre
         await page.locator("summary", has_text=CENTRE).click()  # its programmes load
         await page.locator(".offer-table").wait_for()
         await visit.check("offre, un centre ouvert")
+        labels = {"fr": await first_cell_label(page, "/dossier/stages")}
+        await page.get_by_role("button", name="English").click()
+        await page.locator("html[lang='en']").wait_for(state="attached")
+        for path in ENGLISH_PAGES:
+            await visit.goto(path, f"english {path}")
+        labels["en"] = await first_cell_label(page, "/dossier/stages")
     finally:
         await page.context.close()
+    if size == "390":  # the tables are stacked: each cell says its column's name
+        assert labels == {"fr": '"Année : "', "en": '"Year: "'}
     problems = visit.problems + await too_large_upload(
         browser, server, world.account, world.ids, size, screenshots
     )
