@@ -6,82 +6,19 @@ A and AA) finds nothing. A full-page screenshot of each is saved in a temporary 
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import timedelta
-
 import pytest
-from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Page
 
-from app import clock
-from app.accounts.passwords import hash_password
-from app.applications import lifecycle
-from app.applications.codes import Verdict
-from app.dossier.codes import StudyOutcome
-from app.dossier.tables import Internship, PriorStudy, WorkExperience
-from app.mail.tables import OutboxMail
 from app.refdata.load import load_reference_data
-from app.refdata.tables import Commune, Country, Departement
-from tests.e2e.test_applications_browser import PASSWORD, new_page, sign_in
-from tests.factories import (
-    make_account,
-    make_campaign,
-    make_centre,
-    make_commission,
-    make_programme,
-    make_required_piece,
-)
-from tests.factories_dossier import decide, make_complete_dossier, make_decision_type
+from tests.e2e.candidate_world import CENTRE, OPTIONAL_PIECE, World, make_world
+from tests.e2e.page_fit import Visit, first_cell_label
+from tests.e2e.test_applications_browser import new_page, sign_in
 
 VIEWPORTS = {"1280": {"width": 1280, "height": 800}, "390": {"width": 390, "height": 844}}
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-# Long words as candidates type them: a URL in a description, a centre's label in capitals.
-LONG_WORD = "https://www.example-entreprise-de-conseil.fr/offres/stage-ingenierie-2025"
-CENTRE = "DEMANDE DE CESURE - FACULTE DE SANTE - DEPARTEMENT DE MEDECINE, MAIEUTIQUE ET PARAMEDICAL"
-PROGRAMME = "GESTION CESURE F25MH DE LA L2 AU M2 A L'ETRANGER - PARCOURS INTERNATIONAL (ANNEE)"
 
-# Each element whose right edge passes the window's (elements clipped by an ancestor
-# with overflow hidden, such as visually-hidden text, count up to that ancestor only);
-# the outermost ones are named, which is where the fix goes. A box that scrolls
-# sideways (a wide table in its .table-scroll) hides its end too: it is named as well.
-MEASURE = """() => {
-  const limit = window.innerWidth + 1;
-  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
-    + [...el.classList].map((c) => "." + c).join("");
-  const selector = (el) => {
-    const parts = [];
-    for (let e = el; e && e !== document.documentElement; e = e.parentElement) parts.unshift(name(e));
-    return parts.join(" > ");
-  };
-  const right = (el) => {
-    let edge = el.getBoundingClientRect().right;
-    for (let a = el; a; a = a.parentElement) {
-      const overflow = getComputedStyle(a).overflowX;
-      if (a !== el && (overflow === "hidden" || overflow === "clip")) {
-        edge = Math.min(edge, a.getBoundingClientRect().right);
-      }
-    }
-    return edge;
-  };
-  const wide = new Set();
-  const scrolling = [];
-  for (const el of document.body.querySelectorAll("*")) {
-    const box = el.getBoundingClientRect();
-    if (box.width > 0 && box.height > 0 && right(el) > limit) wide.add(el);
-    const overflow = getComputedStyle(el).overflowX;
-    if ((overflow === "auto" || overflow === "scroll") && el.scrollWidth > el.clientWidth + 1) {
-      scrolling.push(`${selector(el)} (scrolls sideways: ${el.scrollWidth} px in ${el.clientWidth})`);
-    }
-  }
-  const outermost = [...wide].filter((el) => !wide.has(el.parentElement));
-  return {
-    scrollWidth: document.documentElement.scrollWidth,
-    innerWidth: window.innerWidth,
-    offenders: outermost.map((el) => `${selector(el)} (right edge ${Math.round(right(el))})`)
-      .concat(scrolling),
-  };
-}"""
+
+@pytest.fixture
+async def world(refdata, mail_templates) -> World:
+    return await make_world()
 
 
 @pytest.fixture(scope="module")
@@ -99,93 +36,6 @@ def screenshots(tmp_path_factory):
     folder = tmp_path_factory.mktemp("candidate-pages")
     print(f"\nscreenshots of the candidate pages: {folder}")
     return folder
-
-
-@dataclass
-class World:
-    account: object
-    newcomer: object
-    ids: dict[str, int]
-
-
-async def _rows(candidate_id: int) -> dict[str, int]:
-    """One row of each dossier table, with long values."""
-    france = (await Country.select(Country.id).where(Country.cog_code == "99100").first())["id"]
-    haute_garonne = await Departement.select(Departement.id).where(Departement.code == "31").first()
-    toulouse = await Commune.select(Commune.id).where(Commune.insee_code == "31555").first()
-    year = clock.today().year - 1
-    prior = PriorStudy(
-        candidate=candidate_id,
-        year=year,
-        country=france,
-        departement=haute_garonne["id"],
-        commune=toulouse["id"],
-        establishment_label="UNIVERSITE TOULOUSE III - PAUL SABATIER (SCIENCES ET SANTE)",
-        label="LICENCE SCIENCES POUR LA SANTE PARCOURS ACCES SANTE, 2E ANNEE",
-        outcome=StudyOutcome.IN_PROGRESS.value,
-    )
-    internship = Internship(
-        candidate=candidate_id,
-        year=year,
-        duration="8 semaines",
-        hours_per_week=35,
-        employer="Centre hospitalier universitaire de Toulouse, pôle urgences",
-        description=f"Accueil des patients et suivi administratif. {LONG_WORD}",
-    )
-    experience = WorkExperience(
-        candidate=candidate_id,
-        year=year,
-        title="Animateur de centre de loisirs",
-        duration="2 mois",
-        employer="Mairie de Toulouse",
-        description=f"Encadrement d'enfants de 6 à 11 ans. {LONG_WORD}",
-    )
-    for row in (prior, internship, experience):
-        await row.save()
-    return {"prior": prior.id, "internship": internship.id, "experience": experience.id}
-
-
-@pytest.fixture
-async def world(refdata, mail_templates) -> World:
-    """A candidate with dossier rows, an application with a piece to give and one with a
-    validated favourable decision, a mail; a closed programme and one not offered; and a
-    newcomer whose dossier is not locked yet."""
-    campaign = await make_campaign()
-    commission = await make_commission(await make_centre(campaign, label=CENTRE))
-    identity = await make_required_piece(campaign, label_fr="Copie de la pièce d'identité")
-    optional = await make_required_piece(
-        campaign, label_fr="JUSTIFICATIFS DES PROJETS DE CESURE", conditional=True
-    )
-    open_programme = await make_programme(commission, [identity, optional], label=PROGRAMME)
-    admitting = await make_programme(commission, [])
-    last_month = clock.today() - timedelta(days=30)
-    closed = await make_programme(
-        commission, [], deposit_start=last_month - timedelta(days=30), deposit_end=last_month
-    )
-    hidden = await make_programme(commission, [], active=False)
-
-    account = await make_account(campaign, password_hash=hash_password(PASSWORD))
-    candidate = await make_complete_dossier(account)
-    applied = await lifecycle.apply(account_id=account.id, programme_id=open_programme.id)
-    admitted = await lifecycle.apply(account_id=account.id, programme_id=admitting.id)
-    actor = lifecycle.Actor.candidate(account.id)
-    await lifecycle.transmit(application_id=admitted.application_id, actor=actor)
-    await decide(admitted.application_id, await make_decision_type(Verdict.FAVOURABLE))
-    mail = await OutboxMail.select(OutboxMail.id).where(OutboxMail.account == account.id).first()
-
-    newcomer = await make_account(campaign, password_hash=hash_password(PASSWORD))
-    await make_complete_dossier(newcomer)
-    ids = {
-        "open": open_programme.id,
-        "closed": closed.id,
-        "hidden": hidden.id,
-        "applied": applied.application_id,
-        "admitted": admitted.application_id,
-        "piece": identity.id,
-        "mail": mail["id"],
-        **await _rows(candidate.id),
-    }
-    return World(account, newcomer, ids)
 
 
 PUBLIC_PAGES = [
@@ -251,43 +101,6 @@ ENGLISH_PAGES = [
 ]
 
 
-async def first_cell_label(page: Page, path: str) -> str:
-    """What a phone shows before the first cell of the page's table (its column's name),
-    as Chromium computes it."""
-    await page.goto(path)
-    return await page.evaluate(
-        "getComputedStyle(document.querySelector('tbody td'), '::before').content"
-    )
-
-
-class Visit:
-    """Measures each page shown and collects what does not fit or fails axe."""
-
-    def __init__(self, page: Page, size: str, folder) -> None:
-        self.page, self.size, self.folder = page, size, folder
-        self.problems: list[str] = []
-
-    async def goto(self, path: str, name: str = "") -> None:
-        await self.page.goto(path)
-        await self.check(name or path)
-
-    async def check(self, what: str) -> None:
-        found = await self.page.evaluate(MEASURE)
-        if found["scrollWidth"] > found["innerWidth"]:
-            self.problems.append(f"{what}: page {found['scrollWidth']} px wide")
-        self.problems += [f"{what}: {offender}" for offender in found["offenders"]]
-        file_name = re.sub(r"[^a-z0-9]+", "-", what.lower()).strip("-") or "accueil"
-        await self.page.screenshot(
-            path=self.folder / f"{self.size}-{file_name}.png", full_page=True
-        )
-        if self.size == "1280":
-            results = await Axe().run(self.page, options=WCAG_AA)
-            self.problems += [
-                f"{what}: axe {v['id']} {[n['target'] for n in v['nodes']]}"
-                for v in results.response["violations"]
-            ]
-
-
 async def too_large_upload(browser, server, account, ids, size: str, folder) -> list[str]:
     """The 413 page, as a browser without JavaScript reaches it (with JavaScript the
     upload goes through XHR and its message shows in the summary)."""
@@ -297,10 +110,10 @@ async def too_large_upload(browser, server, account, ids, size: str, folder) -> 
         await sign_in(page, account)
         await page.goto(f"/candidatures/{ids['applied']}")
         big = {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": bytes(3 << 20)}
-        await page.get_by_label(
-            "Ajouter un fichier : Copie de la pièce d'identité"
-        ).set_input_files(files=[big])
-        await page.get_by_role("button", name="Déposer : Copie de la pièce d'identité").click()
+        await page.get_by_label(f"Ajouter un fichier : {OPTIONAL_PIECE}").set_input_files(
+            files=[big]
+        )
+        await page.get_by_role("button", name=f"Déposer : {OPTIONAL_PIECE}").click()
         visit = Visit(page, "no-js-" + size, folder)  # no axe: it runs as a script
         await visit.check("fichier trop volumineux")
         return visit.problems
