@@ -114,6 +114,7 @@ async def too_large_upload(browser, server, account, ids, size: str, folder) -> 
             files=[big]
         )
         await page.get_by_role("button", name=f"Déposer : {OPTIONAL_PIECE}").click()
+        await page.get_by_role("heading", name="Fichier trop volumineux").wait_for()
         visit = Visit(page, "no-js-" + size, folder)  # no axe: it runs as a script
         await visit.check("fichier trop volumineux")
         return visit.problems
