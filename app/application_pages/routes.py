@@ -13,7 +13,7 @@ from litestar import Request, Router, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_409_CONFLICT
+from litestar.status_codes import HTTP_404_NOT_FOUND, HTTP_409_CONFLICT
 
 from app.accounts.auth import candidate_required
 from app.accounts.guards import (
@@ -31,6 +31,7 @@ from app.application_pages.routes_letter import letter_handlers
 from app.application_pages.routes_pieces import piece_handlers
 from app.applications import lifecycle
 from app.applications.lifecycle import Refusal
+from app.catalog.contacts import programme_contact
 from app.web.forms import read_form
 
 OFFER_URL = f"{APPLICATIONS_URL}/nouvelle"
@@ -65,8 +66,16 @@ async def _apply_page(
     request: Request, programme_id: int, *, refusal: str = "", status_code: int = 200
 ) -> Template:
     offered = await offered_programme(programme_id)
+    contact = await programme_contact(programme_id)
     if offered is None:
-        raise NotFoundException
+        if contact is None:
+            raise NotFoundException
+        # a programme that exists but is not offered: the 404 says whom to ask
+        return Template(
+            template_name="errors/404.html",
+            context={"status_code": HTTP_404_NOT_FOUND, "contact": contact},
+            status_code=HTTP_404_NOT_FOUND,
+        )
     listing = await offer_page(account_id_of(request), "")
     return page(
         "apply",
@@ -75,6 +84,7 @@ async def _apply_page(
         page=listing,
         done="",
         refusal=refusal,
+        contact=contact,
     )
 
 

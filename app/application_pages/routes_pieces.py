@@ -7,21 +7,25 @@ Uploads are plain multipart forms; with htmx the same form is sent by XHR and
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE, HTTP_422_UNPROCESSABLE_ENTITY
+from litestar.types import Receive, Scope, Send
 
+from app.accounts.auth import current_account_id
 from app.accounts.guards import account_id_of
 from app.application_pages.forms import file_field, read_upload, too_large_message, upload_message
 from app.application_pages.page_data import PieceRow, Summary, piece_file
+from app.application_pages.page_data.contact import application_contact
 from app.application_pages.routes_common import (
     application_url,
     candidate,
     done,
-    page,
     refused_page,
     run_change,
     summary_or_404,
@@ -52,14 +56,43 @@ def _piece(s: Summary, piece_id: int) -> PieceRow:
     return piece
 
 
+class TemplateAfterLookup(Template):
+    """A page whose context is completed by ``lookup`` (awaited) just before it is sent:
+    Litestar calls exception handlers synchronously, so they cannot await a query."""
+
+    def __init__(self, *args, lookup: Callable[[], Awaitable[dict]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lookup = lookup
+
+    def to_asgi_response(self, *args, **kwargs):
+        async def respond(scope: Scope, receive: Receive, send: Send) -> None:
+            self.context.update(await self.lookup())
+            await super(TemplateAfterLookup, self).to_asgi_response(*args, **kwargs)(
+                scope, receive, send
+            )
+
+        return respond
+
+
 def too_large(request: Request, _: Exception) -> Template:
-    """Over the body limit, the form is never read: say so in French, point back."""
+    """Over the body limit, the form is never read: say so in French, point back, with
+    the programme's contact."""
     application_id = request.path_params.get("application_id")
-    return page(
-        "too_large",
+    account_id = current_account_id(request)
+
+    async def contact() -> dict:
+        if application_id is None or account_id is None:
+            return {"contact": None}
+        return {"contact": await application_contact(account_id, application_id)}
+
+    return TemplateAfterLookup(
+        template_name="applications/too_large.html",
+        context={
+            "message": too_large_message(),
+            "back_url": application_url(application_id) if application_id else "/candidatures",
+        },
         status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-        message=too_large_message(),
-        back_url=application_url(application_id) if application_id else "/candidatures",
+        lookup=contact,
     )
 
 

@@ -85,7 +85,7 @@ async def test_a_listed_establishment_is_stored_with_its_name(signed_in, clock):
         "LYCÉE GÉNÉRAL PIERRE DE FERMAT",
     )
     listing = await signed_in.http.get("/dossier/cursus-externe")
-    assert table_rows(listing.text)[0][4] == "LYCÉE GÉNÉRAL PIERRE DE FERMAT"
+    assert table_rows(listing.text)[0][2] == "LYCÉE GÉNÉRAL PIERRE DE FERMAT"
     edit = await signed_in.http.get(f"/dossier/cursus-externe/{row['id']}")
     assert f'<option value="{fermat}" selected' in edit.text
 

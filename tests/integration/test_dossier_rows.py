@@ -88,9 +88,7 @@ async def test_prior_studies_listed_by_year_like_the_guide(signed_in, clock):
     assert table_rows(page.text) == [
         [
             "2024",
-            "France",
-            "Haute-Garonne",
-            "Toulouse",
+            "France, Haute-Garonne, Toulouse",
             "UNIVERSITE DE TOULOUSE",
             "Licence",
             "L1 Sciences de la Vie",
@@ -99,9 +97,7 @@ async def test_prior_studies_listed_by_year_like_the_guide(signed_in, clock):
         ],
         [
             "2025",
-            "France",
-            "Haute-Garonne",
-            "Toulouse",
+            "France, Haute-Garonne, Toulouse",
             "UNIVERSITE DE TOULOUSE",
             "Licence",
             "L2 Sciences de la Vie, parcours Biologie cellulaire et physiologie",
@@ -110,9 +106,7 @@ async def test_prior_studies_listed_by_year_like_the_guide(signed_in, clock):
         ],
         [
             "2026",
-            "France",
-            "Haute-Garonne",
-            "Toulouse",
+            "France, Haute-Garonne, Toulouse",
             "UNIVERSITE DE TOULOUSE",
             "Licence",
             "L3 Sciences de la Vie, parcours Biologie cellulaire et physiologie",

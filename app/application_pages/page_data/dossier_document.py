@@ -28,9 +28,10 @@ from app.application_pages.page_data.labels import (
     piece_status_label,
     processing_type_label,
 )
-from app.application_pages.page_data.summary import contact_of, who
+from app.application_pages.page_data.summary import who
 from app.applications import queries
 from app.applications.queries import ApplicationView
+from app.catalog.contacts import Contact, programme_contact
 from app.core.i18n import current_language
 from app.core.i18n import gettext as _
 from app.documents.dossier_pdf import PieceFile, TocLine, build_dossier_pdf, render_pdf
@@ -60,8 +61,7 @@ class DossierDocument:
     decision_label: str
     decision_details: str
     answer_label: str
-    contact_lines: list[str]
-    contact_email: str
+    contact: Contact
     dossier: Dossier
     pieces: list[PieceEntry]
     made_at: datetime
@@ -99,7 +99,6 @@ async def _pieces(application_id: int) -> list[PieceEntry]:
 async def dossier_document(application: ApplicationView) -> DossierDocument:
     """Everything the PDF shows of this application (the caller checked who may see it)."""
     decision = application.visible_decision
-    contact_lines, contact_email, _phone = await contact_of(application)
     return DossierDocument(
         application=application,
         who=who(application.first_name, application.last_name, application.login),
@@ -108,8 +107,7 @@ async def dossier_document(application: ApplicationView) -> DossierDocument:
         decision_label=decision_label(decision),
         decision_details=decision_details(decision),
         answer_label=answer_label(application),
-        contact_lines=contact_lines,
-        contact_email=contact_email,
+        contact=await programme_contact(application.programme_id),
         dossier=await dossier_of(application),
         pieces=await _pieces(application.id),
         made_at=clock.now(),

@@ -21,12 +21,12 @@ from app.applications import lifecycle_rules as rules
 from app.applications import queries
 from app.applications.lifecycle_base import Refusal
 from app.applications.queries import ApplicationView, DecisionView, PieceView
+from app.catalog.contacts import Contact, programme_contact
 from app.core.codes.applications import REVIEWED_PIECE, ActorKind, Answer, PieceStatus
 from app.core.i18n import current_language
 from app.documents.letters import letter_kind
 from app.tables.accounts import CandidateAccount
 from app.tables.applications import Note, SubmittedPiece
-from app.tables.catalog import Centre
 from app.tables.letters import LetterKind
 
 # --- "Mes candidatures" --------------------------------------------------------------
@@ -146,9 +146,7 @@ class Summary:
     decision_label: str
     decision_details: str
     answer_label: str
-    contact_lines: list[str]
-    contact_email: str
-    contact_phone: str
+    contact: Contact
     pieces: list[PieceRow]
     notes: list[dict]
     timeline: list[TimelineEntry]
@@ -269,28 +267,6 @@ async def candidate_notes(application_id: int) -> list[dict]:
     )
 
 
-async def contact_of(application: ApplicationView) -> tuple[list[str], str, str]:
-    """Address lines, email and phone to write to: the commission's, else its centre's."""
-    centre = (
-        await Centre.select(
-            Centre.address_lines,
-            Centre.postal_code,
-            Centre.city,
-            Centre.contact_email,
-            Centre.contact_phone,
-        )
-        .where(Centre.id == application.centre_id)
-        .first()
-    ) or {}
-    if application.commission_address:
-        lines = [application.commission_address]
-    else:
-        place = " ".join(p for p in (centre.get("postal_code"), centre.get("city")) if p)
-        lines = [*(centre.get("address_lines") or "").splitlines(), place]
-    email = application.commission_email or centre.get("contact_email") or ""
-    return [line.strip() for line in lines if line.strip()], email, centre.get("contact_phone", "")
-
-
 def _reviewed(pieces: list[PieceView], history: dict[int, list[PieceVersion]]) -> bool:
     """Staff ever validated or refused a piece (only they write VA and RE), read from
     the rows the page loads anyway; ``lifecycle_cancel`` asks the database itself."""
@@ -308,7 +284,6 @@ async def application_summary(account_id: int, application_id: int) -> Summary |
     pieces = await queries.current_pieces(application_id)
     history = await earlier_versions(application_id)
     events = await queries.timeline(application_id)
-    contact_lines, contact_email, contact_phone = await contact_of(application)
     decision = application.visible_decision
     return Summary(
         application=application,
@@ -319,9 +294,7 @@ async def application_summary(account_id: int, application_id: int) -> Summary |
         decision_label=decision_label(decision),
         decision_details=decision_details(decision),
         answer_label=answer_label(application),
-        contact_lines=contact_lines,
-        contact_email=contact_email,
-        contact_phone=contact_phone,
+        contact=await programme_contact(application.programme_id),
         pieces=[piece_row(application, p, history.get(p.piece_id, [])) for p in pieces],
         notes=await candidate_notes(application_id),
         timeline=[TimelineEntry(e["created_at"], timeline_label(e)) for e in events],
