@@ -16,7 +16,7 @@ from litestar.exceptions import NotFoundException
 
 from app.applications.codes import Verdict
 from app.applications.lifecycle_base import Change, LifecycleRefused, Refusal
-from app.applications.staff import DECISION_COMMENT_MAX
+from app.applications.staff_decisions import DECISION_COMMENT_MAX
 from app.catalog.tables import DecisionType
 from app.mail.outbox import enqueue_mails
 from app.review.application_trail import state_token

@@ -29,7 +29,8 @@ from app.applications.page_data.labels import (
 )
 from app.applications.page_data.summary import who
 from app.applications.queries import ApplicationView, DecisionView, PieceView
-from app.applications.staff import DECIDED_STATUSES, STATUS_FROM
+from app.applications.staff_decisions import DECIDED_STATUSES
+from app.applications.staff_dossier import STATUS_FROM
 from app.applications.tables import Decision, Note
 from app.catalog.tables import DecisionType, RefusalReason
 from app.review.application_dossier import Dossier, dossier_of

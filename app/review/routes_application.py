@@ -19,11 +19,11 @@ from app.applications.lifecycle_base import Actor, Refusal
 from app.applications.notes import add_staff_note
 from app.applications.page_data.summary import scoped_piece_file
 from app.applications.queries import application_view
-from app.applications.staff import COMMENT_MAX
 from app.applications.staff_dates import (
     set_confirmation_date_override,
     set_return_date_override,
 )
+from app.applications.staff_dossier import COMMENT_MAX
 from app.applications.tables import Decision
 from app.documents.serving import STAFF_FILE_CSP, file_headers
 from app.documents.storage import open_stored
