@@ -25,8 +25,8 @@ from app.backoffice.admin_candidates import candidate_configs, mail_configs
 from app.backoffice.admin_catalogue import catalogue_configs
 from app.backoffice.admin_files import with_stored_files
 from app.backoffice.admin_forms import form_configs
-from app.backoffice.admin_headings import with_french_headings
 from app.backoffice.admin_page import with_portal_timezone
+from app.backoffice.admin_schema_titles import with_french_headings
 from app.backoffice.admin_system import reference_configs, staff_configs, system_configs
 from app.backoffice.admin_table import (
     CANDIDATES,
