@@ -22,7 +22,7 @@ from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
 from app.backoffice.codes import StaffRole
-from app.backoffice.staff import StaffError, upsert_staff_user
+from app.backoffice.staff_members import StaffError, upsert_staff_user
 from app.catalog.demo import DemoSummary, load_demo_data
 from app.mail.default_templates import install_default_templates
 from app.refdata.load import load_reference_data

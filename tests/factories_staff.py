@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 from app.backoffice.codes import StaffRole
-from app.backoffice.staff import upsert_staff_user
+from app.backoffice.staff_members import upsert_staff_user
 from app.catalog.tables import Centre, Commission, Programme
 
 STAFF_PASSWORD = "Gestion-ecesure-2026"

@@ -26,7 +26,7 @@ from app.applications.page_data import (
     offered_programme,
 )
 from app.applications.routes_application import application_handlers
-from app.applications.routes_common import APPLICATIONS_URL, done, page, run_change
+from app.applications.routes_common import APPLICATIONS_URL, applications_page, done, run_change
 from app.applications.routes_documents import document_handlers
 from app.applications.routes_letter import letter_handlers
 from app.applications.routes_pieces import piece_handlers
@@ -44,14 +44,14 @@ OFFER_URL = f"{APPLICATIONS_URL}/nouvelle"
 @get("/", name="applications")
 async def applications_list(request: Request) -> Template:
     listing = await list_page(account_id_of(request))
-    return page("list", who=listing.who, rows=listing.rows)
+    return applications_page("list", who=listing.who, rows=listing.rows)
 
 
 @get("/nouvelle", name="application_offer")
 async def offer(request: Request, q: FromQuery[str] = "") -> Template:
     # A page reached through htmx has JavaScript: its centres load when first opened.
     lazy = bool(request.htmx) and not q.strip()
-    return page("offer", page=await offer_page(account_id_of(request), q), lazy=lazy)
+    return applications_page("offer", page=await offer_page(account_id_of(request), q), lazy=lazy)
 
 
 @get("/nouvelle/centres/{centre_id:int}", name="application_offer_centre")
@@ -63,7 +63,7 @@ async def offer_centre(request: Request, centre_id: FromPath[int]) -> Template |
     branch = await offer_branch(account_id_of(request), centre_id)
     if branch is None:
         raise NotFoundException
-    return page("_branch", page=branch, centre=branch.centres[0])
+    return applications_page("_branch", page=branch, centre=branch.centres[0])
 
 
 async def _apply_page(
@@ -73,7 +73,7 @@ async def _apply_page(
     if offered is None:
         raise NotFoundException
     listing = await offer_page(account_id_of(request), "")
-    return page(
+    return applications_page(
         "apply",
         status_code=status_code,
         offered=offered,

@@ -20,9 +20,9 @@ from app.applications.notes import NoteRefused, add_candidate_note
 from app.applications.page_data import Summary
 from app.applications.routes_common import (
     application_url,
+    applications_page,
     candidate,
     done,
-    page,
     refused_page,
     run_change,
     summary_or_404,
@@ -144,7 +144,7 @@ async def _step_page(request: Request, application_id: int, slug: str) -> Templa
     s = await summary_or_404(request, application_id)
     if not _allowed(slug, s):
         return Redirect(application_url(application_id), status_code=303)
-    return page("confirm", s=s, step=step_for(slug, s), done="", refusal="")
+    return applications_page("confirm", s=s, step=step_for(slug, s), done="", refusal="")
 
 
 async def _after(

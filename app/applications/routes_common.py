@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_409_CONFLICT
 from app.applications.forms import ACCEPTED_TYPES, formats_hint, refusal_message
 from app.applications.lifecycle import Actor, Change, LifecycleRefused, Refusal
 from app.applications.page_data import Summary, application_summary
-from app.dossier.labels import section_title
+from app.dossier.field_labels import section_title
 from app.dossier.pages import account_id_of
 from app.mail.outbox import enqueue_mails
 from app.web.forms import Form
@@ -21,7 +21,7 @@ from app.web.forms import Form
 APPLICATIONS_URL = "/candidatures"
 
 
-def page(name: str, *, status_code: int = 200, **context) -> Template:
+def applications_page(name: str, *, status_code: int = 200, **context) -> Template:
     return Template(
         template_name=f"applications/{name}.html",
         context={"section_title": section_title, **context},
@@ -83,7 +83,7 @@ def summary_page(
     done_text: str = "",
     refusal: str = "",
 ) -> Template:
-    return page(
+    return applications_page(
         "summary",
         status_code=status_code,
         s=summary,

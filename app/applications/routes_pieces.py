@@ -20,9 +20,9 @@ from app.applications.lifecycle import Refusal
 from app.applications.page_data import PieceRow, Summary, piece_file
 from app.applications.routes_common import (
     application_url,
+    applications_page,
     candidate,
     done,
-    page,
     refused_page,
     run_change,
     summary_or_404,
@@ -55,7 +55,7 @@ def _piece(s: Summary, piece_id: int) -> PieceRow:
 def too_large(request: Request, _: Exception) -> Template:
     """Over the body limit, the form is never read: say so in French, point back."""
     application_id = request.path_params.get("application_id")
-    return page(
+    return applications_page(
         "too_large",
         status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         message=too_large_message(),

@@ -15,13 +15,13 @@ from starlette.requests import Request
 
 from app.backoffice.codes import StaffRole
 from app.backoffice.form_support import enqueue_after, form, text_type
-from app.backoffice.staff import StaffError
 from app.backoffice.staff_accounts import (
     ROLE_LABELS,
     NewStaff,
     create_staff_account,
     send_password_link,
 )
+from app.backoffice.staff_members import StaffError
 
 STAFF_FORMS = "Comptes du personnel"  # not "Personnels": the tables' group has that name
 

@@ -26,7 +26,8 @@ from piccolo.query import WhereRaw
 from app.applications.codes import ActorKind
 from app.backoffice.access import ADMIN_ROLES
 from app.backoffice.codes import StaffRole, StaffTokenPurpose
-from app.backoffice.staff import (
+from app.backoffice.staff_links import queue_link_mail, random_unusable_password
+from app.backoffice.staff_members import (
     ADMIN_FLAGS,
     StaffError,
     _campaign_id,
@@ -35,7 +36,6 @@ from app.backoffice.staff import (
     _replace_scopes,
     check_scopes,
 )
-from app.backoffice.staff_links import queue_link_mail, random_unusable_password
 from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
 from app.db import write_transaction
 from app.ops.audit import record_event

@@ -4,7 +4,7 @@ and a new password sent by the central office (issue 10, item 5).
 Nobody types a password for someone else: the admin creates the login with a random
 password no one knows, and the mail carries a link to ``/staff/activation/{token}``
 where the staff member chooses their own, under the candidates' rule
-(:func:`app.backoffice.staff.check_staff_password`).
+(:func:`app.backoffice.staff_members.check_staff_password`).
 
 The database keeps only the token's SHA-256 (as for candidates, app.accounts.tokens).
 """
@@ -23,7 +23,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 from app.accounts.tokens import token_hash
 from app.applications.codes import ActorKind
 from app.backoffice.codes import StaffTokenPurpose
-from app.backoffice.staff import StaffError, check_staff_password
+from app.backoffice.staff_members import StaffError, check_staff_password
 from app.backoffice.tables import StaffProfile, StaffToken
 from app.clock import now
 from app.db import write_transaction

@@ -19,7 +19,7 @@ from piccolo.table import Table
 from app import clock
 from app.applications.codes import ProcessingType, Verdict
 from app.backoffice.codes import StaffRole
-from app.backoffice.staff import upsert_staff_user
+from app.backoffice.staff_members import upsert_staff_user
 from app.catalog.demo_application import DemoCandidate, ensure_demo_application
 from app.catalog.tables import (
     Campaign,

@@ -14,8 +14,8 @@ from app.dossier.completeness import (
     nothing_entered,
     reference_ids,
 )
+from app.dossier.field_labels import Section, section_title
 from app.dossier.fields import french_date_text
-from app.dossier.labels import Section, section_title
 from app.dossier.tables import (
     Address,
     Baccalaureate,

@@ -24,9 +24,9 @@ from app.dossier.pages import (
     FirstSignInRequired,
     Mode,
     account_id_of,
+    dossier_page,
     first_sign_in_done,
     mode_of,
-    page,
     refused,
     saved_message,
     to_first_sign_in,
@@ -47,7 +47,7 @@ def _saved(section: str) -> Redirect:
 
 @get("/", name="dossier")
 async def overview(request: Request, enregistre: FromQuery[str | None] = None) -> Template:
-    return page(
+    return dossier_page(
         "overview",
         overview=await dossier_overview(account_id_of(request)),
         saved=saved_message(enregistre),
@@ -83,7 +83,7 @@ async def _identity_state(account_id: int) -> IdentityState:
 def _identity_page(
     state: IdentityState, form: Form, fields, status_code: int = 200, *, ine_taken: bool = False
 ) -> Template:
-    return page(
+    return dossier_page(
         "identity",
         status_code=status_code,
         form=form,
@@ -157,7 +157,7 @@ async def address_page(request: Request) -> Template:
     candidate = await service.ensure_candidate(account_id=account_id_of(request))
     values = await address_form.initial_values(await address_of(candidate))
     fields = await address_form.build_fields(values)
-    return page("address", form=Form(values=values), fields=fields, action=ADDRESS_URL)
+    return dossier_page("address", form=Form(values=values), fields=fields, action=ADDRESS_URL)
 
 
 @post("/adresse")
@@ -174,7 +174,7 @@ async def address_post(request: Request) -> Template | Redirect:
             except service.DossierLocked as locked:
                 return refused(locked.reason, ADDRESS_URL)
             return _saved("adresse")
-    return page("address", form=form, fields=fields, action=ADDRESS_URL)
+    return dossier_page("address", form=form, fields=fields, action=ADDRESS_URL)
 
 
 # --- baccalauréat --------------------------------------------------------------------
@@ -193,7 +193,9 @@ async def bac_page(request: Request) -> Template:
     bac, locked, shown = await _bac_context(account_id_of(request))
     values = await bac_form.initial_values(bac)
     fields = await bac_form.build_fields(values, today=today(), locked=locked, shown=shown)
-    return page("bac", form=Form(values=values), fields=fields, action=BAC_URL, locked=locked)
+    return dossier_page(
+        "bac", form=Form(values=values), fields=fields, action=BAC_URL, locked=locked
+    )
 
 
 @post("/baccalaureat")
@@ -215,7 +217,7 @@ async def bac_post(request: Request) -> Template | Redirect:
             except service.DossierLocked as refusal:
                 return refused(refusal.reason, BAC_URL)
             return _saved("baccalaureat")
-    return page("bac", form=form, fields=fields, action=BAC_URL, locked=locked)
+    return dossier_page("bac", form=form, fields=fields, action=BAC_URL, locked=locked)
 
 
 # --- cursus interne ------------------------------------------------------------------
@@ -224,7 +226,7 @@ async def bac_post(request: Request) -> Template | Redirect:
 @get("/cursus-interne", name="dossier_internal_studies")
 async def internal_studies_page(request: Request) -> Template:
     candidate = await service.ensure_candidate(account_id=account_id_of(request))
-    return page("internal_studies", rows=await internal_studies_of(candidate["id"]))
+    return dossier_page("internal_studies", rows=await internal_studies_of(candidate["id"]))
 
 
 dossier_router = Router(

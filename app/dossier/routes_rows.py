@@ -18,9 +18,9 @@ from litestar.response import Redirect, Template
 from app.clock import today
 from app.dossier import queries, service
 from app.dossier.forms import prior_study
-from app.dossier.forms import rows as forms
+from app.dossier.forms import row_sections as forms
 from app.dossier.lookups import diploma_label
-from app.dossier.pages import Mode, account_id_of, mode_of, page, refused, saved_message
+from app.dossier.pages import Mode, account_id_of, dossier_page, mode_of, refused, saved_message
 from app.dossier.tables import Internship, PriorStudy, WorkExperience
 from app.web.forms import Form, read_form
 from app.web.i18n import N_
@@ -118,7 +118,7 @@ EXPERIENCES = RowSection(
 
 
 def _form_page(section: RowSection, form: Form, fields: dict, *, action: str, title: str):
-    return page(
+    return dossier_page(
         "row_form",
         form=form,
         fields=fields,
@@ -193,7 +193,7 @@ def section_routes(section: RowSection) -> list:
         supprime: FromQuery[str | None] = None,
     ) -> Template:
         candidate = await service.ensure_candidate(account_id=account_id_of(request))
-        return page(
+        return dossier_page(
             section.list_template,
             rows=await section.rows(candidate["id"]),
             saved=saved_message("suppression" if supprime else enregistre),

@@ -5,7 +5,7 @@ transaction: reads the dossier, checks the lock rules (``app.dossier.locks``), w
 what changed, and records an audit event naming the changed fields (never their values:
 the trail must not copy personal data). Nothing is written when nothing changed.
 
-The many-rows sections live in ``app.dossier.rows`` and the completeness check in
+The many-rows sections live in ``app.dossier.row_changes`` and the completeness check in
 ``app.dossier.completeness``; both are re-exported here.
 """
 
@@ -18,7 +18,7 @@ from app.dossier.identity_key import identity_key
 from app.dossier.ine_claims import campaign_of_account, ine_held_elsewhere, lock_ine
 from app.dossier.locks import DossierLocked, bac_lock, identity_locks, refused_changes
 from app.dossier.queries import address_of, bac_of, candidate_of, has_live_application
-from app.dossier.rows import (
+from app.dossier.row_changes import (
     MAX_ROWS_PER_SECTION,
     RowNotFound,
     TextTooLong,

@@ -15,7 +15,7 @@ from functools import cache
 from piccolo.apps.user.tables import BaseUser
 
 from app.backoffice.codes import StaffRole
-from app.backoffice.staff import password_matches
+from app.backoffice.staff_members import password_matches
 from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
 
 # Roles that see every centre of the campaign.

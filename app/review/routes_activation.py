@@ -14,8 +14,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.accounts.forms import check_new_password
-from app.backoffice.staff import StaffError
 from app.backoffice.staff_links import LinkState, link_state, set_password_with_link
+from app.backoffice.staff_members import StaffError
 from app.review.auth import sign_in_staff
 from app.web.forms import Form, read_form
 from app.web.i18n import gettext as _

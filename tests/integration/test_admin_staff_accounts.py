@@ -16,9 +16,9 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
 from app.backoffice.codes import StaffRole
-from app.backoffice.staff import StaffError
 from app.backoffice.staff_accounts import NewStaff, create_staff_account
 from app.backoffice.staff_links import set_password_with_link
+from app.backoffice.staff_members import StaffError
 from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile, StaffToken
 from app.mail.tables import OutboxMail
 from app.ops.tables import AuditEvent

@@ -12,7 +12,7 @@ from app.mail.resend import MAIL_RESENT
 from app.mail.tables import OutboxMail
 from app.ops.tables import AuditEvent
 from tests.fixtures.web import csrf_token
-from tests.integration.test_dossier_support import new_candidate, plant_session
+from tests.integration.dossier_support import new_candidate, plant_session
 
 pytestmark = pytest.mark.usefixtures("mail_templates")
 

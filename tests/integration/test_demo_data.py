@@ -12,7 +12,7 @@ from piccolo.apps.user.tables import BaseUser
 from app.accounts.passwords import verify_password
 from app.accounts.tables import CandidateAccount
 from app.applications.tables import Application, SubmittedPiece
-from app.backoffice.staff import StaffError, upsert_staff_user
+from app.backoffice.staff_members import StaffError, upsert_staff_user
 from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
 from app.catalog.demo import DEMO_STUDENTS_PATH, demo_students, load_demo_data
 from app.catalog.tables import (

@@ -8,7 +8,7 @@ from app.dossier.tables import Address, Candidate
 from app.ops.tables import AuditEvent
 from app.refdata.load import load_reference_data
 from tests.fixtures.web import post_form
-from tests.integration.test_dossier_support import (
+from tests.integration.dossier_support import (
     commune_id,
     country_id,
     error_messages,

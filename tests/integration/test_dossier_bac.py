@@ -12,7 +12,7 @@ from app.ops.tables import AuditEvent
 from app.refdata.load import DATA_DIR, load_reference_data
 from app.refdata.tables import BacSerie
 from tests.fixtures.web import post_form
-from tests.integration.test_dossier_support import (
+from tests.integration.dossier_support import (
     commune_id,
     country_id,
     departement_id,

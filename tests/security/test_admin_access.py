@@ -15,7 +15,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 from app.applications.tables import Application
 from app.backoffice.access import REFUSAL
 from app.backoffice.codes import StaffRole
-from app.backoffice.staff import ADMIN_FLAGS, password_matches
+from app.backoffice.staff_members import ADMIN_FLAGS, password_matches
 from app.backoffice.tables import StaffCentre, StaffCommission, StaffProfile
 from app.catalog.demo import load_demo_data
 from app.catalog.tables import Campaign, Centre, Commission, Programme

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from app.dossier import labels as L
+from app.dossier import field_labels as L
 from app.dossier.fields import Fields, FieldView, choice_id, text
 from app.dossier.lookups import communes_for_postal_code, country_choices, france_id
 from app.web.forms import Form

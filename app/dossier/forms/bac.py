@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.dossier import labels as L
+from app.dossier import field_labels as L
 from app.dossier.fields import Choice, Fields, FieldView, choice, choice_id, text, year
 from app.dossier.lookups import (
     commune_choices,

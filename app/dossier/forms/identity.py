@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.code_labels import CIVILITY
-from app.dossier import labels as L
+from app.dossier import field_labels as L
 from app.dossier.fields import (
     Choice,
     Fields,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.dossier import labels as L
+from app.dossier import field_labels as L
 from app.dossier.fields import Choice, Fields, FieldView, choice, choice_id, text, year
-from app.dossier.forms.rows import outcome_choices, year_bounds
+from app.dossier.forms.row_sections import outcome_choices, year_bounds
 from app.dossier.lookups import (
     commune_choices,
     country_choices,
