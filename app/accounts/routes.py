@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from urllib.parse import urlsplit
 
 import structlog
 from litestar import Request, get, post
@@ -40,6 +39,7 @@ from app.web.ratelimit import (
     SIGN_UP,
     check_rate,
 )
+from app.web.redirects import local_path
 
 log = structlog.get_logger(__name__)
 
@@ -80,9 +80,7 @@ def after_answering(
 
 def _local_path(target: str | None) -> str:
     """Where to go after sign-in: only a path of ours (no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return AFTER_SIGN_IN
-    return urlsplit(target).path or AFTER_SIGN_IN
+    return local_path(target, AFTER_SIGN_IN)
 
 
 # --- sign-up and activation -------------------------------------------------------
