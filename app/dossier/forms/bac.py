@@ -6,10 +6,9 @@ from datetime import date
 
 from app.dossier import field_labels as L
 from app.dossier.fields import Choice, Fields, FieldView, choice, choice_id, text, year
+from app.dossier.forms.french_place import departement_then_commune
 from app.dossier.lookups import (
-    commune_choices,
     country_choices,
-    departement_choices,
     departement_label,
     france_id,
     lycee_choices,
@@ -183,30 +182,9 @@ async def build_fields(
 
 async def _french_place(fields: Fields, values: dict, make, locked: str) -> None:
     """Département → commune → lycée, each list narrowed by the previous choice."""
-    departements = [] if locked else await departement_choices()
-    fields["departement"] = make(
-        "departement",
-        kind="select",
-        required=True,
-        choices=departements,
-        empty_label=_("Sélectionnez un département"),
-        refreshes=BLOCK,
+    departement_id, commune_id = await departement_then_commune(
+        fields, values, make, refreshes=BLOCK, commune_refreshes=BLOCK, locked=bool(locked)
     )
-    departement = values.get("departement", "")
-    departement_id = int(departement) if any(c.value == departement for c in departements) else None
-    communes = await commune_choices(departement_id) if not locked else []
-    fields["commune"] = make(
-        "commune",
-        kind="select",
-        required=True,
-        choices=communes,
-        empty_label=_("Sélectionnez une commune")
-        if departement_id
-        else _("Choisissez d'abord le département"),
-        refreshes=BLOCK,
-    )
-    commune = values.get("commune", "")
-    commune_id = int(commune) if any(c.value == commune for c in communes) else None
     lycees = (
         await lycee_choices(commune_id=commune_id, departement_id=departement_id)
         if departement_id and not locked

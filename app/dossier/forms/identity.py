@@ -19,11 +19,10 @@ from app.dossier.fields import (
     text,
     years_before,
 )
+from app.dossier.forms.french_place import departement_then_commune
 from app.dossier.ine import is_valid_ine, normalise_ine
 from app.dossier.lookups import (
-    commune_choices,
     country_choices,
-    departement_choices,
     departement_label,
     france_id,
     nationality_choices,
@@ -182,27 +181,15 @@ async def build_fields(
         refreshes=PLACE_BLOCK,
     )
     if values.get("birth_country") and values["birth_country"] == _id(await france_id()):
-        departement = values.get("birth_departement", "")
-        fields["birth_departement"] = make(
-            "birth_departement",
-            kind="select",
-            required=True,
-            choices=[] if place_locked else await departement_choices(),
-            empty_label=_("Sélectionnez un département"),
+        await departement_then_commune(
+            fields,
+            values,
+            make,
             refreshes=PLACE_BLOCK,
-        )
-        valid_departement = departement.isdigit() and any(
-            c.value == departement for c in fields["birth_departement"].choices
-        )
-        fields["birth_commune"] = make(
-            "birth_commune",
-            kind="select",
-            required=True,
-            choices=await commune_choices(int(departement)) if valid_departement else [],
-            empty_label=_("Sélectionnez une commune")
-            if valid_departement
-            else _("Choisissez d'abord le département"),
-            hint=_("Les anciennes communes (fusionnées depuis) figurent dans la liste."),
+            departement="birth_departement",
+            commune="birth_commune",
+            commune_hint=_("Les anciennes communes (fusionnées depuis) figurent dans la liste."),
+            locked=place_locked,
         )
     elif values.get("birth_country"):
         fields["birth_city_label"] = make("birth_city_label", required=True, maxlength=NAME_MAX)

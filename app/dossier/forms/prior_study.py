@@ -11,11 +11,10 @@ from datetime import date
 
 from app.dossier import field_labels as L
 from app.dossier.fields import Choice, Fields, FieldView, choice, choice_id, text, year
+from app.dossier.forms.french_place import departement_then_commune
 from app.dossier.forms.row_sections import outcome_choices, year_bounds
 from app.dossier.lookups import (
-    commune_choices,
     country_choices,
-    departement_choices,
     diploma_type_choices,
     france_id,
     lycee_choices,
@@ -118,30 +117,9 @@ async def prior_study_fields(values: dict[str, str]) -> Fields:
 async def _french_place(fields: Fields, values: dict, make) -> None:
     """Département → commune → établissement, each list narrowed by the previous
     choice (each refreshes the block: htmx swaps it, the refresh button without JS)."""
-    departements = await departement_choices()
-    fields["departement"] = make(
-        "departement",
-        kind="select",
-        required=True,
-        choices=departements,
-        empty_label=_("Sélectionnez un département"),
-        refreshes=PRIOR_STUDY_BLOCK,
+    departement_id, commune_id = await departement_then_commune(
+        fields, values, make, refreshes=PRIOR_STUDY_BLOCK, commune_refreshes=PRIOR_STUDY_BLOCK
     )
-    chosen = values.get("departement", "")
-    departement_id = int(chosen) if any(c.value == chosen for c in departements) else None
-    communes = await commune_choices(departement_id)
-    fields["commune"] = make(
-        "commune",
-        kind="select",
-        required=True,
-        choices=communes,
-        empty_label=_("Sélectionnez une commune")
-        if departement_id
-        else _("Choisissez d'abord le département"),
-        refreshes=PRIOR_STUDY_BLOCK,
-    )
-    chosen = values.get("commune", "")
-    commune_id = int(chosen) if any(c.value == chosen for c in communes) else None
     lycees = await lycee_choices(commune_id=commune_id, departement_id=departement_id)
     if departement_id and not lycees:
         # No establishment of this département in the list (some overseas

@@ -1,0 +1,58 @@
+"""The département → commune cascade of the dossier's places in France (birth place,
+bac, prior study): the commune list holds the chosen département's communes only, and a
+choice counts only when its list offered it (a commune of another département, typed
+by hand, is no choice)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app.dossier.fields import Choice, Fields, FieldView
+from app.dossier.lookups import commune_choices, departement_choices
+from app.web.i18n import gettext as _
+
+
+def offered_id(value: str, choices: list[Choice]) -> int | None:
+    """The id chosen, when the list offered it; None otherwise."""
+    return int(value) if any(c.value == value for c in choices) else None
+
+
+async def departement_then_commune(
+    fields: Fields,
+    values: dict[str, str],
+    make: Callable[..., FieldView],
+    *,
+    refreshes: str,
+    departement: str = "departement",
+    commune: str = "commune",
+    commune_refreshes: str = "",
+    commune_hint: str = "",
+    locked: bool = False,
+) -> tuple[int | None, int | None]:
+    """Add the two select fields (named ``departement`` and ``commune``) to ``fields``
+    and return the chosen département's and commune's ids. Choosing a département
+    refreshes the block ``refreshes`` (htmx swaps it, the refresh button without JS),
+    which narrows the communes; a locked place offers no list."""
+    departements = [] if locked else await departement_choices()
+    fields[departement] = make(
+        departement,
+        kind="select",
+        required=True,
+        choices=departements,
+        empty_label=_("Sélectionnez un département"),
+        refreshes=refreshes,
+    )
+    departement_id = offered_id(values.get(departement, ""), departements)
+    communes = [] if locked else await commune_choices(departement_id)
+    fields[commune] = make(
+        commune,
+        kind="select",
+        required=True,
+        choices=communes,
+        empty_label=_("Sélectionnez une commune")
+        if departement_id
+        else _("Choisissez d'abord le département"),
+        refreshes=commune_refreshes,
+        hint=commune_hint,
+    )
+    return departement_id, offered_id(values.get(commune, ""), communes)
