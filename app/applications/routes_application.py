@@ -5,17 +5,19 @@ the second one reads why it was refused ("déjà transmise")."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from app.applications import lifecycle
 from app.applications.forms import NOTE_FIELD, done_message, note_message, read_note
-from app.applications.lifecycle import Change, Refusal
+from app.applications.lifecycle import Actor, Change, Refusal
 from app.applications.notes import NoteRefused, add_candidate_note
 from app.applications.page_data import Summary
 from app.applications.routes_common import (
@@ -155,59 +157,70 @@ async def _after(
     return done(application_id, done_key)
 
 
-@get("/{application_id:int}/transmettre", name="application_transmit")
-async def transmit_page(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    return await _step_page(request, application_id, "transmettre")
+@dataclass(frozen=True)
+class FinalAction:
+    """A final action: its confirmation page (GET) and the change itself (POST) at
+    ``/candidatures/<id>/<slug>``; after the change, the summary says ``done_key``."""
+
+    slug: str
+    route_name: str
+    done_key: str
+    change: Callable[[int, Actor], Awaitable[Change]]
 
 
-@post("/{application_id:int}/transmettre")
-async def transmit(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    call = lifecycle.transmit(application_id=application_id, actor=candidate(request))
-    return await _after(request, application_id, await run_change(request, call), "transmise")
+FINAL_ACTIONS = (
+    FinalAction(
+        "transmettre",
+        "application_transmit",
+        "transmise",
+        lambda application_id, actor: lifecycle.transmit(
+            application_id=application_id, actor=actor
+        ),
+    ),
+    FinalAction(
+        "annuler",
+        "application_cancel",
+        "annulee",
+        lambda application_id, actor: lifecycle.cancel(application_id=application_id, actor=actor),
+    ),
+    FinalAction(
+        "confirmer",
+        "application_confirm",
+        "confirmee",
+        lambda application_id, actor: lifecycle.answer(
+            application_id=application_id, confirm=True, actor=actor
+        ),
+    ),
+    FinalAction(
+        "desister",
+        "application_withdraw",
+        "desistement",
+        lambda application_id, actor: lifecycle.answer(
+            application_id=application_id, confirm=False, actor=actor
+        ),
+    ),
+)
 
 
-@get("/{application_id:int}/annuler", name="application_cancel")
-async def cancel_page(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    return await _step_page(request, application_id, "annuler")
+def final_action_handlers(action: FinalAction) -> list[HTTPRouteHandler]:
+    path = f"/{{application_id:int}}/{action.slug}"
 
+    @get(path, name=action.route_name)
+    async def confirmation_page(
+        request: Request, application_id: FromPath[int]
+    ) -> Template | Redirect:
+        return await _step_page(request, application_id, action.slug)
 
-@post("/{application_id:int}/annuler")
-async def cancel(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    call = lifecycle.cancel(application_id=application_id, actor=candidate(request))
-    return await _after(request, application_id, await run_change(request, call), "annulee")
+    @post(path)
+    async def act(request: Request, application_id: FromPath[int]) -> Template | Redirect:
+        result = await run_change(request, action.change(application_id, candidate(request)))
+        return await _after(request, application_id, result, action.done_key)
 
-
-@get("/{application_id:int}/confirmer", name="application_confirm")
-async def confirm_page(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    return await _step_page(request, application_id, "confirmer")
-
-
-@post("/{application_id:int}/confirmer")
-async def confirm(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    call = lifecycle.answer(application_id=application_id, confirm=True, actor=candidate(request))
-    return await _after(request, application_id, await run_change(request, call), "confirmee")
-
-
-@get("/{application_id:int}/desister", name="application_withdraw")
-async def withdraw_page(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    return await _step_page(request, application_id, "desister")
-
-
-@post("/{application_id:int}/desister")
-async def withdraw(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    call = lifecycle.answer(application_id=application_id, confirm=False, actor=candidate(request))
-    return await _after(request, application_id, await run_change(request, call), "desistement")
+    return [confirmation_page, act]
 
 
 application_handlers = [
     summary,
     add_note,
-    transmit_page,
-    transmit,
-    cancel_page,
-    cancel,
-    confirm_page,
-    confirm,
-    withdraw_page,
-    withdraw,
+    *(handler for action in FINAL_ACTIONS for handler in final_action_handlers(action)),
 ]
