@@ -46,9 +46,6 @@ class FieldView:
     display: str = ""
     """The value shown instead of an input when the field is locked."""
 
-    def choice_label(self, value: str) -> str:
-        return next((c.label for c in self.choices if c.value == value), "")
-
 
 Fields = dict[str, FieldView]
 
