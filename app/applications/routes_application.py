@@ -17,16 +17,15 @@ from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from app.applications import lifecycle
 from app.applications.forms import NOTE_FIELD, done_message, note_message, read_note
-from app.applications.lifecycle import Actor, Change, Refusal
+from app.applications.lifecycle import Actor, Change
 from app.applications.notes import NoteRefused, add_candidate_note
 from app.applications.page_data import Summary
 from app.applications.routes_common import (
     application_url,
     applications_page,
     candidate,
+    change_then_summary,
     done,
-    refused_page,
-    run_change,
     summary_or_404,
     summary_page,
 )
@@ -149,14 +148,6 @@ async def _step_page(request: Request, application_id: int, slug: str) -> Templa
     return applications_page("confirm", s=s, step=step_for(slug, s), done="", refusal="")
 
 
-async def _after(
-    request: Request, application_id: int, result: Change | Refusal, done_key: str
-) -> Template | Redirect:
-    if isinstance(result, Refusal):
-        return await refused_page(request, application_id, result)
-    return done(application_id, done_key)
-
-
 @dataclass(frozen=True)
 class FinalAction:
     """A final action: its confirmation page (GET) and the change itself (POST) at
@@ -213,8 +204,8 @@ def final_action_handlers(action: FinalAction) -> list[HTTPRouteHandler]:
 
     @post(path)
     async def act(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-        result = await run_change(request, action.change(application_id, candidate(request)))
-        return await _after(request, application_id, result, action.done_key)
+        change = action.change(application_id, candidate(request))
+        return await change_then_summary(request, application_id, change, action.done_key)
 
     return [confirmation_page, act]
 

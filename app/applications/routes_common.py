@@ -68,6 +68,23 @@ async def run_change(
     return result
 
 
+async def change_then_summary(
+    request: Request,
+    application_id: int,
+    change: Awaitable[Change],
+    done_key: str,
+    anchor: str = "",
+    *,
+    undo: Callable[[], Awaitable[object]] | None = None,
+) -> Template | Redirect:
+    """Run one lifecycle change (:func:`run_change`), then back to the summary saying
+    it is done (303), or the summary saying why it was refused (409)."""
+    result = await run_change(request, change, undo=undo)
+    if isinstance(result, Refusal):
+        return await refused_page(request, application_id, result)
+    return done(application_id, done_key, anchor)
+
+
 async def summary_or_404(request: Request, application_id: int) -> Summary:
     summary = await application_summary(account_id_of(request), application_id)
     if summary is None:

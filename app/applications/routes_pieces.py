@@ -16,15 +16,13 @@ from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE, HTTP_422_UN
 
 from app.applications import lifecycle
 from app.applications.forms import file_field, read_upload, too_large_message, upload_message
-from app.applications.lifecycle import Refusal
 from app.applications.page_data import PieceRow, Summary, piece_file
 from app.applications.routes_common import (
     application_url,
     applications_page,
     candidate,
-    done,
+    change_then_summary,
     refused_page,
-    run_change,
     summary_or_404,
     summary_page,
 )
@@ -88,10 +86,14 @@ async def upload_piece(
     call = lifecycle.submit_piece(
         application_id=application_id, piece_id=piece_id, file_id=file_id, actor=candidate(request)
     )
-    result = await run_change(request, call, undo=lambda: delete_stored(file_id))
-    if isinstance(result, Refusal):
-        return await refused_page(request, application_id, result)
-    return done(application_id, "piece-deposee", f"#piece-{piece_id}")
+    return await change_then_summary(
+        request,
+        application_id,
+        call,
+        "piece-deposee",
+        f"#piece-{piece_id}",
+        undo=lambda: delete_stored(file_id),
+    )
 
 
 @post(f"{PIECE_PATH}/supprimer")
@@ -101,10 +103,9 @@ async def remove_piece(
     call = lifecycle.remove_piece(
         application_id=application_id, piece_id=piece_id, actor=candidate(request)
     )
-    result = await run_change(request, call)
-    if isinstance(result, Refusal):
-        return await refused_page(request, application_id, result)
-    return done(application_id, "piece-supprimee", f"#piece-{piece_id}")
+    return await change_then_summary(
+        request, application_id, call, "piece-supprimee", f"#piece-{piece_id}"
+    )
 
 
 @post(f"{PIECE_PATH}/non-concerne")
@@ -114,10 +115,9 @@ async def not_concerned(
     call = lifecycle.declare_not_concerned(
         application_id=application_id, piece_id=piece_id, actor=candidate(request)
     )
-    result = await run_change(request, call)
-    if isinstance(result, Refusal):
-        return await refused_page(request, application_id, result)
-    return done(application_id, "non-concerne", f"#piece-{piece_id}")
+    return await change_then_summary(
+        request, application_id, call, "non-concerne", f"#piece-{piece_id}"
+    )
 
 
 @get(f"{PIECE_PATH}/fichier", name="application_piece_file")
