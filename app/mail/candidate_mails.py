@@ -20,7 +20,7 @@ from enum import StrEnum
 from app.applications.lifecycle_base import Actor
 from app.db import write_transaction
 from app.mail.codes import MailCode
-from app.mail.resend import RESENDABLE, Resent, requeue
+from app.mail.resend import RESEND_COLUMNS, RESENDABLE, Resent, requeue
 from app.mail.tables import OutboxMail
 
 PAGE_SIZE = 20
@@ -157,15 +157,7 @@ async def resend_own_mail(*, account_id: int, mail_id: int) -> Resent:
     async with write_transaction():
         row = (
             await OutboxMail.select(
-                OutboxMail.status,
-                OutboxMail.to_address,
-                OutboxMail.subject,
-                OutboxMail.template_code,
-                OutboxMail.application,
-                OutboxMail.html,
-                OutboxMail.text,
-                OutboxMail.created_at,
-                OutboxMail.account.email.as_alias("account_email"),
+                *RESEND_COLUMNS, OutboxMail.account.email.as_alias("account_email")
             )
             .where((OutboxMail.id == mail_id) & (OutboxMail.account == account_id))
             .first()

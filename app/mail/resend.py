@@ -39,6 +39,19 @@ class ResendRefused(Exception):
         self.status = status
 
 
+# What a resend reads of the row: to check it (status, a body) and for :func:`requeue`.
+RESEND_COLUMNS = (
+    OutboxMail.status,
+    OutboxMail.to_address,
+    OutboxMail.subject,
+    OutboxMail.template_code,
+    OutboxMail.application,
+    OutboxMail.html,
+    OutboxMail.text,
+    OutboxMail.created_at,
+)
+
+
 @dataclass(frozen=True)
 class Resent:
     mail_id: int
@@ -59,20 +72,7 @@ async def resend_mail(*, mail_id: int, actor: Actor) -> Resent:
     """
     require_staff(actor)
     async with write_transaction():
-        row = (
-            await OutboxMail.select(
-                OutboxMail.status,
-                OutboxMail.to_address,
-                OutboxMail.subject,
-                OutboxMail.template_code,
-                OutboxMail.application,
-                OutboxMail.html,
-                OutboxMail.text,
-                OutboxMail.created_at,
-            )
-            .where(OutboxMail.id == mail_id)
-            .first()
-        )
+        row = await OutboxMail.select(*RESEND_COLUMNS).where(OutboxMail.id == mail_id).first()
         if row is None:
             raise ResendRefused(ResendRefusal.NOT_FOUND)
         before = row["status"]
