@@ -6,9 +6,8 @@ from datetime import date
 
 from app.dossier import field_labels as L
 from app.dossier.fields import Choice, Fields, FieldView, choice, choice_id, text, year
-from app.dossier.forms.french_place import departement_then_commune
+from app.dossier.forms.places import country_field, departement_then_commune, in_france
 from app.dossier.lookups import (
-    country_choices,
     departement_label,
     france_id,
     lycee_choices,
@@ -162,16 +161,9 @@ async def build_fields(
         choices=[] if locked else await mention_choices(),
         empty_label=_("Sans mention ou non connue"),
     )
-    fields["country"] = make(
-        "country",
-        kind="select",
-        required=True,
-        choices=[] if locked else await country_choices(),
-        empty_label=_("Sélectionnez un pays"),
-        refreshes=BLOCK,
-    )
+    fields["country"] = await country_field(make, refreshes=BLOCK, locked=bool(locked))
     country = values.get("country", "")
-    if country and country == _id(await france_id()):
+    if await in_france(country):
         await _french_place(fields, values, make, locked)
     elif country:
         fields["establishment_label"] = make(

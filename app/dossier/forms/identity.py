@@ -19,10 +19,9 @@ from app.dossier.fields import (
     text,
     years_before,
 )
-from app.dossier.forms.french_place import departement_then_commune
+from app.dossier.forms.places import country_field, departement_then_commune, in_france
 from app.dossier.ine import is_valid_ine, normalise_ine
 from app.dossier.lookups import (
-    country_choices,
     departement_label,
     france_id,
     nationality_choices,
@@ -172,15 +171,10 @@ async def build_fields(
         "birth_date", required=True, hint=_("Par exemple : 17/05/2004"), autocomplete="bday"
     )
     place_locked = "birth_country" in locks
-    fields["birth_country"] = make(
-        "birth_country",
-        kind="select",
-        required=True,
-        choices=[] if place_locked else await country_choices(),
-        empty_label=_("Sélectionnez un pays"),
-        refreshes=PLACE_BLOCK,
+    fields["birth_country"] = await country_field(
+        make, name="birth_country", refreshes=PLACE_BLOCK, locked=place_locked
     )
-    if values.get("birth_country") and values["birth_country"] == _id(await france_id()):
+    if await in_france(values.get("birth_country")):
         await departement_then_commune(
             fields,
             values,

@@ -11,10 +11,9 @@ from datetime import date
 
 from app.dossier import field_labels as L
 from app.dossier.fields import Choice, Fields, FieldView, choice, choice_id, text, year
-from app.dossier.forms.french_place import departement_then_commune
+from app.dossier.forms.places import country_field, departement_then_commune, in_france
 from app.dossier.forms.row_sections import outcome_choices, year_bounds
 from app.dossier.lookups import (
-    country_choices,
     diploma_type_choices,
     france_id,
     lycee_choices,
@@ -59,17 +58,8 @@ async def prior_study_fields(values: dict[str, str]) -> Fields:
     def make(name: str, **options) -> FieldView:
         return FieldView(name=name, label=L.label(L.PRIOR_STUDY, name), **options)
 
-    fields: Fields = {
-        "country": make(
-            "country",
-            kind="select",
-            required=True,
-            choices=await country_choices(),
-            empty_label=_("Sélectionnez un pays"),
-            refreshes=PRIOR_STUDY_BLOCK,
-        )
-    }
-    if values.get("country") and values["country"] == _id(await france_id()):
+    fields: Fields = {"country": await country_field(make, refreshes=PRIOR_STUDY_BLOCK)}
+    if await in_france(values.get("country")):
         await _french_place(fields, values, make)
     else:
         fields["establishment_label"] = make(

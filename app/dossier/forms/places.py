@@ -1,15 +1,36 @@
-"""The département → commune cascade of the dossier's places in France (birth place,
-bac, prior study): the commune list holds the chosen département's communes only, and a
-choice counts only when its list offered it (a commune of another département, typed
-by hand, is no choice)."""
+"""The places of the dossier (birth place, address, bac, prior study): the country, and
+in France the département → commune cascade. The commune list holds the chosen
+département's communes only, and a choice counts only when its list offered it (a
+commune of another département, typed by hand, is no choice)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from app.dossier.fields import Choice, Fields, FieldView
-from app.dossier.lookups import commune_choices, departement_choices
+from app.dossier.lookups import commune_choices, country_choices, departement_choices, france_id
 from app.web.i18n import gettext as _
+
+
+async def country_field(
+    make: Callable[..., FieldView], *, refreshes: str, locked: bool = False, **options
+) -> FieldView:
+    """The country list (France first); choosing one refreshes the block ``refreshes``,
+    which shows the fields of a place in France or abroad."""
+    return make(
+        options.pop("name", "country"),
+        kind="select",
+        required=True,
+        choices=[] if locked else await country_choices(),
+        empty_label=_("Sélectionnez un pays"),
+        refreshes=refreshes,
+        **options,
+    )
+
+
+async def in_france(chosen: str | None) -> bool:
+    """Whether the chosen country is France."""
+    return bool(chosen) and chosen == str(await france_id())
 
 
 def offered_id(value: str, choices: list[Choice]) -> int | None:
