@@ -6,7 +6,12 @@ from datetime import date
 
 from app.dossier import field_labels as L
 from app.dossier.fields import Choice, Fields, FieldView, choice, choice_id, text, year
-from app.dossier.forms.places import country_field, departement_then_commune, in_france
+from app.dossier.forms.places import (
+    after_departement,
+    country_field,
+    departement_then_commune,
+    in_france,
+)
 from app.dossier.lookups import (
     departement_label,
     france_id,
@@ -194,9 +199,7 @@ async def _french_place(fields: Fields, values: dict, make, locked: str) -> None
         kind="select",
         required=True,
         choices=lycees,
-        empty_label=_("Sélectionnez un établissement")
-        if departement_id
-        else _("Choisissez d'abord le département"),
+        empty_label=after_departement(departement_id, _("Sélectionnez un établissement")),
     )
 
 

@@ -33,6 +33,12 @@ async def in_france(chosen: str | None) -> bool:
     return bool(chosen) and chosen == str(await france_id())
 
 
+def after_departement(departement_id: int | None, empty_label: str) -> str:
+    """The first option of a list narrowed by the département: until one is chosen, it
+    says to choose it first."""
+    return empty_label if departement_id else _("Choisissez d'abord le département")
+
+
 def offered_id(value: str, choices: list[Choice]) -> int | None:
     """The id chosen, when the list offered it; None otherwise."""
     return int(value) if any(c.value == value for c in choices) else None
@@ -70,9 +76,7 @@ async def departement_then_commune(
         kind="select",
         required=True,
         choices=communes,
-        empty_label=_("Sélectionnez une commune")
-        if departement_id
-        else _("Choisissez d'abord le département"),
+        empty_label=after_departement(departement_id, _("Sélectionnez une commune")),
         refreshes=commune_refreshes,
         hint=commune_hint,
     )

@@ -11,7 +11,12 @@ from datetime import date
 
 from app.dossier import field_labels as L
 from app.dossier.fields import Choice, Fields, FieldView, choice, choice_id, text, year
-from app.dossier.forms.places import country_field, departement_then_commune, in_france
+from app.dossier.forms.places import (
+    after_departement,
+    country_field,
+    departement_then_commune,
+    in_france,
+)
 from app.dossier.forms.row_sections import outcome_choices, year_bounds
 from app.dossier.lookups import (
     diploma_type_choices,
@@ -129,9 +134,7 @@ async def _french_place(fields: Fields, values: dict, make) -> None:
         kind="select",
         required=True,
         choices=[*lycees, other] if departement_id else [],
-        empty_label=_("Sélectionnez un établissement")
-        if departement_id
-        else _("Choisissez d'abord le département"),
+        empty_label=after_departement(departement_id, _("Sélectionnez un établissement")),
         refreshes=PRIOR_STUDY_BLOCK,
     )
     if values.get("establishment") == OTHER_ESTABLISHMENT:
