@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from app.dossier import field_labels as L
-from app.dossier.fields import Fields, FieldView, choice_id, text
+from app.dossier.fields import Fields, FieldView, choice_id, required_select, text
 from app.dossier.forms.places import country_field, in_france
 from app.dossier.lookups import communes_for_postal_code, france_id
 from app.web.forms import Form
@@ -70,9 +70,7 @@ async def build_fields(values: dict[str, str]) -> Fields:
             autocomplete="postal-code",
             refreshes=BLOCK,
         )
-        fields["commune"] = make(
-            "commune", kind="select", required=True, choices=communes, empty_label=empty
-        )
+        fields["commune"] = required_select(make, "commune", communes, empty)
     elif country:
         fields["foreign_city"] = make(
             "foreign_city",

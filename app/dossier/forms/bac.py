@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.dossier import field_labels as L
+from app.dossier import fields as F
 from app.dossier.fields import Choice, Fields, FieldView, choice, choice_id, text, year
 from app.dossier.forms.places import (
     after_departement,
@@ -99,12 +100,11 @@ async def _no_bac_field(make) -> FieldView:
     """ "Précisez votre situation": a list holding only 0000, to be chosen, as in the
     guide; its value is the série's id, like the série list's."""
     serie_id = await no_bac_serie_id()
-    return make(
+    return F.required_select(
+        make,
         "no_bac",
-        kind="select",
-        required=True,
-        choices=[] if serie_id is None else [Choice(str(serie_id), no_bac_label())],
-        empty_label=_("Sélectionnez votre situation"),
+        [] if serie_id is None else [Choice(str(serie_id), no_bac_label())],
+        _("Sélectionnez votre situation"),
     )
 
 
@@ -194,12 +194,8 @@ async def _french_place(fields: Fields, values: dict, make, locked: str) -> None
             "establishment_label", required=True, maxlength=LABEL_MAX
         )
         return
-    fields["lycee"] = make(
-        "lycee",
-        kind="select",
-        required=True,
-        choices=lycees,
-        empty_label=after_departement(departement_id, _("Sélectionnez un établissement")),
+    fields["lycee"] = F.required_select(
+        make, "lycee", lycees, after_departement(departement_id, _("Sélectionnez un établissement"))
     )
 
 

@@ -16,6 +16,7 @@ from app.dossier.fields import (
     french_date,
     french_date_text,
     phone,
+    required_select,
     text,
     years_before,
 )
@@ -134,12 +135,11 @@ async def build_fields(
         return view
 
     fields: Fields = {}
-    fields["nationality"] = make(
+    fields["nationality"] = required_select(
+        make,
         "nationality",
-        kind="select",
-        required=True,
-        choices=await nationality_choices() if "nationality" not in locks else [],
-        empty_label=_("Sélectionnez votre nationalité"),
+        await nationality_choices() if "nationality" not in locks else [],
+        _("Sélectionnez votre nationalité"),
     )
     fields["ine"] = make(
         "ine",
@@ -150,12 +150,8 @@ async def build_fields(
             "votre relevé de notes du baccalauréat. Sans diplôme français, laissez ce champ vide."
         ),
     )
-    fields["civility"] = make(
-        "civility",
-        kind="select",
-        required=True,
-        choices=civility_choices(),
-        empty_label=_("Sélectionnez une civilité"),
+    fields["civility"] = required_select(
+        make, "civility", civility_choices(), _("Sélectionnez une civilité")
     )
     fields["birth_name"] = make(
         "birth_name", required=True, maxlength=NAME_MAX, autocomplete="family-name"

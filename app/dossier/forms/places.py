@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.dossier.fields import Choice, Fields, FieldView
+from app.dossier.fields import Choice, Fields, FieldView, required_select
 from app.dossier.lookups import commune_choices, country_choices, departement_choices, france_id
 from app.web.i18n import gettext as _
 
@@ -17,12 +17,11 @@ async def country_field(
 ) -> FieldView:
     """The country list (France first); choosing one refreshes the block ``refreshes``,
     which shows the fields of a place in France or abroad."""
-    return make(
+    return required_select(
+        make,
         options.pop("name", "country"),
-        kind="select",
-        required=True,
-        choices=[] if locked else await country_choices(),
-        empty_label=_("Sélectionnez un pays"),
+        [] if locked else await country_choices(),
+        _("Sélectionnez un pays"),
         refreshes=refreshes,
         **options,
     )
@@ -61,22 +60,16 @@ async def departement_then_commune(
     refreshes the block ``refreshes`` (htmx swaps it, the refresh button without JS),
     which narrows the communes; a locked place offers no list."""
     departements = [] if locked else await departement_choices()
-    fields[departement] = make(
-        departement,
-        kind="select",
-        required=True,
-        choices=departements,
-        empty_label=_("Sélectionnez un département"),
-        refreshes=refreshes,
+    fields[departement] = required_select(
+        make, departement, departements, _("Sélectionnez un département"), refreshes=refreshes
     )
     departement_id = offered_id(values.get(departement, ""), departements)
     communes = [] if locked else await commune_choices(departement_id)
-    fields[commune] = make(
+    fields[commune] = required_select(
+        make,
         commune,
-        kind="select",
-        required=True,
-        choices=communes,
-        empty_label=after_departement(departement_id, _("Sélectionnez une commune")),
+        communes,
+        after_departement(departement_id, _("Sélectionnez une commune")),
         refreshes=commune_refreshes,
         hint=commune_hint,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.dossier import field_labels as L
+from app.dossier import fields as F
 from app.dossier.fields import Choice, Fields, FieldView, choice, choice_id, text, year
 from app.dossier.forms.places import (
     after_departement,
@@ -74,12 +75,8 @@ async def prior_study_fields(values: dict[str, str]) -> Fields:
             hint=_("Par exemple : Université de Toulouse"),
         )
     fields["year"] = make("year", required=True, maxlength=4, inputmode="numeric")
-    fields["diploma_type"] = make(
-        "diploma_type",
-        kind="select",
-        required=True,
-        choices=await diploma_type_choices(),
-        empty_label=_("Sélectionnez une formation"),
+    fields["diploma_type"] = F.required_select(
+        make, "diploma_type", await diploma_type_choices(), _("Sélectionnez une formation")
     )
     fields["label"] = make(
         "label",
@@ -93,12 +90,8 @@ async def prior_study_fields(values: dict[str, str]) -> Fields:
             "Information-Communication ou BTS1, Information-Communication."
         ),
     )
-    fields["outcome"] = make(
-        "outcome",
-        kind="select",
-        required=True,
-        choices=outcome_choices(),
-        empty_label=_("Sélectionnez un résultat"),
+    fields["outcome"] = F.required_select(
+        make, "outcome", outcome_choices(), _("Sélectionnez un résultat")
     )
     fields["mention"] = make(
         "mention",
@@ -129,12 +122,11 @@ async def _french_place(fields: Fields, values: dict, make) -> None:
         _("Autre établissement (absent de la liste)"),
         group=_("Établissement absent de la liste") if grouped else "",
     )
-    fields["establishment"] = make(
+    fields["establishment"] = F.required_select(
+        make,
         "establishment",
-        kind="select",
-        required=True,
-        choices=[*lycees, other] if departement_id else [],
-        empty_label=after_departement(departement_id, _("Sélectionnez un établissement")),
+        [*lycees, other] if departement_id else [],
+        after_departement(departement_id, _("Sélectionnez un établissement")),
         refreshes=PRIOR_STUDY_BLOCK,
     )
     if values.get("establishment") == OTHER_ESTABLISHMENT:
