@@ -21,6 +21,7 @@ from app.dossier.lookups import (
     no_bac_serie_id,
     serie_choices,
 )
+from app.dossier.queries import row_with
 from app.dossier.tables import Baccalaureate
 from app.web.forms import Form
 from app.web.i18n import gettext as _
@@ -55,20 +56,17 @@ async def initial_values(bac: dict | None) -> dict[str, str]:
 
 async def displayed_values(bac_id: int) -> dict[str, str]:
     """An imported bac is shown as text."""
-    row = (
-        await Baccalaureate.select(
-            Baccalaureate.all_columns(),
-            Baccalaureate.serie.code.as_alias("serie_code"),
-            Baccalaureate.serie.label.as_alias("serie_label"),
-            Baccalaureate.mention.label.as_alias("mention_label"),
-            Baccalaureate.country.name_fr.as_alias("country_name"),
-            Baccalaureate.departement.code.as_alias("departement_code"),
-            Baccalaureate.departement.name.as_alias("departement_name"),
-            Baccalaureate.commune.name.as_alias("commune_name"),
-            Baccalaureate.lycee.name.as_alias("lycee_name"),
-        )
-        .where(Baccalaureate.id == bac_id)
-        .first()
+    row = await row_with(
+        Baccalaureate,
+        bac_id,
+        serie_code=Baccalaureate.serie.code,
+        serie_label=Baccalaureate.serie.label,
+        mention_label=Baccalaureate.mention.label,
+        country_name=Baccalaureate.country.name_fr,
+        departement_code=Baccalaureate.departement.code,
+        departement_name=Baccalaureate.departement.name,
+        commune_name=Baccalaureate.commune.name,
+        lycee_name=Baccalaureate.lycee.name,
     )
     no_bac = row["serie_code"] == "0000"
     departement = ""

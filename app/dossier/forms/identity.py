@@ -28,6 +28,7 @@ from app.dossier.lookups import (
     nationality_choices,
     nationality_label,
 )
+from app.dossier.queries import row_with
 from app.dossier.tables import Candidate
 from app.refdata.tables import Commune
 from app.web.forms import Form
@@ -71,21 +72,18 @@ async def initial_values(candidate: dict) -> dict[str, str]:
 
 async def displayed_values(candidate_id: int) -> dict[str, str]:
     """Locked fields are shown as text: the stored values with their labels."""
-    row = (
-        await Candidate.select(
-            Candidate.all_columns(),
-            Candidate.nationality.name_fr.as_alias("nat_name_fr"),
-            Candidate.nationality.name_en.as_alias("nat_name_en"),
-            Candidate.nationality.iso2.as_alias("nat_iso2"),
-            Candidate.nationality.nationality_fr.as_alias("nat_nationality_fr"),
-            Candidate.nationality.nationality_en.as_alias("nat_nationality_en"),
-            Candidate.birth_country.name_fr.as_alias("country_name"),
-            Candidate.birth_departement.code.as_alias("departement_code"),
-            Candidate.birth_departement.name.as_alias("departement_name"),
-            Candidate.birth_commune.name.as_alias("commune_name"),
-        )
-        .where(Candidate.id == candidate_id)
-        .first()
+    row = await row_with(
+        Candidate,
+        candidate_id,
+        nat_name_fr=Candidate.nationality.name_fr,
+        nat_name_en=Candidate.nationality.name_en,
+        nat_iso2=Candidate.nationality.iso2,
+        nat_nationality_fr=Candidate.nationality.nationality_fr,
+        nat_nationality_en=Candidate.nationality.nationality_en,
+        country_name=Candidate.birth_country.name_fr,
+        departement_code=Candidate.birth_departement.code,
+        departement_name=Candidate.birth_departement.name,
+        commune_name=Candidate.birth_commune.name,
     )
     civilities = {c.value: c.label for c in civility_choices()}
     nationality = ""
