@@ -30,6 +30,7 @@ from app.applications.queries import ApplicationView, application_view
 from app.applications.tables import Application
 from app.dossier.tables import Candidate
 from app.ops.audit import record_event
+from app.refused import Refused
 
 
 @dataclass(frozen=True)
@@ -80,12 +81,8 @@ class Refusal(StrEnum):
     INVALID = "invalid"
 
 
-class LifecycleRefused(Exception):
+class LifecycleRefused(Refused[Refusal]):
     """A rule refused the change; nothing was written."""
-
-    def __init__(self, reason: Refusal) -> None:
-        super().__init__(reason.value)
-        self.reason = reason
 
 
 class AuditAction(StrEnum):

@@ -31,6 +31,7 @@ from app.catalog.tables import (
 from app.clock import now
 from app.db import write_transaction
 from app.ops.audit import record_event
+from app.refused import Refused
 
 CAMPAIGN_ARCHIVED = "campaign_archived"
 CAMPAIGN_OPENED = "campaign_opened"
@@ -52,10 +53,8 @@ class NextCampaignRefusal(StrEnum):
     CODE_TAKEN = "code_taken"
 
 
-class NextCampaignRefused(Exception):
-    def __init__(self, reason: NextCampaignRefusal) -> None:
-        super().__init__(reason.value)
-        self.reason = reason
+class NextCampaignRefused(Refused[NextCampaignRefusal]):
+    """The next campaign cannot be opened from this one; nothing was written."""
 
 
 @dataclass

@@ -22,6 +22,7 @@ from app.db import write_transaction
 from app.mail.codes import MailCode
 from app.mail.resend import RESEND_COLUMNS, RESENDABLE, Resent, requeue
 from app.mail.tables import OutboxMail
+from app.refused import Refused
 
 PAGE_SIZE = 20
 MAX_PAGE = 10_000  # beyond, an OFFSET the database would scan for nothing
@@ -48,10 +49,8 @@ class OwnResendRefusal(StrEnum):
     NOT_RESENDABLE = "not_resendable"  # an email-change link (see NOT_RESENDABLE)
 
 
-class OwnResendRefused(Exception):
-    def __init__(self, reason: OwnResendRefusal) -> None:
-        super().__init__(reason.value)
-        self.reason = reason
+class OwnResendRefused(Refused[OwnResendRefusal]):
+    """The candidate's mail cannot be sent again; nothing was written."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from app.mail.codes import MailStatus
 from app.mail.outbox import REDIS_DOWN, SEND_MAIL_JOB, as_arq, log, mail_job_id
 from app.mail.tables import OutboxMail
 from app.ops.audit import record_event
+from app.refused import Refused
 
 MAIL_RESENT = "mail_resent"
 RESENDABLE = (MailStatus.SENT.value, MailStatus.FAILED.value)
@@ -32,10 +33,11 @@ class ResendRefusal(StrEnum):
     NOTHING_TO_SEND = "nothing_to_send"  # its template failed to render
 
 
-class ResendRefused(Exception):
+class ResendRefused(Refused[ResendRefusal]):
+    """The mail cannot be sent again; ``status`` is the one it was found in."""
+
     def __init__(self, reason: ResendRefusal, status: str = "") -> None:
-        super().__init__(reason.value)
-        self.reason = reason
+        super().__init__(reason)
         self.status = status
 
 
