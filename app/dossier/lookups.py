@@ -78,6 +78,10 @@ async def country_choices() -> list[Choice]:
     return _france_first([Choice(str(r["id"]), _country_name(r)) for r in rows], france)
 
 
+# The Country columns :func:`nationality_label` reads.
+NATIONALITY_COLUMNS = ("name_fr", "name_en", "iso2", "nationality_fr", "nationality_en")
+
+
 def nationality_label(row: dict) -> str:
     """The nationality as an adjective ("Français" / "French"); the country's name
     where the reference data has no usable one."""

@@ -23,6 +23,7 @@ from app.dossier.fields import (
 from app.dossier.forms.places import country_field, departement_then_commune, in_france
 from app.dossier.ine import is_valid_ine, normalise_ine
 from app.dossier.lookups import (
+    NATIONALITY_COLUMNS,
     departement_label,
     france_id,
     nationality_choices,
@@ -75,11 +76,7 @@ async def displayed_values(candidate_id: int) -> dict[str, str]:
     row = await row_with(
         Candidate,
         candidate_id,
-        nat_name_fr=Candidate.nationality.name_fr,
-        nat_name_en=Candidate.nationality.name_en,
-        nat_iso2=Candidate.nationality.iso2,
-        nat_nationality_fr=Candidate.nationality.nationality_fr,
-        nat_nationality_en=Candidate.nationality.nationality_en,
+        **{f"nat_{name}": getattr(Candidate.nationality, name) for name in NATIONALITY_COLUMNS},
         country_name=Candidate.birth_country.name_fr,
         departement_code=Candidate.birth_departement.code,
         departement_name=Candidate.birth_departement.name,
@@ -88,15 +85,7 @@ async def displayed_values(candidate_id: int) -> dict[str, str]:
     civilities = {c.value: c.label for c in civility_choices()}
     nationality = ""
     if row["nationality"] is not None:
-        nationality = nationality_label(
-            {
-                "name_fr": row["nat_name_fr"],
-                "name_en": row["nat_name_en"],
-                "iso2": row["nat_iso2"],
-                "nationality_fr": row["nat_nationality_fr"],
-                "nationality_en": row["nat_nationality_en"],
-            }
-        )
+        nationality = nationality_label({name: row[f"nat_{name}"] for name in NATIONALITY_COLUMNS})
     departement = ""
     if row["departement_code"]:
         departement = departement_label(
