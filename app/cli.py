@@ -21,7 +21,7 @@ from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
-from app.backoffice.staff import StaffError, upsert_staff_user
+from app.backoffice.staff_members import StaffError, upsert_staff_user
 from app.core.codes.staff import StaffRole
 from app.demo.data import DemoSummary
 from app.demo.seed import load_demo_data

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from app.backoffice.staff import upsert_staff_user
+from app.backoffice.staff_members import upsert_staff_user
 from app.core.codes.staff import StaffRole
 from app.tables.catalog import Centre, Commission, Programme
 

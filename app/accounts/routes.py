@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
@@ -27,21 +25,15 @@ from app.core.i18n import current_language
 from app.core.i18n import gettext as _
 from app.settings import get_settings
 from app.web.forms import Form, read_form
-from app.web.ratelimit import (
-    RESEND,
-    SIGN_IN,
-    SIGN_UP,
-    check_rate,
-)
+from app.web.ratelimit import RESEND, SIGN_IN, SIGN_UP, check_rate
+from app.web.redirects import local_path
 
 AFTER_SIGN_IN = "/dossier"
 
 
 def _local_path(target: str | None) -> str:
     """Where to go after sign-in: only a path of ours (no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return AFTER_SIGN_IN
-    return urlsplit(target).path or AFTER_SIGN_IN
+    return local_path(target, AFTER_SIGN_IN)
 
 
 @get("/compte/creer", name="signup")

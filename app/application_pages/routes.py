@@ -25,7 +25,12 @@ from app.accounts.guards import (
 from app.application_pages.forms import refusal_message
 from app.application_pages.page_data import list_page, offer_branch, offer_page, offered_programme
 from app.application_pages.routes_application import application_handlers
-from app.application_pages.routes_common import APPLICATIONS_URL, done, page, run_change
+from app.application_pages.routes_common import (
+    APPLICATIONS_URL,
+    applications_page,
+    done,
+    run_change,
+)
 from app.application_pages.routes_documents import document_handlers
 from app.application_pages.routes_letter import letter_handlers
 from app.application_pages.routes_pieces import piece_handlers
@@ -40,14 +45,14 @@ OFFER_URL = f"{APPLICATIONS_URL}/nouvelle"
 @get("/", name="applications")
 async def applications_list(request: Request) -> Template:
     listing = await list_page(account_id_of(request))
-    return page("list", who=listing.who, rows=listing.rows)
+    return applications_page("list", who=listing.who, rows=listing.rows)
 
 
 @get("/nouvelle", name="application_offer")
 async def offer(request: Request, q: FromQuery[str] = "") -> Template:
     # A page reached through htmx has JavaScript: its centres load when first opened.
     lazy = bool(request.htmx) and not q.strip()
-    return page("offer", page=await offer_page(account_id_of(request), q), lazy=lazy)
+    return applications_page("offer", page=await offer_page(account_id_of(request), q), lazy=lazy)
 
 
 @get("/nouvelle/centres/{centre_id:int}", name="application_offer_centre")
@@ -59,7 +64,7 @@ async def offer_centre(request: Request, centre_id: FromPath[int]) -> Template |
     branch = await offer_branch(account_id_of(request), centre_id)
     if branch is None:
         raise NotFoundException
-    return page("_branch", page=branch, centre=branch.centres[0])
+    return applications_page("_branch", page=branch, centre=branch.centres[0])
 
 
 async def _apply_page(
@@ -77,7 +82,7 @@ async def _apply_page(
             status_code=HTTP_404_NOT_FOUND,
         )
     listing = await offer_page(account_id_of(request), "")
-    return page(
+    return applications_page(
         "apply",
         status_code=status_code,
         offered=offered,

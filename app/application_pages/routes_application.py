@@ -5,10 +5,12 @@ the second one reads why it was refused ("déjà transmise")."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
@@ -18,16 +20,15 @@ from app.application_pages.forms import NOTE_FIELD, done_message, note_message, 
 from app.application_pages.page_data import Summary
 from app.application_pages.routes_common import (
     application_url,
+    applications_page,
     candidate,
+    change_then_summary,
     done,
-    page,
-    refused_page,
-    run_change,
     summary_or_404,
     summary_page,
 )
 from app.applications import lifecycle
-from app.applications.lifecycle import Change, Refusal
+from app.applications.lifecycle import Actor, Change
 from app.applications.notes import NoteRefused, add_candidate_note
 from app.core.dates import short_date
 from app.core.i18n import gettext as _
@@ -144,70 +145,73 @@ async def _step_page(request: Request, application_id: int, slug: str) -> Templa
     s = await summary_or_404(request, application_id)
     if not _allowed(slug, s):
         return Redirect(application_url(application_id), status_code=303)
-    return page("confirm", s=s, step=step_for(slug, s), done="", refusal="")
+    return applications_page("confirm", s=s, step=step_for(slug, s), done="", refusal="")
 
 
-async def _after(
-    request: Request, application_id: int, result: Change | Refusal, done_key: str
-) -> Template | Redirect:
-    if isinstance(result, Refusal):
-        return await refused_page(request, application_id, result)
-    return done(application_id, done_key)
+@dataclass(frozen=True)
+class FinalAction:
+    """A final action: its confirmation page (GET) and the change itself (POST) at
+    ``/candidatures/<id>/<slug>``; after the change, the summary says ``done_key``."""
+
+    slug: str
+    route_name: str
+    done_key: str
+    change: Callable[[int, Actor], Awaitable[Change]]
 
 
-@get("/{application_id:int}/transmettre", name="application_transmit")
-async def transmit_page(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    return await _step_page(request, application_id, "transmettre")
+FINAL_ACTIONS = (
+    FinalAction(
+        "transmettre",
+        "application_transmit",
+        "transmise",
+        lambda application_id, actor: lifecycle.transmit(
+            application_id=application_id, actor=actor
+        ),
+    ),
+    FinalAction(
+        "annuler",
+        "application_cancel",
+        "annulee",
+        lambda application_id, actor: lifecycle.cancel(application_id=application_id, actor=actor),
+    ),
+    FinalAction(
+        "confirmer",
+        "application_confirm",
+        "confirmee",
+        lambda application_id, actor: lifecycle.answer(
+            application_id=application_id, confirm=True, actor=actor
+        ),
+    ),
+    FinalAction(
+        "desister",
+        "application_withdraw",
+        "desistement",
+        lambda application_id, actor: lifecycle.answer(
+            application_id=application_id, confirm=False, actor=actor
+        ),
+    ),
+)
 
 
-@post("/{application_id:int}/transmettre")
-async def transmit(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    call = lifecycle.transmit(application_id=application_id, actor=candidate(request))
-    return await _after(request, application_id, await run_change(request, call), "transmise")
+def final_action_handlers(action: FinalAction) -> list[HTTPRouteHandler]:
+    path = f"/{{application_id:int}}/{action.slug}"
 
+    @get(path, name=action.route_name)
+    async def confirmation_page(
+        request: Request, application_id: FromPath[int]
+    ) -> Template | Redirect:
+        return await _step_page(request, application_id, action.slug)
 
-@get("/{application_id:int}/annuler", name="application_cancel")
-async def cancel_page(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    return await _step_page(request, application_id, "annuler")
+    @post(path)
+    async def act(request: Request, application_id: FromPath[int]) -> Template | Redirect:
+        change = action.change(application_id, candidate(request))
+        return await change_then_summary(request, application_id, change, action.done_key)
 
-
-@post("/{application_id:int}/annuler")
-async def cancel(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    call = lifecycle.cancel(application_id=application_id, actor=candidate(request))
-    return await _after(request, application_id, await run_change(request, call), "annulee")
-
-
-@get("/{application_id:int}/confirmer", name="application_confirm")
-async def confirm_page(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    return await _step_page(request, application_id, "confirmer")
-
-
-@post("/{application_id:int}/confirmer")
-async def confirm(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    call = lifecycle.answer(application_id=application_id, confirm=True, actor=candidate(request))
-    return await _after(request, application_id, await run_change(request, call), "confirmee")
-
-
-@get("/{application_id:int}/desister", name="application_withdraw")
-async def withdraw_page(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    return await _step_page(request, application_id, "desister")
-
-
-@post("/{application_id:int}/desister")
-async def withdraw(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    call = lifecycle.answer(application_id=application_id, confirm=False, actor=candidate(request))
-    return await _after(request, application_id, await run_change(request, call), "desistement")
+    return [confirmation_page, act]
 
 
 application_handlers = [
     summary,
     add_note,
-    transmit_page,
-    transmit,
-    cancel_page,
-    cancel,
-    confirm_page,
-    confirm,
-    withdraw_page,
-    withdraw,
+    *(handler for action in FINAL_ACTIONS for handler in final_action_handlers(action)),
 ]

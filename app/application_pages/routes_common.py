@@ -14,14 +14,14 @@ from app.accounts.guards import account_id_of
 from app.application_pages.forms import ACCEPTED_TYPES, formats_hint, refusal_message
 from app.application_pages.page_data import Summary, application_summary
 from app.applications.lifecycle import Actor, Change, LifecycleRefused, Refusal
-from app.dossier.labels import section_title
+from app.dossier.field_labels import section_title
 from app.mail.outbox import enqueue_mails
 from app.web.forms import Form
 
 APPLICATIONS_URL = "/candidatures"
 
 
-def page(name: str, *, status_code: int = 200, **context) -> Template:
+def applications_page(name: str, *, status_code: int = 200, **context) -> Template:
     return Template(
         template_name=f"applications/{name}.html",
         context={"section_title": section_title, **context},
@@ -68,6 +68,23 @@ async def run_change(
     return result
 
 
+async def change_then_summary(
+    request: Request,
+    application_id: int,
+    change: Awaitable[Change],
+    done_key: str,
+    anchor: str = "",
+    *,
+    undo: Callable[[], Awaitable[object]] | None = None,
+) -> Template | Redirect:
+    """Run one lifecycle change (:func:`run_change`), then back to the summary saying
+    it is done (303), or the summary saying why it was refused (409)."""
+    result = await run_change(request, change, undo=undo)
+    if isinstance(result, Refusal):
+        return await refused_page(request, application_id, result)
+    return done(application_id, done_key, anchor)
+
+
 async def summary_or_404(request: Request, application_id: int) -> Summary:
     summary = await application_summary(account_id_of(request), application_id)
     if summary is None:
@@ -83,7 +100,7 @@ def summary_page(
     done_text: str = "",
     refusal: str = "",
 ) -> Template:
-    return page(
+    return applications_page(
         "summary",
         status_code=status_code,
         s=summary,

@@ -25,14 +25,12 @@ from app.application_pages.page_data.contact import application_contact
 from app.application_pages.routes_common import (
     application_url,
     candidate,
-    done,
+    change_then_summary,
     refused_page,
-    run_change,
     summary_or_404,
     summary_page,
 )
 from app.applications import lifecycle
-from app.applications.lifecycle import Refusal
 from app.documents.serving import CANDIDATE_FILE_CSP, file_headers
 from app.documents.storage import UploadRefused, delete_stored, open_stored, store_upload
 from app.settings import get_settings
@@ -121,10 +119,14 @@ async def upload_piece(
     call = lifecycle.submit_piece(
         application_id=application_id, piece_id=piece_id, file_id=file_id, actor=candidate(request)
     )
-    result = await run_change(request, call, undo=lambda: delete_stored(file_id))
-    if isinstance(result, Refusal):
-        return await refused_page(request, application_id, result)
-    return done(application_id, "piece-deposee", f"#piece-{piece_id}")
+    return await change_then_summary(
+        request,
+        application_id,
+        call,
+        "piece-deposee",
+        f"#piece-{piece_id}",
+        undo=lambda: delete_stored(file_id),
+    )
 
 
 @post(f"{PIECE_PATH}/supprimer")
@@ -134,10 +136,9 @@ async def remove_piece(
     call = lifecycle.remove_piece(
         application_id=application_id, piece_id=piece_id, actor=candidate(request)
     )
-    result = await run_change(request, call)
-    if isinstance(result, Refusal):
-        return await refused_page(request, application_id, result)
-    return done(application_id, "piece-supprimee", f"#piece-{piece_id}")
+    return await change_then_summary(
+        request, application_id, call, "piece-supprimee", f"#piece-{piece_id}"
+    )
 
 
 @post(f"{PIECE_PATH}/non-concerne")
@@ -147,10 +148,9 @@ async def not_concerned(
     call = lifecycle.declare_not_concerned(
         application_id=application_id, piece_id=piece_id, actor=candidate(request)
     )
-    result = await run_change(request, call)
-    if isinstance(result, Refusal):
-        return await refused_page(request, application_id, result)
-    return done(application_id, "non-concerne", f"#piece-{piece_id}")
+    return await change_then_summary(
+        request, application_id, call, "non-concerne", f"#piece-{piece_id}"
+    )
 
 
 @get(f"{PIECE_PATH}/fichier", name="application_piece_file")

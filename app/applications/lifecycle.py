@@ -38,11 +38,10 @@ from app.applications.lifecycle_mail import day, mail_candidate, mail_commission
 from app.applications.lifecycle_pieces import declare_not_concerned, remove_piece, submit_piece
 from app.applications.lifecycle_rules import transmit_refusal
 from app.applications.queries import application_view, current_pieces
-from app.applications.staff import (
-    enter_decision,
+from app.applications.staff_decisions import enter_decision, validate_decision
+from app.applications.staff_dossier import (
     set_dossier_status,
     set_piece_status,
-    validate_decision,
     validate_processing_type,
 )
 from app.applications.waiting_list import promote_from_waiting_list

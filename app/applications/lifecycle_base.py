@@ -29,6 +29,7 @@ from app.applications.queries import ApplicationView, application_view
 from app.audit import record_event
 from app.core.actor import Actor
 from app.core.codes.applications import ActorKind
+from app.refused import Refused
 from app.tables.applications import Application
 from app.tables.dossier import Candidate
 
@@ -62,12 +63,8 @@ class Refusal(StrEnum):
     INVALID = "invalid"
 
 
-class LifecycleRefused(Exception):
+class LifecycleRefused(Refused[Refusal]):
     """A rule refused the change; nothing was written."""
-
-    def __init__(self, reason: Refusal) -> None:
-        super().__init__(reason.value)
-        self.reason = reason
 
 
 class AuditAction(StrEnum):

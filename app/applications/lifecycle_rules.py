@@ -106,10 +106,6 @@ def can_edit_pieces(application: ApplicationView) -> bool:
     return edit_refusal(application) is None
 
 
-def can_edit_piece(application: ApplicationView, piece: PieceView) -> bool:
-    return piece_refusal(application, piece) is None
-
-
 def can_transmit(application: ApplicationView, pieces: Iterable[PieceView]) -> bool:
     return transmit_refusal(application, pieces) is None
 

@@ -1,7 +1,7 @@
 """Staff validate every entered decision of a programme at once (the central office's
 "valider toutes les décisions de la formation").
 
-One :func:`app.applications.staff.validate_decision` per application, each in its own
+One :func:`app.applications.staff_decisions.validate_decision` per application, each in its own
 transaction, as the review desk's bulk actions do: every decision gets its own audit
 event and its candidate their mail; a decision that cannot be validated (cancelled,
 answered, a newer one entered meanwhile) is counted and the others go on.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.applications.lifecycle_base import LifecycleRefused, Refusal, refuse, require_staff
-from app.applications.staff import validate_decision
+from app.applications.staff_decisions import validate_decision
 from app.core.actor import Actor
 from app.tables.applications import Decision
 from app.tables.catalog import Programme

@@ -6,7 +6,7 @@ the scoped review desk exists, only the technical administrator and the central 
 enter it; centre managers and commission members never do.
 
 The role of the staff profile decides, not piccolo's ``admin`` flag alone: the flag is
-set from the role (``app.backoffice.staff.ADMIN_FLAGS``) but a stale one, set by hand or
+set from the role (``app.backoffice.staff_members.ADMIN_FLAGS``) but a stale one, set by hand or
 left from an older release, must not open the admin. The role is checked at sign-in and
 again on every API request, so that a session opened before a role change ends there.
 """

@@ -25,8 +25,8 @@ from app.backoffice.admin_candidates import candidate_configs, mail_configs
 from app.backoffice.admin_catalogue import catalogue_configs
 from app.backoffice.admin_files import with_stored_files
 from app.backoffice.admin_forms import form_configs
-from app.backoffice.admin_headings import with_french_headings
 from app.backoffice.admin_page import with_portal_timezone
+from app.backoffice.admin_schema_titles import with_french_headings
 from app.backoffice.admin_system import reference_configs, staff_configs, system_configs
 from app.backoffice.admin_table import (
     CANDIDATES,
@@ -38,7 +38,7 @@ from app.backoffice.admin_table import (
     SYSTEM,
 )
 from app.backoffice.form_guard import json_object_forms
-from app.backoffice.staff import password_matches
+from app.backoffice.staff_members import password_matches
 from app.settings import Settings
 from app.web.middleware import ADMIN_CONTENT_SECURITY_POLICY
 
@@ -80,7 +80,7 @@ class StaffLogin(BaseUser, tablename="piccolo_user"):
     piccolo-api opens a session for any valid password and only refuses non-admins on
     the next API call; refusing them at the login itself gives staff a clear answer.
     piccolo's own ``login`` compares hashes with ``==``; this one is piccolo's, with a
-    constant-time comparison (:func:`app.backoffice.staff.password_matches`).
+    constant-time comparison (:func:`app.backoffice.staff_members.password_matches`).
     """
 
     @classmethod

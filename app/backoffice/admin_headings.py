@@ -1,20 +1,14 @@
-"""French column headings for piccolo-admin.
+"""French column headings for piccolo-admin: :data:`HEADINGS` (by column name) and
+:data:`TABLE_HEADINGS` (where one table means something else by the same name).
 
 piccolo-admin titles a column (list heading, filter, form label) with the ``title`` of
 its JSON schema, which pydantic derives from the column name ("birth_name" → "Birth
-Name"); piccolo has no setting for it. :func:`with_french_headings` rewrites the titles
-of the schema piccolo-admin answers (``GET /api/tables/<table>/schema/``), from
-:data:`HEADINGS` (by column name) and :data:`TABLE_HEADINGS` (where one table means
-something else by the same name). Table names in the menus stay piccolo's.
+Name"); piccolo has no setting for it, so
+:func:`app.backoffice.admin_schema_titles.with_french_headings` rewrites the titles of
+the schemas piccolo-admin answers from these. Table names in the menus stay piccolo's.
 """
 
 from __future__ import annotations
-
-import json
-import re
-
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADINGS = {
     "academic_year": "Année universitaire",
@@ -258,55 +252,6 @@ TABLE_HEADINGS = {
     "candidate_account": {"created_at": "Créé le"},
 }
 
-SCHEMA_PATH = re.compile(r"^/api/tables/([a-z0-9_]+)/schema/?$")
-
 
 def heading(table_name: str, column_name: str) -> str | None:
     return TABLE_HEADINGS.get(table_name, {}).get(column_name) or HEADINGS.get(column_name)
-
-
-def french_titles(table_name: str, schema: dict) -> dict:
-    for name, prop in (schema.get("properties") or {}).items():
-        if isinstance(prop, dict) and (title := heading(table_name, name)):
-            prop["title"] = title
-    return schema
-
-
-def with_french_headings(admin_app: ASGIApp) -> ASGIApp:
-    """Rewrite the column titles of the admin's table schemas (small JSON answers,
-    buffered whole); every other response passes through untouched."""
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        match = SCHEMA_PATH.match(scope["path"]) if scope["type"] == "http" else None
-        if match is None or scope["method"] != "GET":
-            await admin_app(scope, receive, send)
-            return
-        start: Message = {}
-        body = bytearray()
-
-        async def buffered(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message
-                return
-            if message["type"] != "http.response.body":
-                await send(message)
-                return
-            body.extend(message.get("body", b""))
-            if message.get("more_body"):
-                return
-            content = bytes(body)
-            if start.get("status") == 200:
-                try:
-                    schema = json.loads(content)
-                    content = json.dumps(french_titles(match.group(1), schema)).encode()
-                except (ValueError, AttributeError):
-                    pass  # not the schema piccolo sends: passed on as it came
-            headers = MutableHeaders(raw=list(start.get("headers", [])))
-            headers["content-length"] = str(len(content))
-            await send({**start, "headers": headers.raw})
-            await send({"type": "http.response.body", "body": content})
-
-        await admin_app(scope, receive, buffered)
-
-    return app

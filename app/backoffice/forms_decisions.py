@@ -7,8 +7,8 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 
 from app.applications.lifecycle_base import LifecycleRefused
-from app.applications.staff import DECIDED_STATUSES, DECISION_COMMENT_MAX, enter_decision
-from app.applications.staff import validate_decision as validate_one
+from app.applications.staff_decisions import DECIDED_STATUSES, DECISION_COMMENT_MAX, enter_decision
+from app.applications.staff_decisions import validate_decision as validate_one
 from app.applications.staff_programme import validate_programme_decisions
 from app.backoffice.form_support import (
     FORM_GROUP_DECISIONS,

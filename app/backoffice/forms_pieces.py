@@ -12,13 +12,13 @@ from starlette.requests import Request
 
 from app.applications.lifecycle_base import LifecycleRefused, Refusal
 from app.applications.queries import current_pieces
-from app.applications.staff import COMMENT_MAX, set_dossier_status, set_piece_status
 from app.applications.staff_dates import (
     EARLIEST_YEAR,
     LATEST_YEAR,
     set_confirmation_date_override,
     set_return_date_override,
 )
+from app.applications.staff_dossier import COMMENT_MAX, set_dossier_status, set_piece_status
 from app.backoffice.form_support import (
     FORM_GROUP_FILES,
     actor_of,

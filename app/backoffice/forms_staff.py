@@ -14,13 +14,13 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 
 from app.backoffice.form_support import enqueue_after, form, text_type
-from app.backoffice.staff import StaffError
 from app.backoffice.staff_accounts import (
     ROLE_LABELS,
     NewStaff,
     create_staff_account,
     send_password_link,
 )
+from app.backoffice.staff_members import StaffError
 from app.core.codes.staff import StaffRole
 
 STAFF_FORMS = "Comptes du personnel"  # not "Personnels": the tables' group has that name

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
+from piccolo.columns import Column
 from piccolo.table import Table
 
 from app.applications.lifecycle_base import require_staff
@@ -22,6 +23,7 @@ from app.audit import record_event
 from app.clock import now
 from app.core.actor import Actor
 from app.db import write_transaction
+from app.refused import Refused
 from app.tables.backoffice import StaffCentre, StaffCommission
 from app.tables.catalog import (
     Campaign,
@@ -52,10 +54,8 @@ class NextCampaignRefusal(StrEnum):
     CODE_TAKEN = "code_taken"
 
 
-class NextCampaignRefused(Exception):
-    def __init__(self, reason: NextCampaignRefusal) -> None:
-        super().__init__(reason.value)
-        self.reason = reason
+class NextCampaignRefused(Refused[NextCampaignRefusal]):
+    """The next campaign cannot be opened from this one; nothing was written."""
 
 
 @dataclass
@@ -181,51 +181,34 @@ async def open_next_campaign(
     return NextCampaign(campaign_id, new_id, copied)
 
 
+async def _rows_under(table: type[Table], parent: Column, parent_ids) -> list[dict]:
+    """The rows of ``table`` whose ``parent`` is one of ``parent_ids``, in id order."""
+    return await table.select().where(parent.is_in(list(parent_ids) or [0])).order_by(table.id)
+
+
 async def _copy_offer(campaign_id: int, new_id: int, shift_days: int | None) -> dict[str, int]:
     """Copy the offer of ``campaign_id`` into campaign ``new_id``; the counts."""
-    centres = await Centre.select().where(Centre.campaign == campaign_id).order_by(Centre.id)
+    centres = await _rows_under(Centre, Centre.campaign, [campaign_id])
     centre_ids = await _copy(Centre, centres, {"campaign": new_id}, {})
-    commissions = (
-        await Commission.select()
-        .where(Commission.centre.is_in(list(centre_ids) or [0]))
-        .order_by(Commission.id)
-    )
+    commissions = await _rows_under(Commission, Commission.centre, centre_ids)
     commission_ids = await _copy(Commission, commissions, {}, {"centre": centre_ids})
-    programmes = (
-        await Programme.select()
-        .where(Programme.commission.is_in(list(commission_ids) or [0]))
-        .order_by(Programme.id)
-    )
+    programmes = await _rows_under(Programme, Programme.commission, commission_ids)
     programme_ids = await _copy(
         Programme,
         [_shifted(row, PROGRAMME_DATES, shift_days) for row in programmes],
         {},
         {"commission": commission_ids},
     )
-    pieces = (
-        await RequiredPiece.select()
-        .where(RequiredPiece.campaign == campaign_id)
-        .order_by(RequiredPiece.id)
-    )
+    pieces = await _rows_under(RequiredPiece, RequiredPiece.campaign, [campaign_id])
     piece_ids = await _copy(RequiredPiece, pieces, {"campaign": new_id}, {})
-    links = (
-        await ProgrammePiece.select()
-        .where(ProgrammePiece.programme.is_in(list(programme_ids) or [0]))
-        .order_by(ProgrammePiece.id)
-    )
+    links = await _rows_under(ProgrammePiece, ProgrammePiece.programme, programme_ids)
     links_ids = await _copy(
         ProgrammePiece, links, {}, {"programme": programme_ids, "piece": piece_ids}
     )
-    centre_scopes = (
-        await StaffCentre.select()
-        .where(StaffCentre.centre.is_in(list(centre_ids) or [0]))
-        .order_by(StaffCentre.id)
-    )
+    centre_scopes = await _rows_under(StaffCentre, StaffCentre.centre, centre_ids)
     centre_scope_ids = await _copy(StaffCentre, centre_scopes, {}, {"centre": centre_ids})
-    commission_scopes = (
-        await StaffCommission.select()
-        .where(StaffCommission.commission.is_in(list(commission_ids) or [0]))
-        .order_by(StaffCommission.id)
+    commission_scopes = await _rows_under(
+        StaffCommission, StaffCommission.commission, commission_ids
     )
     commission_scope_ids = await _copy(
         StaffCommission, commission_scopes, {}, {"commission": commission_ids}

@@ -25,7 +25,8 @@ from piccolo.query import WhereRaw
 
 from app.audit import record_event
 from app.backoffice.access import ADMIN_ROLES
-from app.backoffice.staff import (
+from app.backoffice.staff_links import queue_link_mail, random_unusable_password
+from app.backoffice.staff_members import (
     ADMIN_FLAGS,
     StaffError,
     _campaign_id,
@@ -34,7 +35,6 @@ from app.backoffice.staff import (
     _replace_scopes,
     check_scopes,
 )
-from app.backoffice.staff_links import queue_link_mail, random_unusable_password
 from app.core.codes.applications import ActorKind
 from app.core.codes.staff import StaffRole, StaffTokenPurpose
 from app.db import write_transaction

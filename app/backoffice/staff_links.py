@@ -4,7 +4,7 @@ and a new password sent by the central office (issue 10, item 5).
 Nobody types a password for someone else: the admin creates the login with a random
 password no one knows, and the mail carries a link to ``/staff/activation/{token}``
 where the staff member chooses their own, under the candidates' rule
-(:func:`app.backoffice.staff.check_staff_password`).
+(:func:`app.backoffice.staff_members.check_staff_password`).
 
 The database keeps only the token's SHA-256 (as for candidates, app.accounts.tokens).
 """
@@ -22,7 +22,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 from app.accounts.tokens import token_hash
 from app.audit import record_event
-from app.backoffice.staff import StaffError, check_staff_password
+from app.backoffice.staff_members import StaffError, check_staff_password
 from app.clock import now
 from app.core.codes.applications import ActorKind
 from app.core.codes.mail import MailCode
@@ -32,7 +32,6 @@ from app.mail.outbox import queue_mail
 from app.settings import get_settings
 from app.tables.backoffice import StaffProfile, StaffToken
 
-# Long enough for a colleague back on Monday; a reset is asked for when needed now.
 LINK_HOURS = {StaffTokenPurpose.ACTIVATION: 72, StaffTokenPurpose.RESET: 24}
 LINK_PATH = "/staff/activation/"
 MAIL_CODES = {

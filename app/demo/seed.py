@@ -13,7 +13,7 @@ from typing import Any
 from piccolo.table import Table
 
 from app import clock
-from app.backoffice.staff import upsert_staff_user
+from app.backoffice.staff_members import upsert_staff_user
 from app.core.codes.applications import ProcessingType
 from app.db import write_transaction
 from app.demo.application import ensure_demo_application

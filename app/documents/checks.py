@@ -36,6 +36,8 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+from app.refused import Refused
+
 PDF = "application/pdf"
 JPEG = "image/jpeg"
 PDF_MAGIC = b"%PDF-"
@@ -68,12 +70,8 @@ class UploadError(StrEnum):
     """A PDF with JavaScript, launch actions or embedded files; a JPEG carrying markup."""
 
 
-class UploadRefused(Exception):
+class UploadRefused(Refused[UploadError]):
     """The upload was refused; nothing was written."""
-
-    def __init__(self, reason: UploadError) -> None:
-        super().__init__(reason.value)
-        self.reason = reason
 
 
 def sniff_content_type(data: bytes) -> str | None:

@@ -172,7 +172,3 @@ async def candidate_letter(account_id: int, application_id: int) -> Letter | Non
         return None
     letters = await letters_for([application])
     return letters[0] if letters else None
-
-
-def has_letter(application: ApplicationView) -> bool:
-    return letter_kind(application) is not None

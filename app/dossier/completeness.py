@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.i18n import gettext as _
-from app.dossier import labels as L
-from app.dossier.labels import Section
+from app.dossier import field_labels as L
+from app.dossier.field_labels import Section
 from app.dossier.lookups import FRANCE_COG, NO_BAC_CODE
 from app.dossier.queries import address_of, bac_of, candidate_of
 from app.tables.refdata import BacSerie, Country

@@ -9,6 +9,7 @@ the candidate sees, and a submitted choice is accepted only when the page offere
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -39,11 +40,18 @@ class FieldView:
     display: str = ""
     """The value shown instead of an input when the field is locked."""
 
-    def choice_label(self, value: str) -> str:
-        return next((c.label for c in self.choices if c.value == value), "")
-
 
 Fields = dict[str, FieldView]
+
+
+def required_select(
+    make: Callable[..., FieldView], name: str, choices: list[Choice], empty_label: str, **options
+) -> FieldView:
+    """A drop-down list that must be answered, opening on ``empty_label``; ``make`` is
+    the section's field maker (its labels and locks)."""
+    return make(
+        name, kind="select", required=True, choices=choices, empty_label=empty_label, **options
+    )
 
 
 def text(form: Form, f: FieldView) -> str:

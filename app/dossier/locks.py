@@ -31,21 +31,9 @@ IDENTITY_FIELDS = (
     "phone",
     "mobile",
 )
-CIVIL_STATUS_FIELDS = frozenset(
-    {
-        "civility",
-        "birth_name",
-        "usual_name",
-        "first_name",
-        "other_first_name",
-        "birth_date",
-        "birth_country",
-        "birth_departement",
-        "birth_commune",
-        "birth_city_label",
-    }
-)
 LOCKED_ONCE_IMPORTED = frozenset({"nationality", "ine"})
+CONTACT_FIELDS = frozenset({"phone", "mobile"})
+CIVIL_STATUS_FIELDS = frozenset(IDENTITY_FIELDS) - LOCKED_ONCE_IMPORTED - CONTACT_FIELDS
 
 
 class DossierLocked(Exception):

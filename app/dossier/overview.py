@@ -15,7 +15,7 @@ from app.dossier.completeness import (
     nothing_entered,
     reference_ids,
 )
-from app.dossier.labels import Section, section_title
+from app.dossier.field_labels import Section, section_title
 from app.tables.accounts import CandidateAccount
 from app.tables.applications import Application
 from app.tables.dossier import (

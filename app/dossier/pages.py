@@ -17,7 +17,7 @@ from litestar.status_codes import HTTP_403_FORBIDDEN
 
 from app.core.i18n import N_
 from app.core.i18n import gettext as _
-from app.dossier.labels import section_title
+from app.dossier.field_labels import section_title
 from app.web.forms import Form
 
 
@@ -35,7 +35,7 @@ def mode_of(form: Form) -> Mode:
     return Mode.SAVE
 
 
-def page(name: str, *, status_code: int = 200, **context) -> Template:
+def dossier_page(name: str, *, status_code: int = 200, **context) -> Template:
     return Template(
         template_name=f"dossier/{name}.html",
         context={"section_title": section_title, **context},
@@ -45,7 +45,7 @@ def page(name: str, *, status_code: int = 200, **context) -> Template:
 
 def refused(reason: str, back_url: str) -> Template:
     """A change of locked data: said plainly, nothing written."""
-    return page("refused", status_code=HTTP_403_FORBIDDEN, reason=reason, back_url=back_url)
+    return dossier_page("refused", status_code=HTTP_403_FORBIDDEN, reason=reason, back_url=back_url)
 
 
 SAVED_MESSAGES = {

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from piccolo.columns import Column
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
+from piccolo.table import Table
 
 from app.tables.accounts import CandidateAccount
 from app.tables.applications import Application
@@ -16,6 +18,13 @@ from app.tables.dossier import (
     PriorStudy,
     WorkExperience,
 )
+
+
+async def row_with(table: type[Table], row_id: int, **joined: Column) -> dict | None:
+    """The row ``row_id`` of ``table`` and, under each keyword, a column of a row it
+    points at (``serie_label=Baccalaureate.serie.label``): what a page shows as text."""
+    aliased = [column.as_alias(alias) for alias, column in joined.items()]
+    return await table.select(table.all_columns(), *aliased).where(table.id == row_id).first()
 
 
 async def candidate_of(account_id: int, *, for_update: bool = False) -> dict | None:

@@ -27,7 +27,7 @@ from app.dossier.forms import bac as bac_form
 from app.dossier.forms import identity as identity_form
 from app.dossier.locks import application_reason, bac_lock, identity_locks
 from app.dossier.overview import dossier_overview
-from app.dossier.pages import Mode, mode_of, page, refused, saved_message
+from app.dossier.pages import Mode, dossier_page, mode_of, refused, saved_message
 from app.dossier.queries import address_of, bac_of, has_live_application, internal_studies_of
 from app.dossier.routes_rows import row_routes
 from app.web.forms import Form, read_form
@@ -43,7 +43,7 @@ def _saved(section: str) -> Redirect:
 
 @get("/", name="dossier")
 async def overview(request: Request, enregistre: FromQuery[str | None] = None) -> Template:
-    return page(
+    return dossier_page(
         "overview",
         overview=await dossier_overview(account_id_of(request)),
         saved=saved_message(enregistre),
@@ -79,7 +79,7 @@ async def _identity_state(account_id: int) -> IdentityState:
 def _identity_page(
     state: IdentityState, form: Form, fields, status_code: int = 200, *, ine_taken: bool = False
 ) -> Template:
-    return page(
+    return dossier_page(
         "identity",
         status_code=status_code,
         form=form,
@@ -153,7 +153,7 @@ async def address_page(request: Request) -> Template:
     candidate = await service.ensure_candidate(account_id=account_id_of(request))
     values = await address_form.initial_values(await address_of(candidate))
     fields = await address_form.build_fields(values)
-    return page("address", form=Form(values=values), fields=fields, action=ADDRESS_URL)
+    return dossier_page("address", form=Form(values=values), fields=fields, action=ADDRESS_URL)
 
 
 @post("/adresse")
@@ -170,7 +170,7 @@ async def address_post(request: Request) -> Template | Redirect:
             except service.DossierLocked as locked:
                 return refused(locked.reason, ADDRESS_URL)
             return _saved("adresse")
-    return page("address", form=form, fields=fields, action=ADDRESS_URL)
+    return dossier_page("address", form=form, fields=fields, action=ADDRESS_URL)
 
 
 # --- baccalauréat --------------------------------------------------------------------
@@ -189,7 +189,9 @@ async def bac_page(request: Request) -> Template:
     bac, locked, shown = await _bac_context(account_id_of(request))
     values = await bac_form.initial_values(bac)
     fields = await bac_form.build_fields(values, today=today(), locked=locked, shown=shown)
-    return page("bac", form=Form(values=values), fields=fields, action=BAC_URL, locked=locked)
+    return dossier_page(
+        "bac", form=Form(values=values), fields=fields, action=BAC_URL, locked=locked
+    )
 
 
 @post("/baccalaureat")
@@ -211,7 +213,7 @@ async def bac_post(request: Request) -> Template | Redirect:
             except service.DossierLocked as refusal:
                 return refused(refusal.reason, BAC_URL)
             return _saved("baccalaureat")
-    return page("bac", form=form, fields=fields, action=BAC_URL, locked=locked)
+    return dossier_page("bac", form=form, fields=fields, action=BAC_URL, locked=locked)
 
 
 # --- cursus interne ------------------------------------------------------------------
@@ -220,7 +222,7 @@ async def bac_post(request: Request) -> Template | Redirect:
 @get("/cursus-interne", name="dossier_internal_studies")
 async def internal_studies_page(request: Request) -> Template:
     candidate = await service.ensure_candidate(account_id=account_id_of(request))
-    return page("internal_studies", rows=await internal_studies_of(candidate["id"]))
+    return dossier_page("internal_studies", rows=await internal_studies_of(candidate["id"]))
 
 
 dossier_router = Router(

@@ -21,9 +21,9 @@ from app.core.i18n import N_
 from app.core.i18n import gettext as _
 from app.dossier import queries, service
 from app.dossier.forms import prior_study
-from app.dossier.forms import rows as forms
-from app.dossier.lookups import diploma_label
-from app.dossier.pages import Mode, mode_of, page, refused, saved_message
+from app.dossier.forms import row_sections as forms
+from app.dossier.pages import Mode, dossier_page, mode_of, refused, saved_message
+from app.dossier.school_lookups import diploma_label
 from app.tables.dossier import Internship, PriorStudy, WorkExperience
 from app.web.forms import Form, read_form
 
@@ -119,7 +119,7 @@ EXPERIENCES = RowSection(
 
 
 def _form_page(section: RowSection, form: Form, fields: dict, *, action: str, title: str):
-    return page(
+    return dossier_page(
         "row_form",
         form=form,
         fields=fields,
@@ -194,7 +194,7 @@ def section_routes(section: RowSection) -> list:
         supprime: FromQuery[str | None] = None,
     ) -> Template:
         candidate = await service.ensure_candidate(account_id=account_id_of(request))
-        return page(
+        return dossier_page(
             section.list_template,
             rows=await section.rows(candidate["id"]),
             saved=saved_message("suppression" if supprime else enregistre),

@@ -5,7 +5,7 @@ transaction: reads the dossier, checks the lock rules (``app.dossier.locks``), w
 what changed, and records an audit event naming the changed fields (never their values:
 the trail must not copy personal data). Nothing is written when nothing changed.
 
-The many-rows sections live in ``app.dossier.rows`` and the completeness check in
+The many-rows sections live in ``app.dossier.row_changes`` and the completeness check in
 ``app.dossier.completeness``; both are re-exported here.
 """
 
@@ -19,7 +19,7 @@ from app.db import write_transaction
 from app.dossier.completeness import Completeness, MissingItem, dossier_completeness
 from app.dossier.locks import DossierLocked, bac_lock, identity_locks, refused_changes
 from app.dossier.queries import address_of, bac_of, candidate_of, has_live_application
-from app.dossier.rows import (
+from app.dossier.row_changes import (
     MAX_ROWS_PER_SECTION,
     RowNotFound,
     TextTooLong,
@@ -35,6 +35,7 @@ from app.dossier.rows import (
     update_internship,
     update_prior_study,
 )
+from app.dossier.row_writes import changed_values, column_values, insert_or_update
 from app.tables.dossier import Address, Baccalaureate, Candidate
 
 __all__ = [
@@ -88,10 +89,6 @@ async def ensure_candidate(*, account_id: int) -> dict:
         return await candidate_for_change(account_id)
 
 
-def _changed(stored: dict, changes: dict) -> dict:
-    return {name: value for name, value in changes.items() if stored.get(name) != value}
-
-
 IDENTITY_KEY_PARTS = ("birth_name", "first_name", "birth_date")
 
 
@@ -113,13 +110,13 @@ async def save_identity(*, account_id: int, changes: dict) -> list[str]:
         reason = refused_changes(candidate, changes, locks, has_application=has_application)
         if reason:
             raise DossierLocked(reason)
-        diff = _changed(candidate, changes)
+        diff = changed_values(candidate, changes)
         if diff.get("ine") and await ine_held_elsewhere(
             campaign_id=campaign_id, ine=diff["ine"], candidate_id=candidate["id"]
         ):
             raise IneTaken
         if diff:
-            columns = {Candidate._meta.get_column_by_name(k): v for k, v in diff.items()}
+            columns = column_values(Candidate, diff)
             if any(part in diff for part in IDENTITY_KEY_PARTS):
                 merged = {**candidate, **diff}
                 columns[Candidate.identity_key] = identity_key(
@@ -136,19 +133,11 @@ async def save_address(*, account_id: int, changes: dict) -> list[str]:
     async with write_transaction():
         candidate = await candidate_for_change(account_id)
         address = await address_of(candidate)
+        diff, address_id = await insert_or_update(Address, address, changes)
         if address is None:
-            row = Address(**changes)
-            await row.save()
-            await Candidate.update({Candidate.address: row.id}).where(
+            await Candidate.update({Candidate.address: address_id}).where(
                 Candidate.id == candidate["id"]
             )
-            diff, address_id = changes, row.id
-        else:
-            diff, address_id = _changed(address, changes), address["id"]
-            if diff:
-                await Address.update(
-                    {Address._meta.get_column_by_name(k): v for k, v in diff.items()}
-                ).where(Address.id == address_id)
         if diff:
             await _audit(account_id, "dossier_address_saved", "address", address_id, diff)
     return sorted(diff)
@@ -164,16 +153,9 @@ async def save_bac(*, account_id: int, changes: dict) -> list[str]:
         reason = bac_lock(bac)
         if reason:
             raise DossierLocked(reason)
-        if bac is None:
-            row = Baccalaureate(candidate=candidate["id"], **changes)
-            await row.save()
-            diff, bac_id = changes, row.id
-        else:
-            diff, bac_id = _changed(bac, changes), bac["id"]
-            if diff:
-                await Baccalaureate.update(
-                    {Baccalaureate._meta.get_column_by_name(k): v for k, v in diff.items()}
-                ).where(Baccalaureate.id == bac_id)
+        diff, bac_id = await insert_or_update(
+            Baccalaureate, bac, changes, candidate=candidate["id"]
+        )
         if diff:
             await _audit(account_id, "dossier_bac_saved", "baccalaureate", bac_id, diff)
     return sorted(diff)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.codes.mail import MailCode
-from app.mail.default_templates import COMMON_VARIABLES, TEMPLATES_BY_CODE, provided_variables
+from app.mail.default_templates import TEMPLATES_BY_CODE, provided_variables
 from app.mail.outbox import find_template, render_error, render_mail
+from app.mail.template_spec import COMMON_VARIABLES
 from app.settings import get_settings
 
 LANGUAGES = ("fr", "en")

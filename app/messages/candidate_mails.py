@@ -20,7 +20,8 @@ from enum import StrEnum
 from app.core.actor import Actor
 from app.core.codes.mail import MailCode
 from app.db import write_transaction
-from app.messages.resend import RESENDABLE, Resent, requeue
+from app.messages.resend import RESEND_COLUMNS, RESENDABLE, Resent, requeue
+from app.refused import Refused
 from app.tables.mail import OutboxMail
 
 PAGE_SIZE = 20
@@ -48,10 +49,8 @@ class OwnResendRefusal(StrEnum):
     NOT_RESENDABLE = "not_resendable"  # an email-change link (see NOT_RESENDABLE)
 
 
-class OwnResendRefused(Exception):
-    def __init__(self, reason: OwnResendRefusal) -> None:
-        super().__init__(reason.value)
-        self.reason = reason
+class OwnResendRefused(Refused[OwnResendRefusal]):
+    """The candidate's mail cannot be sent again; nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -157,15 +156,7 @@ async def resend_own_mail(*, account_id: int, mail_id: int) -> Resent:
     async with write_transaction():
         row = (
             await OutboxMail.select(
-                OutboxMail.status,
-                OutboxMail.to_address,
-                OutboxMail.subject,
-                OutboxMail.template_code,
-                OutboxMail.application,
-                OutboxMail.html,
-                OutboxMail.text,
-                OutboxMail.created_at,
-                OutboxMail.account.email.as_alias("account_email"),
+                *RESEND_COLUMNS, OutboxMail.account.email.as_alias("account_email")
             )
             .where((OutboxMail.id == mail_id) & (OutboxMail.account == account_id))
             .first()

@@ -21,6 +21,7 @@ from app.core.actor import Actor
 from app.core.codes.mail import MailStatus
 from app.db import write_transaction
 from app.mail.outbox import REDIS_DOWN, SEND_MAIL_JOB, as_arq, log, mail_job_id
+from app.refused import Refused
 from app.tables.mail import OutboxMail
 
 MAIL_RESENT = "mail_resent"
@@ -33,11 +34,25 @@ class ResendRefusal(StrEnum):
     NOTHING_TO_SEND = "nothing_to_send"  # its template failed to render
 
 
-class ResendRefused(Exception):
+class ResendRefused(Refused[ResendRefusal]):
+    """The mail cannot be sent again; ``status`` is the one it was found in."""
+
     def __init__(self, reason: ResendRefusal, status: str = "") -> None:
-        super().__init__(reason.value)
-        self.reason = reason
+        super().__init__(reason)
         self.status = status
+
+
+# What a resend reads of the row: to check it (status, a body) and for :func:`requeue`.
+RESEND_COLUMNS = (
+    OutboxMail.status,
+    OutboxMail.to_address,
+    OutboxMail.subject,
+    OutboxMail.template_code,
+    OutboxMail.application,
+    OutboxMail.html,
+    OutboxMail.text,
+    OutboxMail.created_at,
+)
 
 
 @dataclass(frozen=True)
@@ -60,20 +75,7 @@ async def resend_mail(*, mail_id: int, actor: Actor) -> Resent:
     """
     require_staff(actor)
     async with write_transaction():
-        row = (
-            await OutboxMail.select(
-                OutboxMail.status,
-                OutboxMail.to_address,
-                OutboxMail.subject,
-                OutboxMail.template_code,
-                OutboxMail.application,
-                OutboxMail.html,
-                OutboxMail.text,
-                OutboxMail.created_at,
-            )
-            .where(OutboxMail.id == mail_id)
-            .first()
-        )
+        row = await OutboxMail.select(*RESEND_COLUMNS).where(OutboxMail.id == mail_id).first()
         if row is None:
             raise ResendRefused(ResendRefusal.NOT_FOUND)
         before = row["status"]

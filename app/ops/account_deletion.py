@@ -20,6 +20,7 @@ from app.db import write_transaction
 from app.mail.outbox import queue_mail
 from app.ops.account_purge import purge_accounts, remove_files
 from app.ops.account_rows import rows_about
+from app.refused import Refused
 from app.settings import get_settings
 from app.tables.accounts import CandidateAccount
 from app.tables.ops import AuditEvent
@@ -35,10 +36,8 @@ class DeletionRefusal(StrEnum):
     NO_PASSWORD = "no_password"  # university (SSO) accounts: no password to confirm with
 
 
-class DeletionRefused(Exception):
-    def __init__(self, reason: DeletionRefusal) -> None:
-        super().__init__(reason.value)
-        self.reason = reason
+class DeletionRefused(Refused[DeletionRefusal]):
+    """The account cannot be deleted by its owner now; nothing was written."""
 
 
 def _transmitted_sql(account_id: int) -> str:

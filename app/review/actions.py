@@ -15,7 +15,7 @@ from litestar import Request
 from litestar.exceptions import NotFoundException
 
 from app.applications.lifecycle_base import Change, LifecycleRefused, Refusal
-from app.applications.staff import DECISION_COMMENT_MAX
+from app.applications.staff_decisions import DECISION_COMMENT_MAX
 from app.core.codes.applications import Verdict
 from app.core.i18n import gettext as _
 from app.mail.outbox import enqueue_mails

@@ -10,34 +10,31 @@ Read only: the page's handlers have scoped the application before calling
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from app.application_pages.page_data.application_dossier import Dossier, dossier_of
 from app.application_pages.page_data.labels import (
     decision_label,
     dossier_status_label,
-    piece_status_label,
     processing_type_label,
-    size_label,
 )
 from app.application_pages.page_data.summary import who
 from app.applications import queries
-from app.applications.queries import ApplicationView, DecisionView, PieceView
-from app.applications.staff import DECIDED_STATUSES, STATUS_FROM
+from app.applications.queries import ApplicationView, DecisionView
+from app.applications.staff_decisions import DECIDED_STATUSES
+from app.applications.staff_dossier import STATUS_FROM
 from app.core.codes.applications import (
     ActorKind,
     Answer,
     DossierStatus,
-    PieceStatus,
     ProcessingType,
 )
 from app.core.dates import short_date
 from app.core.i18n import current_language
 from app.core.i18n import gettext as _
+from app.review.application_pieces import StaffPiece, staff_piece
 from app.review.application_trail import (
     NoteLine,
     TrailLine,
-    actor_kind_label,
     events_of,
     staff_names,
     state_token,
@@ -48,85 +45,6 @@ from app.review.identity import StaffMember
 from app.review.scope import may_decide, may_process
 from app.tables.applications import Decision, Note
 from app.tables.catalog import DecisionType, RefusalReason
-
-JUDGEABLE = frozenset(
-    {
-        PieceStatus.TRANSMITTED,
-        PieceStatus.NOT_CONCERNED,
-        PieceStatus.VALIDATED,
-        PieceStatus.REFUSED,
-    }
-)
-VIEWABLE_TYPES = {"application/pdf": "pdf", "image/jpeg": "image"}
-
-
-# --- pieces ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PieceVersion:
-    id: int
-    at: datetime
-    status_label: str
-    comment: str
-    by: str
-    file_name: str
-    has_file: bool
-    current: bool
-
-
-@dataclass(frozen=True)
-class StaffPiece:
-    piece_id: int
-    label: str
-    conditional: bool
-    status: PieceStatus
-    status_label: str
-    comment: str
-    file_name: str
-    size_label: str
-    viewer: str
-    """"pdf", "image" or "" (no file, or a type the browser cannot show inline)."""
-    history: list[PieceVersion]
-    can_judge: bool
-
-    @property
-    def has_file(self) -> bool:
-        return bool(self.file_name)
-
-
-async def _piece(application: ApplicationView, piece: PieceView) -> StaffPiece:
-    rows = await queries.piece_history(application.id, piece.piece_id)
-    history = [
-        PieceVersion(
-            id=row["id"],
-            at=row["changed_at"],
-            status_label=piece_status_label(row["status"]),
-            comment=row["comment"] or "",
-            by=actor_kind_label(row["changed_by"]),
-            file_name=row["file_name"] or "",
-            has_file=row["file"] is not None,
-            current=row["superseded_at"] is None,
-        )
-        for row in reversed(rows)
-        if row["file"] is not None or row["status"] != PieceStatus.WAITING
-    ]
-    return StaffPiece(
-        piece_id=piece.piece_id,
-        label=piece.label(current_language.get()),
-        conditional=piece.conditional,
-        status=piece.status,
-        status_label=piece_status_label(piece.status),
-        comment=piece.comment,
-        file_name=piece.file_name if piece.file_id else "",
-        size_label=size_label(piece.file_size) if piece.file_id else "",
-        viewer=VIEWABLE_TYPES.get(piece.content_type, "") if piece.file_id else "",
-        history=history,
-        can_judge=application.live and piece.status in JUDGEABLE,
-    )
-
-
-# --- the page ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -214,7 +132,9 @@ async def application_page(
     member: StaffMember, scoped: dict, application: ApplicationView
 ) -> ApplicationPage:
     """Everything the page shows for an application already scoped to ``member``."""
-    pieces = [await _piece(application, p) for p in await queries.current_pieces(application.id)]
+    pieces = [
+        await staff_piece(application, p) for p in await queries.current_pieces(application.id)
+    ]
     notes = await (
         Note.select(Note.author_kind, Note.author_id, Note.message, Note.created_at)
         .where(Note.application == application.id)

@@ -39,7 +39,6 @@ log = structlog.get_logger(__name__)
 
 BATCH = 500  # rows read, formatted and sent together (and at most one e-mail query each)
 XLSX_SPOOL_BYTES = 8 * 1024 * 1024
-STREAM_PIECE = 64 * 1024
 CSV_MEDIA_TYPE = "text/csv"  # Litestar adds "; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -165,7 +164,7 @@ class _Sheet:
                 log.warning("xlsx_export_cleanup_failed", error=str(exc))
 
     def save(self) -> SpooledTemporaryFile:
-        # Returned open: the response streams it, then file_pieces closes it.
+        # Returned open: the response streams it, then spool_pieces closes it.
         spool = SpooledTemporaryFile(max_size=XLSX_SPOOL_BYTES)  # noqa: SIM115
         try:
             self.workbook.save(spool)
@@ -188,21 +187,6 @@ async def xlsx_file(rows: AsyncIterator[QueueRow], formatter: Formatter) -> Spoo
             await asyncio.shield(loop.run_in_executor(thread, sheet.discard))
             raise
         return await loop.run_in_executor(thread, sheet.save)
-
-
-async def file_pieces(spool: SpooledTemporaryFile) -> AsyncIterator[bytes]:
-    try:
-        while piece := spool.read(STREAM_PIECE):
-            yield piece
-    finally:
-        spool.close()
-
-
-def file_size(spool: SpooledTemporaryFile) -> int:
-    spool.seek(0, io.SEEK_END)
-    size = spool.tell()
-    spool.seek(0)
-    return size
 
 
 def file_name(day: date, extension: str) -> str:

@@ -14,11 +14,10 @@ from functools import cache
 
 from piccolo.apps.user.tables import BaseUser
 
-from app.backoffice.staff import password_matches
+from app.backoffice.staff_members import password_matches
 from app.core.codes.staff import StaffRole
 from app.tables.backoffice import StaffCentre, StaffCommission, StaffProfile
 
-# Roles that see every centre of the campaign.
 ALL_CENTRES = frozenset({StaffRole.TECH_ADMIN, StaffRole.CENTRAL_OFFICE})
 
 

@@ -14,15 +14,13 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.accounts.forms import check_new_password
-from app.backoffice.staff import StaffError
 from app.backoffice.staff_links import LinkState, link_state, set_password_with_link
+from app.backoffice.staff_members import StaffError
 from app.core.i18n import gettext as _
 from app.review.auth import sign_in_staff
 from app.web.forms import Form, read_form
 from app.web.ratelimit import Limit, check_rate
 
-# Per address: a token is 256 random bits, guessing is hopeless; this bounds the PBKDF2
-# work one client can ask for. Per token: a link's owner retries a few times at most.
 STAFF_ACTIVATION = Limit("staff-activation", per_ip=20, per_account=10, window_seconds=900)
 PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 MAX_PASSWORD = 128  # piccolo's own limit (BaseUser._max_password_length)

@@ -12,14 +12,13 @@ from litestar.response import Stream, Template
 
 from app import clock
 from app.core.i18n import gettext as _
+from app.documents.spool import spool_pieces, spool_size
 from app.review.auth import staff_of, staff_required
 from app.review.export_files import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
     csv_stream,
     file_name,
-    file_pieces,
-    file_size,
     xlsx_file,
 )
 from app.review.exports import (
@@ -122,11 +121,11 @@ async def export_xlsx(request: Request) -> Stream | Template:
     rows = queue_rows(staff_of(request), queue, campaign_id=_campaign_id(request))
     spool = await xlsx_file(rows, Formatter(columns))
     return Stream(
-        file_pieces(spool),
+        spool_pieces(spool),
         media_type=XLSX_MEDIA_TYPE,
         headers={
             **_attachment(file_name(clock.today(), "xlsx")),
-            "Content-Length": str(file_size(spool)),
+            "Content-Length": str(spool_size(spool)),
         },
     )
 

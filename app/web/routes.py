@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from litestar import get, post
 from litestar.enums import RequestEncodingType
@@ -13,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from app.core.i18n import LANGUAGE_COOKIE, LANGUAGES
 from app.settings import get_settings
+from app.web.redirects import local_path
 
 
 @dataclass
@@ -21,20 +21,12 @@ class LanguageForm:
     next: str = "/"
 
 
-def _safe_next(target: str) -> str:
-    """Only local paths: the switch must not become an open redirect."""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    return target
-
-
 @post("/langue", name="set_language", opt={"skip_session": True}, status_code=303)
 async def set_language(
     data: Annotated[LanguageForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Redirect:
     language = data.language if data.language in LANGUAGES else get_settings().default_language
-    response = Redirect(_safe_next(data.next), status_code=303)
+    response = Redirect(local_path(data.next, "/"), status_code=303)
     response.set_cookie(
         LANGUAGE_COOKIE,
         language,

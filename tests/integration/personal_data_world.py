@@ -28,7 +28,7 @@ from tests.factories_dossier import (
     make_open_programme,
     stored_pdf,
 )
-from tests.integration.test_dossier_support import password_hash
+from tests.integration.dossier_support import password_hash
 
 BY_NAME = {table._meta.tablename: table for table in TABLES}
 

@@ -13,6 +13,7 @@ from app.tables.mail import OutboxMail
 from app.tables.ops import AuditEvent, DataExport
 from tests.factories import make_campaign
 from tests.fixtures.web import post_form
+from tests.integration.dossier_support import PASSWORD, plant_session
 from tests.integration.personal_data_world import (
     BY_NAME,
     applicant_with_files,
@@ -20,7 +21,6 @@ from tests.integration.personal_data_world import (
     rows_about_account,
     two_programmes,
 )
-from tests.integration.test_dossier_support import PASSWORD, plant_session
 
 TRANSMITTED = (
     "Une candidature a été transmise : votre compte ne peut plus être supprimé ici. "

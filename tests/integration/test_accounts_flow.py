@@ -92,6 +92,16 @@ async def test_sign_up_activate_sign_in_sign_out(client, campaign, smtp_sink, ru
     assert actions == ["account_created", "account_activated"]
 
 
+async def test_sign_up_states_the_password_rule_above_the_password(client, campaign):
+    page = (await client.get("/compte/creer")).text
+    rules = page.index('<div class="password-rules" id="regles-mot-de-passe">')
+    assert rules < page.index('name="password"')
+    block = page[rules : page.index("</div>", rules)]
+    assert "Informations mot de passe" in block
+    assert block.count("<li>") == 3
+    assert "un caractère spécial (@ # $ % ^ & + = - ! *)" in block
+
+
 async def test_sign_in_rotates_the_session_id(client, campaign):
     from app.accounts.passwords import hash_password
     from app.clock import now

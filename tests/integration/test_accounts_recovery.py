@@ -51,6 +51,7 @@ async def test_password_reset_by_link_then_link_is_dead(client, account, smtp_si
     link = first_link(mail)
     form = await client.get(link)
     assert 'name="password"' in form.text
+    assert "sa longueur minimum est de 10 caractères" in form.text  # the rule, stated
     weak = await post_form(client, link, {"password": "faible", "password_confirm": "faible"})
     assert "au moins 10 caractères" in weak.text
     done = await post_form(

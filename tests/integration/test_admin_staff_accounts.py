@@ -15,9 +15,9 @@ import pytest
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
-from app.backoffice.staff import StaffError
 from app.backoffice.staff_accounts import NewStaff, create_staff_account
 from app.backoffice.staff_links import set_password_with_link
+from app.backoffice.staff_members import StaffError
 from app.core.codes.staff import StaffRole
 from app.tables.backoffice import StaffCentre, StaffCommission, StaffProfile, StaffToken
 from app.tables.mail import OutboxMail
@@ -25,12 +25,10 @@ from app.tables.ops import AuditEvent
 from tests.factories import make_campaign, make_centre, make_commission
 from tests.factories_staff import STAFF_PASSWORD, make_staff
 from tests.fixtures.web import post_form
-from tests.integration.test_admin import (  # noqa: F401 (fixture)
-    PASSWORD,
+from tests.integration.test_admin import (
     admin_csrf_token,
     admin_login,
     admin_visitor,
-    fast_password_hashing,
     make_user,
 )
 

@@ -35,7 +35,7 @@ from tests.factories import (
 from tests.factories_dossier import make_complete_dossier
 from tests.fixtures.files import JPEG, PDF
 from tests.fixtures.web import csrf_token, post_form
-from tests.integration.test_dossier_support import new_candidate, plant_session
+from tests.integration.dossier_support import new_candidate, plant_session
 
 PIECE_LABELS = [
     "Copie de la pièce d'identité",

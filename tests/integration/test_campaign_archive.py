@@ -17,8 +17,8 @@ from app.tables.ops import AuditEvent
 from tests.factories import make_campaign, make_required_piece
 from tests.factories_dossier import make_applicant, make_open_programme, stored_pdf
 from tests.fixtures.web import post_form
+from tests.integration.dossier_support import plant_session
 from tests.integration.test_dossier_rows import study
-from tests.integration.test_dossier_support import plant_session
 
 STAFF = Actor.staff(1)
 ARCHIVED = "La campagne de votre dossier est close et archivée : il n'est plus modifiable."

@@ -12,7 +12,7 @@ from app.messages.resend import MAIL_RESENT
 from app.tables.mail import OutboxMail
 from app.tables.ops import AuditEvent
 from tests.fixtures.web import csrf_token
-from tests.integration.test_dossier_support import new_candidate, plant_session
+from tests.integration.dossier_support import new_candidate, plant_session
 
 pytestmark = pytest.mark.usefixtures("mail_templates")
 

@@ -15,8 +15,8 @@ from app.refdata.load import load_reference_data
 from app.tables.applications import Application
 from tests.factories import make_campaign
 from tests.factories_dossier import decide, make_decision_type, make_received_application
+from tests.integration.dossier_support import plant_session
 from tests.integration.review.test_application_page import text_of
-from tests.integration.test_dossier_support import plant_session
 
 WITHDRAWAL_WARNING = (
     "Si vous décidez de vous désister en cliquant sur le bouton 👎 Désistement candidature : "

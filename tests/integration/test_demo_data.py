@@ -10,7 +10,7 @@ import pytest
 from piccolo.apps.user.tables import BaseUser
 
 from app.accounts.passwords import verify_password
-from app.backoffice.staff import StaffError, upsert_staff_user
+from app.backoffice.staff_members import StaffError, upsert_staff_user
 from app.demo.data import DEMO_STUDENTS_PATH, demo_students
 from app.demo.seed import load_demo_data
 from app.refdata.load import DATA_DIR, load_reference_data

@@ -8,7 +8,7 @@ from app.refdata.load import load_reference_data
 from app.tables.dossier import Address, Candidate
 from app.tables.ops import AuditEvent
 from tests.fixtures.web import post_form
-from tests.integration.test_dossier_support import (
+from tests.integration.dossier_support import (
     commune_id,
     country_id,
     error_messages,

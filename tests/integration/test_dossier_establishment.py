@@ -11,8 +11,7 @@ import pytest
 from app.refdata.load import load_reference_data
 from app.tables.dossier import PriorStudy
 from tests.fixtures.web import post_form
-from tests.integration.test_dossier_rows import study, table_rows
-from tests.integration.test_dossier_support import (
+from tests.integration.dossier_support import (
     commune_id,
     country_id,
     departement_id,
@@ -22,6 +21,7 @@ from tests.integration.test_dossier_support import (
     new_signed_in,
     options,
 )
+from tests.integration.test_dossier_rows import study, table_rows
 
 NEW = "/dossier/cursus-externe/nouveau"
 

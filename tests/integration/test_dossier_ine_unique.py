@@ -17,7 +17,7 @@ from app.refdata.load import load_reference_data
 from app.tables.dossier import Candidate
 from app.tables.ops import AuditEvent
 from tests.factories import make_campaign
-from tests.integration.test_dossier_support import new_candidate
+from tests.integration.dossier_support import new_candidate
 
 INE = "0812304598F"  # the demo student Lucas BERNARD's INE
 

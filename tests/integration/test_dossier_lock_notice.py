@@ -11,8 +11,8 @@ import pytest
 
 from app.dossier.locks import application_reason, records_reason
 from app.tables.dossier import Candidate
+from tests.integration.dossier_support import make_application, new_signed_in
 from tests.integration.test_application_pages import text_of
-from tests.integration.test_dossier_support import make_application, new_signed_in
 
 IDENTITY = "/dossier/informations-personnelles"
 LOCK_MARK = "(non modifiable)"

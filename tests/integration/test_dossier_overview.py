@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from app.dossier.labels import Section
+from app.dossier.field_labels import Section
 from app.dossier.service import MissingItem, dossier_completeness
 from app.refdata.load import load_reference_data
 from app.tables.dossier import (
@@ -19,7 +19,7 @@ from app.tables.dossier import (
     PriorStudy,
     WorkExperience,
 )
-from tests.integration.test_dossier_support import (
+from tests.integration.dossier_support import (
     commune_id,
     country_id,
     departement_id,

@@ -14,7 +14,7 @@ from app.tables.dossier import Internship, PriorStudy, WorkExperience
 from app.tables.ops import AuditEvent
 from app.tables.refdata import BacMention, DiplomaType
 from tests.fixtures.web import post_form
-from tests.integration.test_dossier_support import (
+from tests.integration.dossier_support import (
     commune_id,
     country_id,
     departement_id,

@@ -30,7 +30,7 @@ from tests.factories_dossier import (
     make_refusal_reason,
 )
 from tests.fixtures.files import JPEG
-from tests.integration.test_dossier_support import plant_session
+from tests.integration.dossier_support import plant_session
 
 BASE = "http://testserver.local"
 

@@ -22,6 +22,7 @@ from app.tables.mail import OutboxMail
 from app.tables.ops import AuditEvent, DataExport
 from tests.factories import make_campaign
 from tests.fixtures.web import post_form
+from tests.integration.dossier_support import plant_session
 from tests.integration.personal_data_world import (
     applicant_with_files,
     exported_rows,
@@ -30,7 +31,6 @@ from tests.integration.personal_data_world import (
     storage_keys,
     two_programmes,
 )
-from tests.integration.test_dossier_support import plant_session
 
 LINK = re.compile(r"http://testserver\.local(/mes-donnees/archive/[A-Za-z0-9_-]+)")
 

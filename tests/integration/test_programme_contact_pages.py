@@ -12,8 +12,8 @@ from app.catalog.contacts import Contact, programme_contact
 from app.tables.catalog import Campaign
 from tests.factories import make_campaign, make_centre, make_commission, make_programme
 from tests.fixtures.web import csrf_token
+from tests.integration.dossier_support import make_application, new_signed_in
 from tests.integration.test_application_pages import text_of
-from tests.integration.test_dossier_support import make_application, new_signed_in
 
 CENTRE = {
     "address_lines": "Scolarité FSI\n118 route de Narbonne",

@@ -13,7 +13,7 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
 from app.backoffice.access import REFUSAL
-from app.backoffice.staff import ADMIN_FLAGS, password_matches
+from app.backoffice.staff_members import ADMIN_FLAGS, password_matches
 from app.core.codes.staff import StaffRole
 from app.demo.seed import load_demo_data
 from app.tables.applications import Application

@@ -21,7 +21,7 @@ from app.tables.dossier import Internship, WorkExperience
 from tests.factories import make_campaign
 from tests.factories_dossier import make_complete_dossier, make_open_programme
 from tests.fixtures.web import post_form
-from tests.integration.test_dossier_support import error_messages, new_candidate, plant_session
+from tests.integration.dossier_support import error_messages, new_candidate, plant_session
 
 INTERNSHIP = {
     "year": 2025,

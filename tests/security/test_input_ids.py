@@ -16,7 +16,7 @@ from app.web.inputs import MAX_ID
 from tests.factories import make_campaign
 from tests.factories_dossier import make_complete_dossier
 from tests.fixtures.web import csrf_token
-from tests.integration.test_dossier_support import new_candidate, plant_session
+from tests.integration.dossier_support import new_candidate, plant_session
 
 BAD_IDS = ["0", "-1", str(MAX_ID + 1), str(2**63), str(2**64 + 5), "9" * 40]
 INT_PARAM = re.compile(r"\{(\w+):int\}")

@@ -20,7 +20,7 @@ from app.web.inputs import has_control_characters, without_control_characters
 from tests.factories import make_campaign
 from tests.factories_dossier import make_complete_dossier, make_open_programme
 from tests.fixtures.web import post_form
-from tests.integration.test_dossier_support import error_messages, new_candidate, plant_session
+from tests.integration.dossier_support import error_messages, new_candidate, plant_session
 
 MESSAGE = (
     "Ce champ contenait des caractères non autorisés (caractères de contrôle ou retours "

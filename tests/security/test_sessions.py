@@ -16,7 +16,7 @@ import pytest
 from litestar.stores.redis import RedisStore
 
 from app.asgi import CSRF_COOKIE, SESSION_COOKIE, create_app
-from tests.integration.test_dossier_support import PASSWORD, new_candidate
+from tests.integration.dossier_support import PASSWORD, new_candidate
 from tests.security.production import PRODUCTION_BASE_URL, production_settings
 from tests.security.world import new_client, portal_token, served
 

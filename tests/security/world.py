@@ -7,7 +7,7 @@ its own on one running app, and real objects for each candidate.
   (it can be confirmed or withdrawn);
 - a university student, created by the SSO code from the demo student records, contact
   email confirmed;
-- four staff members built with ``app.backoffice.staff.upsert_staff_user``, signed in to
+- four staff members built with ``app.backoffice.staff_members.upsert_staff_user``, signed in to
   the admin as a browser does and to the review desk (/staff/, a planted desk
   session): a manager of another centre, a member of another commission (both see
   none of A's and B's applications), the central office, the technical administrator.
@@ -41,7 +41,7 @@ from app.accounts.sso import create_account_from_records
 from app.accounts.student_records import DemoStudentRecords
 from app.applications import lifecycle
 from app.asgi import CSRF_COOKIE, SESSION_COOKIE, create_app
-from app.backoffice.staff import upsert_staff_user
+from app.backoffice.staff_members import upsert_staff_user
 from app.catalog.offer import forget_cached_offer
 from app.clock import now
 from app.core.codes.applications import Verdict
@@ -65,11 +65,7 @@ from tests.factories import (
 from tests.factories_dossier import decide, make_complete_dossier, make_decision_type, stored_pdf
 from tests.fixtures.db import _tables_children_first
 from tests.fixtures.web import BASE_URL
-from tests.integration.test_dossier_support import (
-    SESSION_NAMESPACE,
-    new_candidate,
-    plant_session,
-)
+from tests.integration.dossier_support import SESSION_NAMESPACE, new_candidate, plant_session
 from tests.security.snapshot import database_rows
 
 STAFF_PASSWORD = "Securite-ecesure-2026"

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.applications.queries import ApplicationView
-from app.dossier import labels as L
+from app.dossier import field_labels as L
 from app.dossier.forms import bac as bac_form
 from app.dossier.forms import identity as identity_form
-from app.dossier.forms.rows import outcome_choices
+from app.dossier.forms.row_sections import outcome_choices
 from app.dossier.queries import (
     bac_of,
     experiences_of,

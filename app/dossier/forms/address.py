@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 from app.core.i18n import gettext as _
-from app.dossier import labels as L
-from app.dossier.fields import Fields, FieldView, choice_id, text
-from app.dossier.lookups import communes_for_postal_code, country_choices, france_id
+from app.dossier import field_labels as L
+from app.dossier.fields import Fields, FieldView, choice_id, required_select, text
+from app.dossier.forms.places import country_field, in_france
+from app.dossier.lookups import communes_for_postal_code, france_id
 from app.web.forms import Form
 
 BLOCK = "bloc-adresse"
@@ -38,15 +39,7 @@ async def build_fields(values: dict[str, str]) -> Fields:
         return FieldView(name=name, label=L.label(L.ADDRESS, name), **options)
 
     fields: Fields = {
-        "country": make(
-            "country",
-            kind="select",
-            required=True,
-            choices=await country_choices(),
-            empty_label=_("Sélectionnez un pays"),
-            refreshes=BLOCK,
-            autocomplete="off",
-        ),
+        "country": await country_field(make, refreshes=BLOCK, autocomplete="off"),
         "line1": make(
             "line1",
             required=True,
@@ -58,7 +51,7 @@ async def build_fields(values: dict[str, str]) -> Fields:
         "line3": make("line3", maxlength=LINE_MAX, autocomplete="address-line3"),
     }
     country = values.get("country", "")
-    if country and country == str(await france_id()):
+    if await in_france(country):
         code = _postal_code(values.get("postal_code", ""))
         communes = await communes_for_postal_code(code)
         if len(code) == 5 and code.isdigit():
@@ -77,9 +70,7 @@ async def build_fields(values: dict[str, str]) -> Fields:
             autocomplete="postal-code",
             refreshes=BLOCK,
         )
-        fields["commune"] = make(
-            "commune", kind="select", required=True, choices=communes, empty_label=empty
-        )
+        fields["commune"] = required_select(make, "commune", communes, empty)
     elif country:
         fields["foreign_city"] = make(
             "foreign_city",

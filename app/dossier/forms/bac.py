@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 from app.core.i18n import gettext as _
-from app.dossier import labels as L
+from app.dossier import field_labels as L
+from app.dossier import fields as F
 from app.dossier.fields import Fields, FieldView, choice, choice_id, text, year
-from app.dossier.lookups import (
-    Choice,
-    commune_choices,
-    country_choices,
-    departement_choices,
-    departement_label,
-    france_id,
+from app.dossier.forms.places import (
+    after_departement,
+    country_field,
+    departement_then_commune,
+    in_france,
+)
+from app.dossier.lookups import Choice, departement_label, france_id
+from app.dossier.queries import row_with
+from app.dossier.school_lookups import (
     lycee_choices,
     mention_choices,
     no_bac_serie_id,
@@ -52,20 +55,17 @@ async def initial_values(bac: dict | None) -> dict[str, str]:
 
 async def displayed_values(bac_id: int) -> dict[str, str]:
     """An imported bac is shown as text."""
-    row = (
-        await Baccalaureate.select(
-            Baccalaureate.all_columns(),
-            Baccalaureate.serie.code.as_alias("serie_code"),
-            Baccalaureate.serie.label.as_alias("serie_label"),
-            Baccalaureate.mention.label.as_alias("mention_label"),
-            Baccalaureate.country.name_fr.as_alias("country_name"),
-            Baccalaureate.departement.code.as_alias("departement_code"),
-            Baccalaureate.departement.name.as_alias("departement_name"),
-            Baccalaureate.commune.name.as_alias("commune_name"),
-            Baccalaureate.lycee.name.as_alias("lycee_name"),
-        )
-        .where(Baccalaureate.id == bac_id)
-        .first()
+    row = await row_with(
+        Baccalaureate,
+        bac_id,
+        serie_code=Baccalaureate.serie.code,
+        serie_label=Baccalaureate.serie.label,
+        mention_label=Baccalaureate.mention.label,
+        country_name=Baccalaureate.country.name_fr,
+        departement_code=Baccalaureate.departement.code,
+        departement_name=Baccalaureate.departement.name,
+        commune_name=Baccalaureate.commune.name,
+        lycee_name=Baccalaureate.lycee.name,
     )
     no_bac = row["serie_code"] == "0000"
     departement = ""
@@ -97,12 +97,11 @@ async def _no_bac_field(make) -> FieldView:
     """ "Précisez votre situation": a list holding only 0000, to be chosen, as in the
     guide; its value is the série's id, like the série list's."""
     serie_id = await no_bac_serie_id()
-    return make(
+    return F.required_select(
+        make,
         "no_bac",
-        kind="select",
-        required=True,
-        choices=[] if serie_id is None else [Choice(str(serie_id), no_bac_label())],
-        empty_label=_("Sélectionnez votre situation"),
+        [] if serie_id is None else [Choice(str(serie_id), no_bac_label())],
+        _("Sélectionnez votre situation"),
     )
 
 
@@ -164,16 +163,9 @@ async def build_fields(
         choices=[] if locked else await mention_choices(),
         empty_label=_("Sans mention ou non connue"),
     )
-    fields["country"] = make(
-        "country",
-        kind="select",
-        required=True,
-        choices=[] if locked else await country_choices(),
-        empty_label=_("Sélectionnez un pays"),
-        refreshes=BLOCK,
-    )
+    fields["country"] = await country_field(make, refreshes=BLOCK, locked=bool(locked))
     country = values.get("country", "")
-    if country and country == _id(await france_id()):
+    if await in_france(country):
         await _french_place(fields, values, make, locked)
     elif country:
         fields["establishment_label"] = make(
@@ -184,30 +176,9 @@ async def build_fields(
 
 async def _french_place(fields: Fields, values: dict, make, locked: str) -> None:
     """Département → commune → lycée, each list narrowed by the previous choice."""
-    departements = [] if locked else await departement_choices()
-    fields["departement"] = make(
-        "departement",
-        kind="select",
-        required=True,
-        choices=departements,
-        empty_label=_("Sélectionnez un département"),
-        refreshes=BLOCK,
+    departement_id, commune_id = await departement_then_commune(
+        fields, values, make, refreshes=BLOCK, commune_refreshes=BLOCK, locked=bool(locked)
     )
-    departement = values.get("departement", "")
-    departement_id = int(departement) if any(c.value == departement for c in departements) else None
-    communes = await commune_choices(departement_id) if not locked else []
-    fields["commune"] = make(
-        "commune",
-        kind="select",
-        required=True,
-        choices=communes,
-        empty_label=_("Sélectionnez une commune")
-        if departement_id
-        else _("Choisissez d'abord le département"),
-        refreshes=BLOCK,
-    )
-    commune = values.get("commune", "")
-    commune_id = int(commune) if any(c.value == commune for c in communes) else None
     lycees = (
         await lycee_choices(commune_id=commune_id, departement_id=departement_id)
         if departement_id and not locked
@@ -220,14 +191,8 @@ async def _french_place(fields: Fields, values: dict, make, locked: str) -> None
             "establishment_label", required=True, maxlength=LABEL_MAX
         )
         return
-    fields["lycee"] = make(
-        "lycee",
-        kind="select",
-        required=True,
-        choices=lycees,
-        empty_label=_("Sélectionnez un établissement")
-        if departement_id
-        else _("Choisissez d'abord le département"),
+    fields["lycee"] = F.required_select(
+        make, "lycee", lycees, after_departement(departement_id, _("Sélectionnez un établissement"))
     )
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from app.core.code_labels import CIVILITY
 from app.core.dates import french_date_text
 from app.core.i18n import gettext as _
-from app.dossier import labels as L
+from app.dossier import field_labels as L
 from app.dossier.fields import (
     Fields,
     FieldView,
@@ -16,20 +16,21 @@ from app.dossier.fields import (
     display_phone,
     french_date,
     phone,
+    required_select,
     text,
     years_before,
 )
+from app.dossier.forms.places import country_field, departement_then_commune, in_france
 from app.dossier.ine import is_valid_ine, normalise_ine
 from app.dossier.lookups import (
+    NATIONALITY_COLUMNS,
     Choice,
-    commune_choices,
-    country_choices,
-    departement_choices,
     departement_label,
     france_id,
     nationality_choices,
     nationality_label,
 )
+from app.dossier.queries import row_with
 from app.tables.dossier import Candidate
 from app.tables.refdata import Commune
 from app.web.forms import Form
@@ -72,34 +73,19 @@ async def initial_values(candidate: dict) -> dict[str, str]:
 
 async def displayed_values(candidate_id: int) -> dict[str, str]:
     """Locked fields are shown as text: the stored values with their labels."""
-    row = (
-        await Candidate.select(
-            Candidate.all_columns(),
-            Candidate.nationality.name_fr.as_alias("nat_name_fr"),
-            Candidate.nationality.name_en.as_alias("nat_name_en"),
-            Candidate.nationality.iso2.as_alias("nat_iso2"),
-            Candidate.nationality.nationality_fr.as_alias("nat_nationality_fr"),
-            Candidate.nationality.nationality_en.as_alias("nat_nationality_en"),
-            Candidate.birth_country.name_fr.as_alias("country_name"),
-            Candidate.birth_departement.code.as_alias("departement_code"),
-            Candidate.birth_departement.name.as_alias("departement_name"),
-            Candidate.birth_commune.name.as_alias("commune_name"),
-        )
-        .where(Candidate.id == candidate_id)
-        .first()
+    row = await row_with(
+        Candidate,
+        candidate_id,
+        **{f"nat_{name}": getattr(Candidate.nationality, name) for name in NATIONALITY_COLUMNS},
+        country_name=Candidate.birth_country.name_fr,
+        departement_code=Candidate.birth_departement.code,
+        departement_name=Candidate.birth_departement.name,
+        commune_name=Candidate.birth_commune.name,
     )
     civilities = {c.value: c.label for c in civility_choices()}
     nationality = ""
     if row["nationality"] is not None:
-        nationality = nationality_label(
-            {
-                "name_fr": row["nat_name_fr"],
-                "name_en": row["nat_name_en"],
-                "iso2": row["nat_iso2"],
-                "nationality_fr": row["nat_nationality_fr"],
-                "nationality_en": row["nat_nationality_en"],
-            }
-        )
+        nationality = nationality_label({name: row[f"nat_{name}"] for name in NATIONALITY_COLUMNS})
     departement = ""
     if row["departement_code"]:
         departement = departement_label(
@@ -136,12 +122,11 @@ async def build_fields(
         return view
 
     fields: Fields = {}
-    fields["nationality"] = make(
+    fields["nationality"] = required_select(
+        make,
         "nationality",
-        kind="select",
-        required=True,
-        choices=await nationality_choices() if "nationality" not in locks else [],
-        empty_label=_("Sélectionnez votre nationalité"),
+        await nationality_choices() if "nationality" not in locks else [],
+        _("Sélectionnez votre nationalité"),
     )
     fields["ine"] = make(
         "ine",
@@ -152,12 +137,8 @@ async def build_fields(
             "votre relevé de notes du baccalauréat. Sans diplôme français, laissez ce champ vide."
         ),
     )
-    fields["civility"] = make(
-        "civility",
-        kind="select",
-        required=True,
-        choices=civility_choices(),
-        empty_label=_("Sélectionnez une civilité"),
+    fields["civility"] = required_select(
+        make, "civility", civility_choices(), _("Sélectionnez une civilité")
     )
     fields["birth_name"] = make(
         "birth_name", required=True, maxlength=NAME_MAX, autocomplete="family-name"
@@ -173,36 +154,19 @@ async def build_fields(
         "birth_date", required=True, hint=_("Par exemple : 17/05/2004"), autocomplete="bday"
     )
     place_locked = "birth_country" in locks
-    fields["birth_country"] = make(
-        "birth_country",
-        kind="select",
-        required=True,
-        choices=[] if place_locked else await country_choices(),
-        empty_label=_("Sélectionnez un pays"),
-        refreshes=PLACE_BLOCK,
+    fields["birth_country"] = await country_field(
+        make, name="birth_country", refreshes=PLACE_BLOCK, locked=place_locked
     )
-    if values.get("birth_country") and values["birth_country"] == _id(await france_id()):
-        departement = values.get("birth_departement", "")
-        fields["birth_departement"] = make(
-            "birth_departement",
-            kind="select",
-            required=True,
-            choices=[] if place_locked else await departement_choices(),
-            empty_label=_("Sélectionnez un département"),
+    if await in_france(values.get("birth_country")):
+        await departement_then_commune(
+            fields,
+            values,
+            make,
             refreshes=PLACE_BLOCK,
-        )
-        valid_departement = departement.isdigit() and any(
-            c.value == departement for c in fields["birth_departement"].choices
-        )
-        fields["birth_commune"] = make(
-            "birth_commune",
-            kind="select",
-            required=True,
-            choices=await commune_choices(int(departement)) if valid_departement else [],
-            empty_label=_("Sélectionnez une commune")
-            if valid_departement
-            else _("Choisissez d'abord le département"),
-            hint=_("Les anciennes communes (fusionnées depuis) figurent dans la liste."),
+            departement="birth_departement",
+            commune="birth_commune",
+            commune_hint=_("Les anciennes communes (fusionnées depuis) figurent dans la liste."),
+            locked=place_locked,
         )
     elif values.get("birth_country"):
         fields["birth_city_label"] = make("birth_city_label", required=True, maxlength=NAME_MAX)

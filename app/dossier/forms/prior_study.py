@@ -10,19 +10,18 @@ from __future__ import annotations
 from datetime import date
 
 from app.core.i18n import gettext as _
-from app.dossier import labels as L
+from app.dossier import field_labels as L
+from app.dossier import fields as F
 from app.dossier.fields import Fields, FieldView, choice, choice_id, text, year
-from app.dossier.forms.rows import outcome_choices, year_bounds
-from app.dossier.lookups import (
-    Choice,
-    commune_choices,
-    country_choices,
-    departement_choices,
-    diploma_type_choices,
-    france_id,
-    lycee_choices,
-    mention_choices,
+from app.dossier.forms.places import (
+    after_departement,
+    country_field,
+    departement_then_commune,
+    in_france,
 )
+from app.dossier.forms.row_sections import outcome_choices, year_bounds
+from app.dossier.lookups import Choice, france_id
+from app.dossier.school_lookups import diploma_type_choices, lycee_choices, mention_choices
 from app.tables.refdata import Lycee
 from app.web.forms import Form
 
@@ -61,17 +60,8 @@ async def prior_study_fields(values: dict[str, str]) -> Fields:
     def make(name: str, **options) -> FieldView:
         return FieldView(name=name, label=L.label(L.PRIOR_STUDY, name), **options)
 
-    fields: Fields = {
-        "country": make(
-            "country",
-            kind="select",
-            required=True,
-            choices=await country_choices(),
-            empty_label=_("Sélectionnez un pays"),
-            refreshes=PRIOR_STUDY_BLOCK,
-        )
-    }
-    if values.get("country") and values["country"] == _id(await france_id()):
+    fields: Fields = {"country": await country_field(make, refreshes=PRIOR_STUDY_BLOCK)}
+    if await in_france(values.get("country")):
         await _french_place(fields, values, make)
     else:
         fields["establishment_label"] = make(
@@ -81,12 +71,8 @@ async def prior_study_fields(values: dict[str, str]) -> Fields:
             hint=_("Par exemple : Université de Toulouse"),
         )
     fields["year"] = make("year", required=True, maxlength=4, inputmode="numeric")
-    fields["diploma_type"] = make(
-        "diploma_type",
-        kind="select",
-        required=True,
-        choices=await diploma_type_choices(),
-        empty_label=_("Sélectionnez une formation"),
+    fields["diploma_type"] = F.required_select(
+        make, "diploma_type", await diploma_type_choices(), _("Sélectionnez une formation")
     )
     fields["label"] = make(
         "label",
@@ -100,12 +86,8 @@ async def prior_study_fields(values: dict[str, str]) -> Fields:
             "Information-Communication ou BTS1, Information-Communication."
         ),
     )
-    fields["outcome"] = make(
-        "outcome",
-        kind="select",
-        required=True,
-        choices=outcome_choices(),
-        empty_label=_("Sélectionnez un résultat"),
+    fields["outcome"] = F.required_select(
+        make, "outcome", outcome_choices(), _("Sélectionnez un résultat")
     )
     fields["mention"] = make(
         "mention",
@@ -119,30 +101,9 @@ async def prior_study_fields(values: dict[str, str]) -> Fields:
 async def _french_place(fields: Fields, values: dict, make) -> None:
     """Département → commune → établissement, each list narrowed by the previous
     choice (each refreshes the block: htmx swaps it, the refresh button without JS)."""
-    departements = await departement_choices()
-    fields["departement"] = make(
-        "departement",
-        kind="select",
-        required=True,
-        choices=departements,
-        empty_label=_("Sélectionnez un département"),
-        refreshes=PRIOR_STUDY_BLOCK,
+    departement_id, commune_id = await departement_then_commune(
+        fields, values, make, refreshes=PRIOR_STUDY_BLOCK, commune_refreshes=PRIOR_STUDY_BLOCK
     )
-    chosen = values.get("departement", "")
-    departement_id = int(chosen) if any(c.value == chosen for c in departements) else None
-    communes = await commune_choices(departement_id)
-    fields["commune"] = make(
-        "commune",
-        kind="select",
-        required=True,
-        choices=communes,
-        empty_label=_("Sélectionnez une commune")
-        if departement_id
-        else _("Choisissez d'abord le département"),
-        refreshes=PRIOR_STUDY_BLOCK,
-    )
-    chosen = values.get("commune", "")
-    commune_id = int(chosen) if any(c.value == chosen for c in communes) else None
     lycees = await lycee_choices(commune_id=commune_id, departement_id=departement_id)
     if departement_id and not lycees:
         # No establishment of this département in the list (some overseas
@@ -157,14 +118,11 @@ async def _french_place(fields: Fields, values: dict, make) -> None:
         _("Autre établissement (absent de la liste)"),
         group=_("Établissement absent de la liste") if grouped else "",
     )
-    fields["establishment"] = make(
+    fields["establishment"] = F.required_select(
+        make,
         "establishment",
-        kind="select",
-        required=True,
-        choices=[*lycees, other] if departement_id else [],
-        empty_label=_("Sélectionnez un établissement")
-        if departement_id
-        else _("Choisissez d'abord le département"),
+        [*lycees, other] if departement_id else [],
+        after_departement(departement_id, _("Sélectionnez un établissement")),
         refreshes=PRIOR_STUDY_BLOCK,
     )
     if values.get("establishment") == OTHER_ESTABLISHMENT:

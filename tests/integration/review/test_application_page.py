@@ -25,7 +25,7 @@ from tests.factories import (
 from tests.factories_dossier import JPEG, PDF, make_applicant
 from tests.factories_staff import STAFF_PASSWORD, make_staff
 from tests.fixtures.web import post_form
-from tests.integration.test_dossier_support import plant_session
+from tests.integration.dossier_support import plant_session
 
 BIG = 2**40
 

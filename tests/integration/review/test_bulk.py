@@ -37,7 +37,7 @@ from tests.factories_dossier import (
 )
 from tests.factories_staff import STAFF_PASSWORD, make_staff
 from tests.fixtures.web import post_form
-from tests.integration.test_dossier_support import plant_session
+from tests.integration.dossier_support import plant_session
 
 LOT = "/staff/candidatures/lot"
 CONFIRM = f"{LOT}/confirmer"

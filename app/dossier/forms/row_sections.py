@@ -7,7 +7,7 @@ from datetime import date
 
 from app.core.code_labels import STUDY_OUTCOME
 from app.core.i18n import gettext as _
-from app.dossier import labels as L
+from app.dossier import field_labels as L
 from app.dossier.fields import Fields, FieldView, text, whole_number, year
 from app.dossier.lookups import Choice
 from app.web.forms import Form

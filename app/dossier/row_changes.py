@@ -19,6 +19,7 @@ from app.core.codes.applications import ActorKind
 from app.db import write_transaction
 from app.dossier.locks import DossierLocked, archived_reason
 from app.dossier.queries import campaign_archived, candidate_of, row_of
+from app.dossier.row_writes import update_changed
 from app.tables.dossier import Candidate, Internship, PriorStudy, WorkExperience
 
 MAX_ROWS_PER_SECTION = 30
@@ -109,11 +110,8 @@ async def _update(table: type[Table], account_id: int, row_id: int, values: dict
         current = await row_of(table, await _candidate_id(account_id), row_id)
         if current is None:
             raise RowNotFound
-        diff = {name: value for name, value in values.items() if current[name] != value}
+        diff = await update_changed(table, current, values)
         if diff:
-            await table.update(
-                {table._meta.get_column_by_name(k): v for k, v in diff.items()}
-            ).where(table.id == row_id)
             await _audit(account_id, table, "updated", row_id, diff)
     return sorted(diff)
 
