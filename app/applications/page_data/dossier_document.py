@@ -99,7 +99,7 @@ async def _pieces(application_id: int) -> list[PieceEntry]:
 async def dossier_document(application: ApplicationView) -> DossierDocument:
     """Everything the PDF shows of this application (the caller checked who may see it)."""
     decision = application.visible_decision
-    contact_lines, contact_email, _phone = await contact_of(application)
+    contact_lines, contact_email, _phone = contact_of(application)
     return DossierDocument(
         application=application,
         who=who(application.first_name, application.last_name, application.login),

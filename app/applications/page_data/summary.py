@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.accounts.tables import CandidateAccount
 from app.applications import lifecycle_rules as rules
-from app.applications import queries
+from app.applications import queries, read_model
 from app.applications.codes import REVIEWED_PIECE, ActorKind, Answer, PieceStatus
 from app.applications.lifecycle_base import Refusal
 from app.applications.page_data.labels import (
@@ -22,9 +21,8 @@ from app.applications.page_data.labels import (
     size_label,
     timeline_label,
 )
+from app.applications.page_data.piece_files import piece_file, scoped_piece_file
 from app.applications.queries import ApplicationView, DecisionView, PieceView
-from app.applications.tables import Note, SubmittedPiece
-from app.catalog.tables import Centre
 from app.documents.letter_table import LetterKind
 from app.documents.letters import letter_kind
 from app.web.i18n import current_language
@@ -76,14 +74,9 @@ class ListPage:
 
 
 async def list_page(account_id: int) -> ListPage:
+    """Three queries: the applications, their decisions, the account's names."""
     views = await queries.applications_of(account_id)
-    account = (
-        await CandidateAccount.select(
-            CandidateAccount.first_name, CandidateAccount.last_name, CandidateAccount.login
-        )
-        .where(CandidateAccount.id == account_id)
-        .first()
-    )
+    account = await read_model.account_names(account_id)
     return ListPage(
         who=who(account["first_name"], account["last_name"], account["login"]) if account else "",
         rows=[application_row(view) for view in views],
@@ -200,24 +193,7 @@ def _file(file_id: int | None, name: str | None, size: int | None) -> FileView |
 
 async def earlier_versions(application_id: int) -> dict[int, list[PieceVersion]]:
     """Required piece id → its superseded rows, newest first (one query for all)."""
-    rows = (
-        await SubmittedPiece.select(
-            SubmittedPiece.id,
-            SubmittedPiece.piece,
-            SubmittedPiece.file,
-            SubmittedPiece.status,
-            SubmittedPiece.comment,
-            SubmittedPiece.changed_at,
-            SubmittedPiece.changed_by,
-            SubmittedPiece.file.original_name.as_alias("file_name"),
-            SubmittedPiece.file.size_bytes.as_alias("file_size"),
-        )
-        .where(
-            (SubmittedPiece.application == application_id)
-            & SubmittedPiece.superseded_at.is_not_null()
-        )
-        .order_by(SubmittedPiece.id, ascending=False)
-    )
+    rows = await read_model.earlier_piece_rows(application_id)
     history: dict[int, list[PieceVersion]] = {}
     for row in rows:
         if row["file"] is None and row["status"] == PieceStatus.WAITING:
@@ -261,34 +237,19 @@ def piece_row(
 
 async def candidate_notes(application_id: int) -> list[dict]:
     """The candidate's own Bloc-notes entries, oldest first (staff notes stay staff's)."""
-    return (
-        await Note.select(Note.id, Note.message, Note.created_at)
-        .where((Note.application == application_id) & (Note.author_kind == ActorKind.CANDIDATE))
-        .order_by(Note.created_at)
-        .order_by(Note.id)
-    )
+    return await read_model.candidate_note_rows(application_id)
 
 
-async def contact_of(application: ApplicationView) -> tuple[list[str], str, str]:
-    """Address lines, email and phone to write to: the commission's, else its centre's."""
-    centre = (
-        await Centre.select(
-            Centre.address_lines,
-            Centre.postal_code,
-            Centre.city,
-            Centre.contact_email,
-            Centre.contact_phone,
-        )
-        .where(Centre.id == application.centre_id)
-        .first()
-    ) or {}
+def contact_of(application: ApplicationView) -> tuple[list[str], str, str]:
+    """Address lines, email and phone to write to: the commission's, else its centre's
+    (read with the application: no query)."""
     if application.commission_address:
         lines = [application.commission_address]
     else:
-        place = " ".join(p for p in (centre.get("postal_code"), centre.get("city")) if p)
-        lines = [*(centre.get("address_lines") or "").splitlines(), place]
-    email = application.commission_email or centre.get("contact_email") or ""
-    return [line.strip() for line in lines if line.strip()], email, centre.get("contact_phone", "")
+        place = " ".join(p for p in (application.centre_postal_code, application.centre_city) if p)
+        lines = [*application.centre_address_lines.splitlines(), place]
+    email = application.commission_email or application.centre_email
+    return [line.strip() for line in lines if line.strip()], email, application.centre_phone
 
 
 def _reviewed(pieces: list[PieceView], history: dict[int, list[PieceVersion]]) -> bool:
@@ -308,7 +269,7 @@ async def application_summary(account_id: int, application_id: int) -> Summary |
     pieces = await queries.current_pieces(application_id)
     history = await earlier_versions(application_id)
     events = await queries.timeline(application_id)
-    contact_lines, contact_email, contact_phone = await contact_of(application)
+    contact_lines, contact_email, contact_phone = contact_of(application)
     decision = application.visible_decision
     return Summary(
         application=application,
@@ -334,42 +295,4 @@ async def application_summary(account_id: int, application_id: int) -> Summary |
     )
 
 
-# --- files ---------------------------------------------------------------------------
-
-
-def _piece_file_where(application_id: int, piece_id: int, version: int | None):
-    where = (
-        (SubmittedPiece.application == application_id)
-        & (SubmittedPiece.piece == piece_id)
-        & SubmittedPiece.file.is_not_null()
-    )
-    if version is None:
-        return where & SubmittedPiece.superseded_at.is_null()
-    return where & (SubmittedPiece.id == version)
-
-
-async def _first_file(where) -> dict | None:
-    return (
-        await SubmittedPiece.select(
-            SubmittedPiece.file.as_alias("file_id"),
-            SubmittedPiece.file.original_name.as_alias("original_name"),
-            SubmittedPiece.file.content_type.as_alias("content_type"),
-        )
-        .where(where)
-        .first()
-    )
-
-
-async def piece_file(
-    account_id: int, application_id: int, piece_id: int, version: int | None
-) -> dict | None:
-    """The stored file of a piece of this account's application: the current one, or
-    an earlier version (a SubmittedPiece id of the same piece). None otherwise (→ 404)."""
-    owned = SubmittedPiece.application.candidate.account == account_id
-    return await _first_file(_piece_file_where(application_id, piece_id, version) & owned)
-
-
-async def scoped_piece_file(application_id: int, piece_id: int, version: int | None) -> dict | None:
-    """The same for staff, once the review desk has checked the application is in their
-    scope."""
-    return await _first_file(_piece_file_where(application_id, piece_id, version))
+__all__ = ["application_summary", "list_page", "piece_file", "scoped_piece_file", "who"]
