@@ -14,6 +14,7 @@ With Redis down, pages still render: the copy is then kept for that delay only.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -65,6 +66,7 @@ class OfferCache:
         self._load = load
         self.max_age = max_age
         self._copy: _Copy | None = None
+        self._lock = asyncio.Lock()
 
     async def offer(self, redis=None):
         """The offer, reloaded when the catalogue version moved or the copy is older than
@@ -72,14 +74,22 @@ class OfferCache:
         if self.max_age <= 0:
             return await self._load()
         version = await catalogue_version(redis) if redis is not None else None
+        if self._usable(version):
+            return self._copy.offer  # type: ignore[union-attr]
+        # One reload at a time: the requests that found the copy stale together wait
+        # for it instead of each loading the offer.
+        async with self._lock:
+            if not self._usable(version):
+                loaded_at = time.monotonic()
+                offer = await self._load()
+                self._copy = _Copy(version, loaded_at, offer)
+            return self._copy.offer  # type: ignore[union-attr]
+
+    def _usable(self, version: int | None) -> bool:
         copy = self._copy
         fresh = copy is not None and time.monotonic() - copy.loaded_at < self.max_age
-        if fresh and (version is None or version == copy.version):
-            return copy.offer
-        loaded_at = time.monotonic()
-        offer = await self._load()
-        self._copy = _Copy(version, loaded_at, offer)
-        return offer
+        return fresh and (version is None or version == copy.version)
 
     def forget(self) -> None:
         self._copy = None
+        self._lock = asyncio.Lock()

@@ -3,6 +3,7 @@ process (issue 13): two apps stand for two processes, each with its own copy."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import socket
 
@@ -92,3 +93,20 @@ async def test_a_process_reloads_when_the_version_moves(redis):
     await catalogue_changed(redis)
     assert [await cache.offer(redis), await cache.offer(redis)] == ["offer 2", "offer 2"]
     assert await OfferCache(load, max_age=0).offer(redis) == "offer 3"  # 0: never kept
+
+
+async def test_requests_finding_the_copy_stale_together_load_it_once():
+    loads, release = [], asyncio.Event()
+
+    async def load():
+        loads.append(1)
+        await release.wait()
+        return "offer"
+
+    cache = OfferCache(load, max_age=300)
+    requests = [asyncio.create_task(cache.offer()) for _ in range(5)]
+    for _ in range(10):
+        await asyncio.sleep(0)  # every request reaches the reload
+    release.set()
+    assert await asyncio.gather(*requests) == ["offer"] * 5
+    assert loads == [1]
