@@ -3,7 +3,8 @@
 The lifecycle's queries (``app.applications.queries``) give the application, its
 pieces, decision and timeline; this package adds what only the pages need: the offer
 filtered by a search (``offer``), the labels (``labels``), the table, the summary with
-piece history, contact address and notes, and the file of a piece (``summary``).
+piece history, contact address and notes (``summary``), and the file of a piece
+(``piece_files``).
 """
 
 from app.applications.page_data.offer import (

@@ -1,5 +1,6 @@
-"""The candidate's applications: the "Mes candidatures" table, one application's
-summary, and the file of a piece. Never another candidate's rows."""
+"""The candidate's applications: the "Mes candidatures" table and one application's
+summary (the file of a piece: ``piece_files``, re-exported here). Never another
+candidate's rows."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from app.applications.page_data.labels import (
     size_label,
     timeline_label,
 )
-from app.applications.page_data.piece_files import piece_file, scoped_piece_file
+from app.applications.page_data.piece_files import piece_file as piece_file
+from app.applications.page_data.piece_files import scoped_piece_file as scoped_piece_file
 from app.applications.queries import ApplicationView, DecisionView, PieceView
 from app.documents.letter_table import LetterKind
 from app.documents.letters import letter_kind
@@ -293,6 +295,3 @@ async def application_summary(account_id: int, application_id: int) -> Summary |
         letter=letter_kind(application),
         answer_deadline_passed=rules.answer_refusal(application) is Refusal.DEADLINE_PASSED,
     )
-
-
-__all__ = ["application_summary", "list_page", "piece_file", "scoped_piece_file", "who"]
