@@ -48,7 +48,8 @@ SELECT a.id, a.candidate, a.programme, a.status, a.processing_type,
   p.confirmation_delay_days AS confirmation_delay_days, p.commission AS commission_id,
   co.label AS commission_label, co.email AS commission_email,
   co.address_lines AS commission_address_lines, co.postal_code AS commission_postal_code,
-  co.city AS commission_city, co.alert_on_transmission AS alert_on_transmission,
+  co.city AS commission_city, co.phone AS commission_phone,
+  co.alert_on_transmission AS alert_on_transmission,
   co.alert_on_cancellation AS alert_on_cancellation,
   co.alert_on_withdrawal AS alert_on_withdrawal, co.centre AS centre_id,
   ce.label AS centre_label, ce.address_lines AS centre_address_lines,
@@ -126,7 +127,16 @@ _BOOLEANS = (
     "alert_on_withdrawal",
     "processing_type_validated",
 )
-_TEXTS = ("centre_address_lines", "centre_postal_code", "centre_city", "centre_email")
+_TEXTS = (
+    "commission_address_lines",
+    "commission_postal_code",
+    "commission_city",
+    "commission_phone",
+    "centre_address_lines",
+    "centre_postal_code",
+    "centre_city",
+    "centre_email",
+)
 _VIEW_FIELDS = frozenset(f.name for f in fields(ApplicationView))
 
 

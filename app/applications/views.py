@@ -102,7 +102,11 @@ class ApplicationView:
     """The whole history, oldest first."""
     answered_by: str | None = None
     """Who answered (``ActorKind``): "system" for an automatic withdrawal."""
-    # The centre's contact details: where to write when the commission gives none.
+    # Whom to write to: the commission's details, each falling back to the centre's.
+    commission_address_lines: str = ""
+    commission_postal_code: str = ""
+    commission_city: str = ""
+    commission_phone: str = ""
     centre_address_lines: str = ""
     centre_postal_code: str = ""
     centre_city: str = ""
