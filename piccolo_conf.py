@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.postgres import PostgresEngine
 
+from app.postgres_connection import NoResetQueryConnection
 from app.settings import get_settings
 from app.sqlite_engine import PooledSQLiteEngine
 
@@ -19,7 +20,7 @@ def make_engine(database_url: str, *, behind_pgbouncer: bool = False):
         path.parent.mkdir(parents=True, exist_ok=True)
         return PooledSQLiteEngine(path=str(path))
     if scheme in {"postgres", "postgresql"}:
-        config = {"dsn": database_url}
+        config = {"dsn": database_url, "connection_class": NoResetQueryConnection}
         if behind_pgbouncer:  # transaction pooling: a prepared statement may meet another server
             config["statement_cache_size"] = 0
         return PostgresEngine(config=config)

@@ -23,7 +23,7 @@ from app.accounts.routes import account_routes
 from app.accounts.sso_routes import sso_routes
 from app.application_pages.routes import application_routes
 from app.backoffice.admin import create_admin_app
-from app.catalog.offer import remember_campaign
+from app.catalog.offer import new_offer_cache, remember_campaign
 from app.catalog.routes import home
 from app.documents.routes import document_routes
 from app.dossier.routes import dossier_routes
@@ -175,9 +175,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         guards=[clean_request_input],
         before_request=remember_campaign,
         lifespan=[database_pool],
-        # the worker's cron schedule, for the jobs dashboard (app.review.routes_jobs)
         state=State(
-            {"redis": redis, "settings": settings, "cron_jobs": list(WorkerSettings.cron_jobs)}
+            {
+                "redis": redis,
+                "settings": settings,
+                "offer_cache": new_offer_cache(settings.offer_cache_seconds),
+                # the worker's cron schedule, for the jobs dashboard (app.review.routes_jobs)
+                "cron_jobs": list(WorkerSettings.cron_jobs),
+            }
         ),
         openapi_config=None,
     )

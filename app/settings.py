@@ -113,7 +113,8 @@ class Settings:
     """The admission letter is offered only once the candidate has confirmed (otherwise
     as soon as the favourable decision is validated)."""
     offer_cache_seconds: float = 5.0
-    """How long each process keeps the offer tree (a staff edit shows within that delay)."""
+    """The most a process keeps the offer tree; admin edits show at once anyway (a
+    catalogue version in Redis, see app/catalog/offer_cache.py)."""
     accessibility_contact_email: str = "accessibilite@univ-toulouse.example"
     """Where the accessibility statement sends users who cannot use a page."""
     database_pool_size: int = 10

@@ -10,7 +10,8 @@ the demo candidate, applies to programmes until the candidate holds five applica
 then loads each page with wrk (one thread, 20 connections; the server has the other
 core) and prints requests/s, p99 and the ratio against the anchor app
 (bench/anchor_app.py: a Jinja template, one Redis GET, one query, same server and
-database) measured in the same run. Record results in docs/benchmarks.md.
+database) measured just before and just after each page (its mean is the ratio's
+base: on a shared machine the load drifts during a run). Record results in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ APPLICATIONS = 5
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, seconds: int, concurrency: int, cookie: str) -> tuple[float, float, int]:
-    """(requests/s, p99 in ms, failed responses) measured by wrk."""
+def wrk(url: str, seconds: int, concurrency: int, cookie: str) -> tuple[float, float, int, int]:
+    """(requests/s, p99 in ms, failed responses, requests) measured by wrk."""
     out = subprocess.run(
         ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--latency"]
         + (["-H", f"Cookie: {cookie}"] if cookie else [])
@@ -49,7 +50,24 @@ def wrk(url: str, seconds: int, concurrency: int, cookie: str) -> tuple[float, f
     value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
     failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: .*", out)
-    return rps, float(value) * UNITS[unit], int(failed.group(1)) if failed else (1 if errors else 0)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    failures = int(failed.group(1)) if failed else (1 if errors else 0)
+    return rps, float(value) * UNITS[unit], failures, requests
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(server: subprocess.Popen, url: str, args, cookie: str) -> tuple:
+    """wrk's figures, plus the server's CPU milliseconds per request: on a machine
+    shared with other work, throughput follows the load; CPU per request much less."""
+    before = cpu_seconds(server.pid)
+    rps, p99, failed, requests = wrk(url, args.seconds, args.concurrency, cookie)
+    cpu_ms = (cpu_seconds(server.pid) - before) * 1000 / max(requests, 1)
+    return rps, p99, failed, cpu_ms
 
 
 def serve(factory: str, env: dict) -> tuple[subprocess.Popen, str]:
@@ -118,24 +136,40 @@ def main() -> None:
             import redis
 
             redis.Redis.from_url(args.redis_url).set("bench:anchor-session", b"x" * 200)
-            rows = [("anchor", *wrk(f"{anchor_base}/anchor", args.seconds, args.concurrency, ""))]
+            # The anchor runs before and after each page: on a shared machine the load
+            # drifts, and each page is compared with the anchor measured around it.
+            anchors = [measure(anchor, f"{anchor_base}/anchor", args, "")]
+            rows = []
             for path in (
                 "/candidatures",
                 f"/candidatures/{first}",
                 "/dossier",
                 "/candidatures/nouvelle",
             ):
-                rows.append((path, *wrk(base + path, args.seconds, args.concurrency, cookie)))
+                rows.append((path, *measure(portal, base + path, args, cookie)))
+                anchors.append(measure(anchor, f"{anchor_base}/anchor", args, ""))
         finally:
             for server in (portal, anchor):
                 server.terminate()
                 server.wait(timeout=10)
     database = "PostgreSQL" if args.database_url else "SQLite"
-    anchor_rps = rows[0][1]
-    print(f"{database}, {args.concurrency} connections, {args.seconds} s per page")
-    print(f"{'page':28} {'req/s':>8} {'p99 ms':>8} {'failed':>7} {'ratio':>6}")
-    for path, rps, p99, failed in rows:
-        print(f"{path:28} {rps:8.0f} {p99:8.1f} {failed:7d} {rps / anchor_rps:6.2f}")
+    print(f"{database}, {args.concurrency} connections, {args.seconds} s per run")
+    print(
+        f"{'page':24} {'req/s':>6} {'p99 ms':>7} {'failed':>6} {'anchor/s':>8} {'ratio':>6}"
+        f" {'CPU ms':>7} {'anchor':>7} {'CPU ratio':>9}"
+    )
+    for n, (path, rps, p99, failed, cpu_ms) in enumerate(rows):
+        around = (anchors[n][0] + anchors[n + 1][0]) / 2
+        anchor_cpu = (anchors[n][3] + anchors[n + 1][3]) / 2
+        print(
+            f"{path:24} {rps:6.0f} {p99:7.1f} {failed:6d} {around:8.0f} {rps / around:6.2f}"
+            f" {cpu_ms:7.2f} {anchor_cpu:7.2f} {anchor_cpu / cpu_ms:9.2f}"
+        )
+    print(
+        f"anchor: {min(a[0] for a in anchors):.0f}–{max(a[0] for a in anchors):.0f} req/s, "
+        f"p99 ≤ {max(a[1] for a in anchors):.1f} ms, {sum(a[2] for a in anchors)} failed"
+    )
+    print("CPU ratio: the anchor's CPU time per request / the page's (1.0 = as cheap)")
 
 
 if __name__ == "__main__":

@@ -44,8 +44,9 @@ def signed_in_via_cas(connection: ASGIConnection) -> bool:
     return isinstance(session, dict) and session.get(VIA_CAS_KEY) is True
 
 
-def candidate_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    """Guard for every candidate page."""
+async def candidate_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Guard for every candidate page (``async``: Litestar would run a plain function
+    guard in a worker thread)."""
     if current_account_id(connection) is None:
         raise SignInRequired(detail=connection.url.path)
 

@@ -10,6 +10,7 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_403_FORBIDDEN
 
 from app.accounts.auth import SignInRequired, current_account_id
+from app.clock import now
 from app.tables.accounts import CandidateAccount
 
 FIRST_SIGN_IN_PATH = "/universite/premiere-connexion"
@@ -21,9 +22,29 @@ class FirstSignInRequired(HTTPException):
     status_code = HTTP_403_FORBIDDEN
 
 
+ACCOUNT_CHECKED_KEY = "account_checked_at"
+"""Session key: when the guard last found the account alive with its first sign-in
+done (a POSIX timestamp). Until ``ACCOUNT_RECHECK_SECONDS`` later, signed-in pages
+trust it instead of reading the account on every request."""
+ACCOUNT_RECHECK_SECONDS = 60
+"""A first sign-in, once done, stays done (an email change ends every session), so the
+check is only repeated for an account destroyed while a session lived on (the
+retention purge): its pages then sign it out within this delay."""
+
+
+def _recently_checked(session: object) -> bool:
+    checked_at = session.get(ACCOUNT_CHECKED_KEY) if isinstance(session, dict) else None
+    if not isinstance(checked_at, int | float):
+        return False
+    return 0 <= now().timestamp() - checked_at < ACCOUNT_RECHECK_SECONDS
+
+
 async def first_sign_in_done(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Guard (after ``candidate_required``): a university student first confirms their
-    contact email on the first-sign-in page."""
+    contact email on the first-sign-in page. The answer is kept in the session."""
+    session = connection.scope.get("session")
+    if _recently_checked(session):
+        return
     account_id = current_account_id(connection)
     account = (
         await CandidateAccount.select(
@@ -38,6 +59,8 @@ async def first_sign_in_done(connection: ASGIConnection, _: BaseRouteHandler) ->
         raise SignInRequired(detail=connection.url.path)
     if account["cas_login"] and account["email_validated_at"] is None:
         raise FirstSignInRequired
+    if isinstance(session, dict):
+        session[ACCOUNT_CHECKED_KEY] = now().timestamp()  # stored with the response
 
 
 def to_first_sign_in(_: Request, __: Exception) -> Redirect:

@@ -37,6 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.audit import record_event
 from app.backoffice.validators import refusal
+from app.catalog.offer_cache import OFFER_TABLES, catalogue_changed
 from app.core.codes.applications import ActorKind
 from app.db import write_transaction
 from app.tables.applications import Application
@@ -198,9 +199,17 @@ def audited_writes(admin_app: ASGIApp) -> ASGIApp:
             raise
         finally:
             _current.reset(token)
+        if 200 <= _status(held) < 300:
+            await offer_edited(scope, write.table)
         await _send_all(send, held)
 
     return app
+
+
+async def offer_edited(scope: Scope, table: type[Table] | None) -> None:
+    """After a committed edit of the catalogue: every web process reloads its offer."""
+    if table is not None and table._meta.tablename in OFFER_TABLES:
+        await catalogue_changed(scope["litestar_app"].state.redis)
 
 
 def _status(held: list[Message]) -> int:

@@ -11,6 +11,7 @@ from piccolo_admin.endpoints import FormConfig
 from pydantic import AfterValidator, BaseModel, Field
 from starlette.requests import Request
 
+from app.backoffice.admin_audit import offer_edited
 from app.backoffice.form_support import (
     FORM_GROUP_SYSTEM,
     actor_of,
@@ -140,6 +141,7 @@ async def next_campaign(request: Request, data: NextCampaignForm) -> str:
         )
     except NextCampaignRefused as refused:
         raise ValueError(_next_refusal(data, refused.reason)) from None
+    await offer_edited(request.scope, Campaign)
     copied = result.copied
     return (
         f"Campagne {old['code']} archivée ; campagne {data.code} « {data.label_fr} » ouverte "

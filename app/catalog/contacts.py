@@ -5,6 +5,7 @@ programme not offered) all show this one contact."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.tables.catalog import Programme
@@ -42,8 +43,12 @@ async def programme_contact(programme_id: int) -> Contact | None:
         .where(Programme.id == programme_id)
         .first()
     )
-    if row is None:
-        return None
+    return None if row is None else contact_from(row)
+
+
+def contact_from(row: Mapping) -> Contact:
+    """The contact from the commission's and the centre's details already read (the
+    aliases of :func:`programme_contact`; the application read model has them too)."""
     lines = _address(
         row["commission_lines"], row["commission_postal_code"], row["commission_city"]
     ) or _address(row["centre_lines"], row["centre_postal_code"], row["centre_city"])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.catalog.offer_cache import OfferCache
 from app.settings import get_settings
 from app.tables.catalog import Campaign, Centre, Programme
 
@@ -46,40 +47,54 @@ class Offer:
     centres: list[OfferCentre]
 
 
-def _cache_seconds() -> float:
-    """The offer changes a few times a year and is read on every page: each process
-    keeps it OFFER_CACHE_SECONDS (default 5; a staff edit shows within that delay)."""
-    return get_settings().offer_cache_seconds
-
-
-_cache: tuple[float, Offer] | None = None
-
-
 async def active_campaign() -> dict | None:
     return await Campaign.select().where(Campaign.active.eq(True)).first()
 
 
+def new_offer_cache(max_age: float | None = None) -> OfferCache:
+    """A process's copy of the offer, kept at most ``max_age`` seconds
+    (OFFER_CACHE_SECONDS by default); see ``app.catalog.offer_cache``."""
+    if max_age is None:
+        max_age = get_settings().offer_cache_seconds
+    return OfferCache(lambda: load_offer(), max_age=max_age)
+
+
+_outside_requests: OfferCache | None = None
+_this_request: ContextVar[Offer | None] = ContextVar("offer_of_this_request", default=None)
+
+
 async def cached_offer() -> Offer:
-    global _cache
-    if _cache is None or time.monotonic() - _cache[0] >= _cache_seconds():
-        _cache = (time.monotonic(), await load_offer())
-    return _cache[1]
+    """The offer this request started with (:func:`remember_campaign` checked its
+    version): every part of a page sees the same one, for one Redis GET. Outside a
+    request, the process's copy kept for OFFER_CACHE_SECONDS."""
+    global _outside_requests
+    offer = _this_request.get()
+    if offer is not None:
+        return offer
+    if _outside_requests is None:
+        _outside_requests = new_offer_cache()
+    return await _outside_requests.offer()
 
 
 async def remember_campaign(request) -> None:
-    """before_request hook: the active campaign for the page header.
+    """before_request hook: the offer of this request, and its active campaign for the
+    page header.
 
     Routes marked ``skip_session`` (health, static files, CAS validation) render no page.
     """
     if request.route_handler.opt.get("skip_session"):
         return
-    offer = await cached_offer()
+    state = request.app.state
+    offer = await state.offer_cache.offer(state.redis)
+    _this_request.set(offer)
     request.state.campaign = offer.campaign
 
 
 def forget_cached_offer() -> None:
-    global _cache
-    _cache = None
+    """Tests: the next read loads the offer (outside requests)."""
+    global _outside_requests
+    _outside_requests = None
+    _this_request.set(None)
 
 
 async def load_offer() -> Offer:

@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
-from app.application_pages.page_data.summary import scoped_piece_file
+from app.application_pages.page_data.piece_files import scoped_piece_file
 from app.applications import lifecycle
 from app.applications.notes import add_staff_note
 from app.applications.staff_dossier import COMMENT_MAX

@@ -33,8 +33,11 @@ from app.input_rules import is_database_id as is_database_id
 from app.input_rules import without_control_characters as without_control_characters
 
 
-def clean_request_input(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    """App-level guard: refuse out-of-range ids and control characters (see module)."""
+async def clean_request_input(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """App-level guard: refuse out-of-range ids and control characters (see module).
+
+    ``async`` though it awaits nothing: Litestar runs a plain function guard in a worker
+    thread, a thread hop on every request."""
     for value in connection.path_params.values():
         if isinstance(value, bool):
             continue

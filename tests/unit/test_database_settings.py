@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from piccolo.engine.postgres import PostgresEngine
 
+from app.postgres_connection import NoResetQueryConnection
 from app.settings import load_settings
 from app.sqlite_engine import PooledSQLiteEngine
 from piccolo_conf import make_engine
@@ -15,8 +16,9 @@ def test_behind_pgbouncer_asyncpg_caches_no_prepared_statement():
     direct = make_engine(URL)
     pooled = make_engine(URL, behind_pgbouncer=True)
     assert isinstance(direct, PostgresEngine) and isinstance(pooled, PostgresEngine)
-    assert direct.config == {"dsn": URL}
-    assert pooled.config == {"dsn": URL, "statement_cache_size": 0}
+    plain = {"dsn": URL, "connection_class": NoResetQueryConnection}
+    assert direct.config == plain
+    assert pooled.config == {**plain, "statement_cache_size": 0}
 
 
 def test_the_embedded_default_reuses_its_connections(tmp_path):

@@ -3,7 +3,8 @@
 The lifecycle's queries (``app.applications.queries``) give the application, its
 pieces, decision and timeline; this package adds what only the pages need: the offer
 filtered by a search (``offer``), the labels (``labels``), the table, the summary with
-piece history, contact address and notes, and the file of a piece (``summary``).
+piece history, contact address and notes (``summary``), and the file of a piece
+(``piece_files``).
 """
 
 from app.application_pages.page_data.offer import (
@@ -13,13 +14,13 @@ from app.application_pages.page_data.offer import (
     offer_page,
     offered_programme,
 )
+from app.application_pages.page_data.piece_files import piece_file
 from app.application_pages.page_data.summary import (
     ListPage,
     PieceRow,
     Summary,
     application_summary,
     list_page,
-    piece_file,
 )
 
 __all__ = [

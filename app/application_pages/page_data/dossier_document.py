@@ -28,10 +28,10 @@ from app.application_pages.page_data.labels import (
     piece_status_label,
     processing_type_label,
 )
-from app.application_pages.page_data.summary import who
+from app.application_pages.page_data.summary import application_contact_of, who
 from app.applications import queries
 from app.applications.queries import ApplicationView
-from app.catalog.contacts import Contact, programme_contact
+from app.catalog.contacts import Contact
 from app.core.i18n import current_language
 from app.core.i18n import gettext as _
 from app.documents.dossier_pdf import PieceFile, TocLine, build_dossier_pdf, render_pdf
@@ -107,7 +107,7 @@ async def dossier_document(application: ApplicationView) -> DossierDocument:
         decision_label=decision_label(decision),
         decision_details=decision_details(decision),
         answer_label=answer_label(application),
-        contact=await programme_contact(application.programme_id),
+        contact=application_contact_of(application),
         dossier=await dossier_of(application),
         pieces=await _pieces(application.id),
         made_at=clock.now(),

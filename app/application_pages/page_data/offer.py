@@ -10,7 +10,7 @@ from datetime import date
 from app.catalog.offer import Offer, OfferCentre, OfferGroup, OfferProgramme, cached_offer
 from app.clock import today as clock_today
 from app.dossier.completeness import Completeness, dossier_completeness
-from app.tables.applications import Application
+from app.sql import ReadStatement
 
 
 def fold(text: str) -> str:
@@ -62,11 +62,15 @@ class OfferPage:
     today: date = field(default_factory=clock_today)
 
 
+_LIVE_APPLICATIONS = ReadStatement(
+    "SELECT a.id, a.programme FROM application a JOIN candidate c ON c.id = a.candidate"
+    " WHERE c.account = {} AND a.cancelled_at IS NULL"
+)
+
+
 async def live_applications(account_id: int) -> dict[int, int]:
     """Programme id → application id, for the applications not cancelled."""
-    rows = await Application.select(Application.id, Application.programme).where(
-        (Application.candidate.account == account_id) & Application.cancelled_at.is_null()
-    )
+    rows = await _LIVE_APPLICATIONS.rows(account_id)
     return {row["programme"]: row["id"] for row in rows}
 
 

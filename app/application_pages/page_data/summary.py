@@ -1,5 +1,5 @@
-"""The candidate's applications: the "Mes candidatures" table, one application's
-summary, and the file of a piece. Never another candidate's rows."""
+"""The candidate's applications: the "Mes candidatures" table and one application's
+summary. Never another candidate's rows."""
 
 from __future__ import annotations
 
@@ -18,18 +18,14 @@ from app.application_pages.page_data.labels import (
     timeline_label,
 )
 from app.applications import lifecycle_rules as rules
-from app.applications import queries
+from app.applications import queries, read_model
 from app.applications.lifecycle_base import Refusal
 from app.applications.queries import ApplicationView, DecisionView, PieceView
-from app.catalog.contacts import Contact, programme_contact
+from app.catalog.contacts import Contact, contact_from
 from app.core.codes.applications import REVIEWED_PIECE, ActorKind, Answer, PieceStatus
 from app.core.i18n import current_language
 from app.documents.letters import letter_kind
-from app.tables.accounts import CandidateAccount
-from app.tables.applications import Note, SubmittedPiece
 from app.tables.letters import LetterKind
-
-# --- "Mes candidatures" --------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -76,14 +72,9 @@ class ListPage:
 
 
 async def list_page(account_id: int) -> ListPage:
+    """Three queries: the applications, their decisions, the account's names."""
     views = await queries.applications_of(account_id)
-    account = (
-        await CandidateAccount.select(
-            CandidateAccount.first_name, CandidateAccount.last_name, CandidateAccount.login
-        )
-        .where(CandidateAccount.id == account_id)
-        .first()
-    )
+    account = await read_model.account_names(account_id)
     return ListPage(
         who=who(account["first_name"], account["last_name"], account["login"]) if account else "",
         rows=[application_row(view) for view in views],
@@ -198,24 +189,7 @@ def _file(file_id: int | None, name: str | None, size: int | None) -> FileView |
 
 async def earlier_versions(application_id: int) -> dict[int, list[PieceVersion]]:
     """Required piece id → its superseded rows, newest first (one query for all)."""
-    rows = (
-        await SubmittedPiece.select(
-            SubmittedPiece.id,
-            SubmittedPiece.piece,
-            SubmittedPiece.file,
-            SubmittedPiece.status,
-            SubmittedPiece.comment,
-            SubmittedPiece.changed_at,
-            SubmittedPiece.changed_by,
-            SubmittedPiece.file.original_name.as_alias("file_name"),
-            SubmittedPiece.file.size_bytes.as_alias("file_size"),
-        )
-        .where(
-            (SubmittedPiece.application == application_id)
-            & SubmittedPiece.superseded_at.is_not_null()
-        )
-        .order_by(SubmittedPiece.id, ascending=False)
-    )
+    rows = await read_model.earlier_piece_rows(application_id)
     history: dict[int, list[PieceVersion]] = {}
     for row in rows:
         if row["file"] is None and row["status"] == PieceStatus.WAITING:
@@ -259,12 +233,7 @@ def piece_row(
 
 async def candidate_notes(application_id: int) -> list[dict]:
     """The candidate's own Bloc-notes entries, oldest first (staff notes stay staff's)."""
-    return (
-        await Note.select(Note.id, Note.message, Note.created_at)
-        .where((Note.application == application_id) & (Note.author_kind == ActorKind.CANDIDATE))
-        .order_by(Note.created_at)
-        .order_by(Note.id)
-    )
+    return await read_model.candidate_note_rows(application_id)
 
 
 def _reviewed(pieces: list[PieceView], history: dict[int, list[PieceVersion]]) -> bool:
@@ -294,7 +263,7 @@ async def application_summary(account_id: int, application_id: int) -> Summary |
         decision_label=decision_label(decision),
         decision_details=decision_details(decision),
         answer_label=answer_label(application),
-        contact=await programme_contact(application.programme_id),
+        contact=application_contact_of(application),
         pieces=[piece_row(application, p, history.get(p.piece_id, [])) for p in pieces],
         notes=await candidate_notes(application_id),
         timeline=[TimelineEntry(e["created_at"], timeline_label(e)) for e in events],
@@ -307,42 +276,19 @@ async def application_summary(account_id: int, application_id: int) -> Summary |
     )
 
 
-# --- files ---------------------------------------------------------------------------
-
-
-def _piece_file_where(application_id: int, piece_id: int, version: int | None):
-    where = (
-        (SubmittedPiece.application == application_id)
-        & (SubmittedPiece.piece == piece_id)
-        & SubmittedPiece.file.is_not_null()
+def application_contact_of(application: ApplicationView) -> Contact:
+    """The programme's contact from the application already read (no query)."""
+    return contact_from(
+        {
+            "commission_lines": application.commission_address_lines,
+            "commission_postal_code": application.commission_postal_code,
+            "commission_city": application.commission_city,
+            "commission_email": application.commission_email,
+            "commission_phone": application.commission_phone,
+            "centre_lines": application.centre_address_lines,
+            "centre_postal_code": application.centre_postal_code,
+            "centre_city": application.centre_city,
+            "centre_email": application.centre_email,
+            "centre_phone": application.centre_phone,
+        }
     )
-    if version is None:
-        return where & SubmittedPiece.superseded_at.is_null()
-    return where & (SubmittedPiece.id == version)
-
-
-async def _first_file(where) -> dict | None:
-    return (
-        await SubmittedPiece.select(
-            SubmittedPiece.file.as_alias("file_id"),
-            SubmittedPiece.file.original_name.as_alias("original_name"),
-            SubmittedPiece.file.content_type.as_alias("content_type"),
-        )
-        .where(where)
-        .first()
-    )
-
-
-async def piece_file(
-    account_id: int, application_id: int, piece_id: int, version: int | None
-) -> dict | None:
-    """The stored file of a piece of this account's application: the current one, or
-    an earlier version (a SubmittedPiece id of the same piece). None otherwise (→ 404)."""
-    owned = SubmittedPiece.application.candidate.account == account_id
-    return await _first_file(_piece_file_where(application_id, piece_id, version) & owned)
-
-
-async def scoped_piece_file(application_id: int, piece_id: int, version: int | None) -> dict | None:
-    """The same for staff, once the review desk has checked the application is in their
-    scope."""
-    return await _first_file(_piece_file_where(application_id, piece_id, version))

@@ -1,0 +1,70 @@
+"""Plain SQL statements for the hot read paths, compiled once per engine.
+
+Piccolo rebuilds a select's SQL (its joins and column lists) on every call: on a
+signed-in page that cost more CPU than running the queries (issue 13's profile). The
+pages' reads are written here as plain SQL instead, valid on SQLite and PostgreSQL,
+with ``{}`` for each argument as in Piccolo's ``QueryString``; each statement is
+compiled to the engine's placeholders (``$1`` or ``?``) the first time it runs.
+
+They still run through the Piccolo engine (``run_querystring``): transactions, the
+connection pool, query logging and the query count of the tests all apply.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from piccolo.engine import engine_finder
+from piccolo.querystring import QueryString
+
+
+class ReadStatement:
+    """One SELECT with positional arguments, compiled once per engine type."""
+
+    def __init__(self, template: str) -> None:
+        self.template = " ".join(template.split())  # one line in the query log
+        self._compiled: dict[str, str] = {}
+        self._arity = self.template.count("{}")
+
+    def sql(self, engine_type: str) -> str:
+        compiled = self._compiled.get(engine_type)
+        if compiled is None:
+            placeholders = [None] * self._arity
+            compiled, _ = QueryString(self.template, *placeholders).compile_string(
+                engine_type=engine_type
+            )
+            self._compiled[engine_type] = compiled
+        return compiled
+
+    async def rows(self, *args: Any) -> list[dict[str, Any]]:
+        if len(args) != self._arity:
+            raise TypeError(f"{self._arity} arguments expected, {len(args)} given")
+        engine = engine_finder()
+        response = await engine.run_querystring(_Compiled(self, args))
+        return [dict(row) for row in response]
+
+
+class _Compiled(QueryString):
+    """A ``QueryString`` whose SQL comes from its statement's cache."""
+
+    def __init__(self, statement: ReadStatement, args: tuple[Any, ...]) -> None:
+        super().__init__("")
+        self._statement = statement
+        self._args = args
+
+    def compile_string(self, engine_type: str = "postgres") -> tuple[str, list[Any]]:
+        return self._statement.sql(engine_type), list(self._args)
+
+    def __str__(self) -> str:  # what the engine logs with log_queries
+        return self._statement.template.format(*(repr(arg) for arg in self._args))
+
+
+def boolean(value: Any) -> bool:
+    """SQLite answers 0/1 where PostgreSQL answers False/True."""
+    return bool(value)
+
+
+def json_value(value: Any) -> Any:
+    """A JSON column: PostgreSQL (asyncpg) and SQLite both answer its text."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
