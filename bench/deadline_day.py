@@ -175,7 +175,8 @@ def main() -> None:
                             stderr=logs,
                         )
                     )
-                wait_for_http(f"http://127.0.0.1:{web_port}/healthz")
+                # Two processes importing the app on a busy machine: give them time.
+                wait_for_http(f"http://127.0.0.1:{web_port}/healthz", seconds=300)
                 spawn_rate = args.users / (args.minutes * 60 - 30)  # the last has 30 s
                 started = time.perf_counter()
                 locust = subprocess.run(

@@ -85,7 +85,8 @@ class WorkerSettings:
     # second, however fast each is. 20 slots every 0.05 s: up to 400 a second
     # (docs/benchmarks.md, mail throughput). Each slot holds at most one SMTP connection
     # (app/mail/smtp_pool.py) and waits for one of the DATABASE_POOL_SIZE connections.
-    max_jobs = 20
+    # SQLite (dev) takes one writer at a time: there, arq's default.
+    max_jobs = 10 if get_settings().is_sqlite else 20
     poll_delay = 0.05
     health_check_interval = HEALTH_CHECK_SECONDS
     # Short: a kept result blocks re-enqueueing its job id, and recover_mails must be able
