@@ -107,6 +107,14 @@ def cpu_seconds(processes: list[subprocess.Popen]) -> float:
     return total
 
 
+def failure_reasons(prefix: Path) -> list[str]:
+    with open(f"{prefix}_failures.csv", newline="") as handle:
+        return [
+            f"{row['Occurrences']:>6} × {row['Method']} {row['Name']}: {row['Error'][:150]}"
+            for row in csv.DictReader(handle)
+        ]
+
+
 def wait_for_outbox(seconds: float) -> Counter:
     """Until no mail is queued or being sent (or ``seconds`` passed)."""
     deadline = time.monotonic() + seconds
@@ -210,6 +218,12 @@ def main() -> None:
             received = sink.message_ids()
         applications, expected, rows = asyncio.run(outcome())
         total, requests = locust_summary(var / "locust")
+        failed = failure_reasons(var / "locust")
+        errors = [
+            line
+            for line in (var / "processes.log").read_text(errors="replace").splitlines()
+            if "Error" in line or "error" in line
+        ]
         if locust.returncode not in (0, 1):
             print(locust.stdout[-3000:], locust.stderr[-3000:])
 
@@ -232,6 +246,10 @@ def main() -> None:
         f"{(web_cpu + worker_cpu) / args.users * 1000:.0f} ms a candidate; the {args.users} "
         f"need {(web_cpu + worker_cpu) / (2 * args.minutes * 60):.0%} of the 2 cores over {args.minutes:g} min"
     )
+    for line in failed:
+        print(f"  failed {line}")
+    if errors:
+        print(f"server log        {len(errors)} lines with an error, the last: {errors[-1][:300]}")
     print(f"applications      {dict(applications)}")
     print(
         f"outbox            {dict(rows)} (drained {drained:.0f} s after the start; {dict(outbox)})"
