@@ -107,6 +107,20 @@ def cpu_seconds(processes: list[subprocess.Popen]) -> float:
     return total
 
 
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM, then after 30 s SIGKILL to it and its children (uvicorn's workers)."""
+    import psutil
+
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        for child in psutil.Process(process.pid).children(recursive=True):
+            child.kill()
+        process.kill()
+        process.wait(timeout=10)
+
+
 def failure_reasons(prefix: Path) -> list[str]:
     with open(f"{prefix}_failures.csv", newline="") as handle:
         return [
@@ -166,6 +180,7 @@ def main() -> None:
                             *("--factory", "app.asgi:create_app", "--port", str(web_port)),
                             *("--workers", "2", "--no-access-log", "--log-level", "warning"),
                             *("--proxy-headers", "--forwarded-allow-ips=127.0.0.1"),
+                            *("--timeout-graceful-shutdown", "10"),
                         ],
                         cwd=ROOT,
                         env=env,
@@ -192,7 +207,7 @@ def main() -> None:
                         BIN / "locust",
                         *("-f", str(ROOT / "bench" / "deadline_locustfile.py"), "--headless"),
                         *("-H", f"http://127.0.0.1:{web_port}", "-u", str(args.users)),
-                        *("-r", f"{spawn_rate:.3f}", "-t", f"{int(args.minutes * 60 + 300)}s"),
+                        *("-r", f"{spawn_rate:.3f}", "-t", f"{int(args.minutes * 60 + 120)}s"),
                         *("--csv", str(var / "locust"), "--only-summary", "--loglevel", "WARNING"),
                     ],
                     cwd=ROOT,
@@ -211,9 +226,7 @@ def main() -> None:
                 web_cpu, worker_cpu = cpu_seconds(processes[:1]), cpu_seconds(processes[1:])
             finally:
                 for process in processes:
-                    process.terminate()
-                for process in processes:
-                    process.wait(timeout=30)
+                    stop(process)
                 logs.close()
             received = sink.message_ids()
         applications, expected, rows = asyncio.run(outcome())
