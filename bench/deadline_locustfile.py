@@ -46,24 +46,35 @@ class Candidate(HttpUser):
         n = self.number
         self.client.headers["X-Forwarded-For"] = f"10.{n // 62500}.{n // 250 % 250}.{n % 250 + 1}"
 
-    def expect(self, response, status: int, needs: str | None) -> None:
+    def expect(self, response, status: int, needs: str | None, to: str | None) -> bool:
         if response.status_code != status:
             response.failure(f"{response.status_code}, expected {status}")
         elif needs is not None and not re.search(needs, response.text or ""):
             response.failure(f"no {needs!r} in the page")
+        elif to is not None and to not in response.headers.get("location", ""):
+            # A 303 to the sign-in page is not the 303 of a change done.
+            response.failure(f"redirected to {response.headers.get('location')!r}, not {to!r}")
         else:
             response.success()
+            return True
+        return False
 
     def token(self) -> str:
         return self.client.cookies.get("ecesure_csrf", "")
 
-    def step(self, method: str, url: str, status: int, name: str, needs=None, **kwargs):
+    def step(
+        self, method: str, url: str, status: int, name: str, needs=None, to=None, **kwargs
+    ) -> None:
         """One request, not following redirects (each is measured on its own); a
-        failure unless it answers ``status`` (and, if given, ``needs`` is in the page)."""
+        failure unless it answers ``status`` (and, if given, ``needs`` is in the page,
+        ``to`` in the redirect's location). After a failure the candidate gives up: the
+        next steps would only fail in turn (signed out, no form)."""
         with self.client.request(
             method, url, name=name, catch_response=True, allow_redirects=False, **kwargs
         ) as response:
-            self.expect(response, status, needs)
+            ok = self.expect(response, status, needs, to)
+        if not ok:
+            raise StopUser
 
     @task
     def deadline_day(self) -> None:
@@ -75,6 +86,7 @@ class Candidate(HttpUser):
             "/connexion",
             303,
             "POST /connexion",
+            to="/dossier",
             data={"identifier": self.login, "password": PASSWORD, "_csrf_token": self.token()},
         )
         self.step("GET", summary, 200, "GET /candidatures/[id]", needs=r"pieces/\d+")
@@ -85,6 +97,7 @@ class Candidate(HttpUser):
                 f"{summary}/pieces/{piece_id}",
                 303,
                 "POST /candidatures/[id]/pieces/[piece]",
+                to="piece-deposee",
                 data={"_csrf_token": self.token()},
                 files={"fichier": (name, data, kind)},
             )
@@ -97,6 +110,7 @@ class Candidate(HttpUser):
             f"{summary}/transmettre",
             303,
             "POST /candidatures/[id]/transmettre",
+            to="transmise",
             data={"_csrf_token": self.token()},
         )
         self.step("GET", summary, 200, "GET /candidatures/[id]")
