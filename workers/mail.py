@@ -26,7 +26,9 @@ def retry_delay(attempts: int) -> int:
 async def send_mail(ctx: dict, mail_id: int) -> str:
     """Deliver one mail; on failure retry later with backoff, up to MAX_ATTEMPTS."""
     try:
-        result = await deliver(mail_id, settings=ctx.get("settings"))
+        # ctx["smtp"]: the worker's open connections (workers.settings.startup); a job
+        # run on its own (tests, the admin's resend) opens one for its mail.
+        result = await deliver(mail_id, settings=ctx.get("settings"), connections=ctx.get("smtp"))
     except DeliveryFailed as exc:
         if exc.attempts >= MAX_ATTEMPTS:
             log.error("mail_gave_up", mail_id=mail_id, attempts=exc.attempts, error=exc.error)

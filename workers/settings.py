@@ -15,6 +15,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from app.logs import configure_logging
 from app.mail.sender import MAX_ATTEMPTS
+from app.mail.smtp_pool import SmtpConnections
 from app.ops.heartbeat import heartbeat
 from app.ops.job_metrics import recorded
 from app.settings import get_settings
@@ -30,10 +31,12 @@ RECOVER_MINUTES = {0, 10, 20, 30, 40, 50}
 
 
 async def startup(ctx: dict) -> None:
-    """Configure logs like the portal's (no locals, secrets redacted); open the
-    PostgreSQL pool unless someone in this process already did (tests)."""
+    """Configure logs like the portal's (no locals, secrets redacted); keep SMTP
+    connections open between mails; open the PostgreSQL pool unless someone in this
+    process already did (tests)."""
     ctx.setdefault("settings", get_settings())
     configure_logging(json=ctx["settings"].is_prod)
+    ctx["smtp"] = SmtpConnections(ctx["settings"])
     engine = engine_finder()
     ctx["owns_db_pool"] = isinstance(engine, PostgresEngine) and engine.pool is None
     if ctx["owns_db_pool"]:
@@ -42,6 +45,8 @@ async def startup(ctx: dict) -> None:
 
 
 async def shutdown(ctx: dict) -> None:
+    if "smtp" in ctx:
+        await ctx["smtp"].close()
     if ctx.get("owns_db_pool"):
         await engine_finder().close_connection_pool()
 
@@ -75,6 +80,14 @@ class WorkerSettings:
     on_startup = startup
     on_shutdown = shutdown
     max_tries = MAX_ATTEMPTS
+    # arq fills its max_jobs slots, then sleeps poll_delay before looking at the queue
+    # again: with its defaults (10 jobs, 0.5 s) a worker sends at most 20 mails a
+    # second, however fast each is. 20 slots every 0.05 s: up to 400 a second
+    # (docs/benchmarks.md, mail throughput). Each slot holds at most one SMTP connection
+    # (app/mail/smtp_pool.py) and waits for one of the DATABASE_POOL_SIZE connections.
+    # SQLite (dev) takes one writer at a time: there, arq's default.
+    max_jobs = 10 if get_settings().is_sqlite else 20
+    poll_delay = 0.05
     health_check_interval = HEALTH_CHECK_SECONDS
     # Short: a kept result blocks re-enqueueing its job id, and recover_mails must be able
     # to hand a reaped mail (stuck for STUCK_AFTER, 15 min) a new job. Mails keep their

@@ -7,6 +7,8 @@ Messages are looked up when a page is rendered, so they follow the request's lan
 from __future__ import annotations
 
 from dataclasses import dataclass
+from io import BytesIO
+from typing import BinaryIO
 
 from litestar import Request
 from litestar.datastructures import UploadFile
@@ -127,7 +129,9 @@ def file_field(piece_id: int) -> str:
 @dataclass(frozen=True)
 class Upload:
     filename: str
-    data: bytes
+    file: BinaryIO
+    """Litestar's spooled copy of the file (on disk past 1 MB), never read whole here:
+    the storage copies it a piece at a time."""
 
 
 async def read_upload(request: Request) -> Upload:
@@ -136,8 +140,8 @@ async def read_upload(request: Request) -> Upload:
     data = await request.form()
     part = data.get(FILE_FIELD)
     if not isinstance(part, UploadFile):
-        return Upload(filename="", data=b"")
-    return Upload(filename=part.filename or "", data=await part.read())
+        return Upload(filename="", file=BytesIO())
+    return Upload(filename=part.filename or "", file=part.file)
 
 
 async def read_note(request: Request) -> tuple[Form, str]:

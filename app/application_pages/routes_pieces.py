@@ -32,7 +32,12 @@ from app.application_pages.routes_common import (
 )
 from app.applications import lifecycle
 from app.documents.serving import CANDIDATE_FILE_CSP, file_headers
-from app.documents.storage import UploadRefused, delete_stored, open_stored, store_upload
+from app.documents.storage import (
+    UploadRefused,
+    delete_stored,
+    open_stored,
+    store_upload_file,
+)
 from app.settings import get_settings
 from app.web.forms import Form
 from app.web.inputs import is_database_id
@@ -109,8 +114,8 @@ async def upload_piece(
         return await refused_page(request, application_id, piece.refusal)
     upload = await read_upload(request)
     try:
-        file_id = await store_upload(
-            owner_account_id=account_id_of(request), filename=upload.filename, data=upload.data
+        file_id = await store_upload_file(
+            owner_account_id=account_id_of(request), filename=upload.filename, source=upload.file
         )
     except UploadRefused as refused:
         form = Form()

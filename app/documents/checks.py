@@ -22,15 +22,20 @@ header alone, a JPEG carrying an HTML page and a PDF with JavaScript. So:
   (motion photos, maker trailers). Pieces are also served with ``nosniff`` and a
   ``default-src 'none'`` policy, so a polyglot that slipped by would still not run.
 
-Parsing is CPU work on untrusted input: callers run :func:`inspect_upload` in a thread.
+Parsing is CPU work on untrusted input: callers run :func:`inspect_upload` (bytes) or
+:func:`inspect_stream` (a seekable file, e.g. the upload spooled to disk) in a thread.
+The checks read the file from its stream, a piece at a time where they can, so a piece
+received on disk is not copied into memory whole.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 from enum import StrEnum
 from io import BytesIO
+from typing import BinaryIO
 
 from PIL import Image
 from pypdf import PdfReader
@@ -58,6 +63,10 @@ ACTIVE_NAMES = frozenset(
 )
 MAX_PDF_OBJECTS = 200_000  # a 2 MB file holds far fewer; a bound on the walk anyway
 MARKUP = re.compile(rb"<html|<script|<svg|<!doctype|<iframe|<\?php|javascript:", re.I)
+# The markup scan reads pieces this long, each overlapping the last by more than the
+# longest pattern, so a word cut between two pieces is still found whole in one.
+SCAN_BYTES = 256 * 1024
+SCAN_OVERLAP = 32
 
 
 class UploadError(StrEnum):
@@ -86,26 +95,36 @@ def sniff_content_type(data: bytes) -> str | None:
 
 def inspect_upload(data: bytes) -> str:
     """The content type of an acceptable piece, else :class:`UploadRefused`."""
-    content_type = sniff_content_type(data)
+    return inspect_stream(BytesIO(data))
+
+
+def inspect_stream(stream: BinaryIO) -> str:
+    """The same for a seekable binary file, read from its start."""
+    stream.seek(0)
+    content_type = sniff_content_type(stream.read(len(PDF_MAGIC)))
     if content_type is None:
         raise UploadRefused(UploadError.WRONG_TYPE)
+    stream.seek(0)
     if content_type == PDF:
-        check_pdf(data)
+        check_pdf(stream)
     else:
-        check_jpeg(data)
+        check_jpeg(stream)
     return content_type
 
 
 # --- PDF ---------------------------------------------------------------------------------
 
 
-def check_pdf(data: bytes) -> None:
-    if b"%%EOF" not in data[-EOF_WINDOW:]:
+def check_pdf(stream: BinaryIO) -> None:
+    size = stream.seek(0, io.SEEK_END)
+    stream.seek(max(0, size - EOF_WINDOW))
+    if b"%%EOF" not in stream.read(EOF_WINDOW):
         raise UploadRefused(UploadError.DAMAGED)
+    stream.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            reader = PdfReader(BytesIO(data), strict=False)
+            reader = PdfReader(stream, strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 raise UploadRefused(UploadError.DAMAGED)
             if len(reader.pages) < 1:
@@ -151,7 +170,7 @@ def _has_active_content(root: DictionaryObject) -> bool:
 # --- JPEG --------------------------------------------------------------------------------
 
 
-class _EndWatch(BytesIO):
+class _EndWatch:
     """A stream that notes when a reader asks past its end.
 
     Pillow decodes a JPEG until its end-of-image marker; a cut file makes it read past
@@ -159,28 +178,48 @@ class _EndWatch(BytesIO):
     and WeasyPrint sets that process-wide when imported: the check cannot rely on it.
     """
 
-    reached_end = False
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.reached_end = False
 
     def read(self, size: int | None = -1) -> bytes:
-        chunk = super().read(size)
+        chunk = self.stream.read(size)
         if not chunk and size != 0:
             self.reached_end = True
         return chunk
 
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self.stream.seek(offset, whence)
 
-def check_jpeg(data: bytes) -> None:
-    if MARKUP.search(data):
+    def tell(self) -> int:
+        return self.stream.tell()
+
+
+def _has_markup(stream: BinaryIO) -> bool:
+    """Whether markup appears anywhere in the file, read a piece at a time."""
+    stream.seek(0)
+    tail = b""
+    while chunk := stream.read(SCAN_BYTES):
+        if MARKUP.search(tail + chunk):
+            return True
+        tail = chunk[-SCAN_OVERLAP:]
+    return False
+
+
+def check_jpeg(stream: BinaryIO) -> None:
+    if _has_markup(stream):
         raise UploadRefused(UploadError.ACTIVE_CONTENT)
-    stream = _EndWatch(data)
+    stream.seek(0)
+    watched = _EndWatch(stream)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(stream, formats=["JPEG"]) as image:
+            with Image.open(watched, formats=["JPEG"]) as image:
                 width, height = image.size
                 image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
-                stream.reached_end = False
+                watched.reached_end = False
                 image.load()
     except Exception as exc:  # corrupt, bomb...: Pillow's own errors
         raise UploadRefused(UploadError.DAMAGED) from exc
-    if stream.reached_end:
+    if watched.reached_end:
         raise UploadRefused(UploadError.DAMAGED)

@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import os
 import secrets
+import threading
 import unicodedata
 from pathlib import Path
+from typing import BinaryIO
 
-from app.documents.checks import UploadError, UploadRefused, inspect_upload, sniff_content_type
+from app.documents.checks import (
+    UploadError,
+    UploadRefused,
+    inspect_stream,
+    sniff_content_type,
+)
 from app.settings import get_settings
 from app.tables.documents import StoredFile
 
@@ -31,10 +39,15 @@ __all__ = [
     "storage_path",
     "store_signature",
     "store_upload",
+    "store_upload_file",
     "stored_file",
 ]
 
 NAME_MAX = 255  # StoredFile.original_name
+COPY_BYTES = 64 * 1024
+# Parsing is CPU work (one core each) that holds a parsed file in memory: more at once
+# than the machine has cores makes nothing faster and multiplies the memory.
+_PARSERS = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 
 
 def clean_name(filename: str) -> str:
@@ -62,57 +75,75 @@ def storage_path(stored_file: StoredFile | dict | str) -> Path:
     return get_settings().storage_dir / key[:2] / key
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, flush it to disk, then rename:
-    a reader (or a crash) never sees half a file."""
+def _receive(source: BinaryIO, path: Path, *, only: str | None) -> tuple[int, str, str]:
+    """Copy the upload to a temporary file beside ``path`` a piece at a time, hashing it,
+    check it there (``only``: the one content type accepted), flush it to disk, then
+    rename it: a reader (or a crash) never sees half a file, and a refused file leaves
+    nothing. Returns (size, SHA-256, content type)."""
+    size = source.seek(0, io.SEEK_END)
+    if size == 0:
+        raise UploadRefused(UploadError.EMPTY)
+    if size > get_settings().max_upload_bytes:
+        raise UploadRefused(UploadError.TOO_LARGE)
+    source.seek(0)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    digest = hashlib.sha256()
     try:
-        with open(temporary, "xb") as handle:
-            handle.write(data)
+        with open(temporary, "xb+") as handle:
+            while piece := source.read(COPY_BYTES):
+                digest.update(piece)
+                handle.write(piece)
             handle.flush()
+            with _PARSERS:
+                content_type = inspect_stream(handle)
+            if only is not None and content_type != only:
+                raise UploadRefused(UploadError.WRONG_TYPE)
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    return size, digest.hexdigest(), content_type
 
 
 async def store_upload(*, owner_account_id: int | None, filename: str, data: bytes) -> int:
+    """:func:`store_upload_file` for bytes in memory (demo data, tests)."""
+    return await store_upload_file(
+        owner_account_id=owner_account_id, filename=filename, source=io.BytesIO(data)
+    )
+
+
+async def store_upload_file(
+    *, owner_account_id: int | None, filename: str, source: BinaryIO
+) -> int:
     """Check an upload and store it; return the new StoredFile's id.
 
-    Check: not empty, at most ``settings.max_upload_bytes``, a whole PDF or JPEG with
-    nothing active in it (else :class:`UploadRefused`; parsed in a thread, so the
-    event loop keeps serving). Write: the file under a random name (atomically), then
-    its StoredFile row; if the row cannot be written the file is removed.
+    ``source``: a seekable binary file, e.g. the upload Litestar spooled to disk; it is
+    copied a piece at a time, never read into memory whole. Check: not empty, at most
+    ``settings.max_upload_bytes``, a whole PDF or JPEG with nothing active in it (else
+    :class:`UploadRefused`; parsed in a thread, so the event loop keeps serving). Write:
+    the file under a random name (atomically), then its StoredFile row; if the row
+    cannot be written the file is removed.
     """
-    if not data:
-        raise UploadRefused(UploadError.EMPTY)
-    if len(data) > get_settings().max_upload_bytes:
-        raise UploadRefused(UploadError.TOO_LARGE)
-    content_type = await asyncio.to_thread(inspect_upload, data)
-    row = await _write(
-        data, owner=owner_account_id, filename=filename, content_type=content_type, kind="candidate"
-    )
+    row = await _store(source, owner=owner_account_id, filename=filename, kind="candidate")
     return row.id
 
 
-async def _write(
-    data: bytes, *, owner: int | None, filename: str, content_type: str, kind: str
+async def _store(
+    source: BinaryIO, *, owner: int | None, filename: str, kind: str, only: str | None = None
 ) -> StoredFile:
-    """The checked bytes under a random name (atomically), then their row; if the row
-    cannot be written the file is removed."""
     key = secrets.token_hex(16)
     path = storage_path(key)
-    await asyncio.to_thread(_write_atomically, path, data)
+    size, sha256, content_type = await asyncio.to_thread(_receive, source, path, only=only)
     try:
         row = StoredFile(
             owner=owner,
             storage_key=key,
             original_name=clean_name(filename),
             content_type=content_type,
-            size_bytes=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
+            size_bytes=size,
+            sha256=sha256,
             kind=kind,
         )
         await row.save()
@@ -126,13 +157,9 @@ async def store_signature(*, filename: str, data: bytes) -> str:
     """A commission's signature image, uploaded by staff in the admin: checked like a
     piece, and a JPEG only (it is printed on letters). Returns its storage key, which
     the commission's ``signature_image`` column holds."""
-    if not data:
-        raise UploadRefused(UploadError.EMPTY)
-    if len(data) > get_settings().max_upload_bytes:
-        raise UploadRefused(UploadError.TOO_LARGE)
-    if await asyncio.to_thread(inspect_upload, data) != "image/jpeg":
-        raise UploadRefused(UploadError.WRONG_TYPE)
-    row = await _write(data, owner=None, filename=filename, content_type="image/jpeg", kind="staff")
+    row = await _store(
+        io.BytesIO(data), owner=None, filename=filename, kind="staff", only="image/jpeg"
+    )
     return row.storage_key
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from enum import StrEnum
@@ -21,12 +22,13 @@ import aiosmtplib
 
 from app.clock import now
 from app.core.codes.mail import MailStatus
+from app.mail.smtp_pool import SmtpConnections, open_options
+from app.mail.wire import envelope_sender, is_ascii_mail, mime_bytes
 from app.settings import Settings, get_settings
 from app.tables.mail import OutboxMail
 
 MAX_ATTEMPTS = 5
 """Tries per mail before it stays ``failed`` for staff to look at."""
-SMTP_TIMEOUT_SECONDS = 10.0
 
 
 class DeliveryResult(StrEnum):
@@ -147,37 +149,70 @@ def message_id(mail_id: int, created_at: datetime, settings: Settings) -> str:
     return f"<ecesure-mail-{row_key(mail_id, created_at)}@{message_domain(settings)}>"
 
 
+def _headers(mail: dict[str, Any], settings: Settings) -> dict[str, str]:
+    return {
+        "Date": format_datetime(now()),
+        "Message-ID": message_id(mail["id"], mail["created_at"], settings),
+        # Tells vacation responders not to answer a robot.
+        "Auto-Submitted": "auto-generated",
+    }
+
+
 def build_message(mail: dict[str, Any], *, settings: Settings) -> EmailMessage:
     """The MIME message of one outbox row: text part, HTML alternative."""
+    if is_ascii_mail(mail["to_address"], envelope_sender(settings.mail_from)):
+        # What smtp_send sends, read back (app/mail/wire.py).
+        return message_from_bytes(_wire(mail, settings), policy=policy.default)
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = mail["to_address"]
     message["Subject"] = mail["subject"]
-    message["Date"] = format_datetime(now())
-    message["Message-ID"] = message_id(mail["id"], mail["created_at"], settings)
-    # Tells vacation responders not to answer a robot.
-    message["Auto-Submitted"] = "auto-generated"
-    # Quoted-printable: safe through relays that do not announce 8BITMIME.
+    for key, value in _headers(mail, settings).items():
+        message[key] = value
     message.set_content(mail["text"], cte="quoted-printable")
     message.add_alternative(mail["html"], subtype="html", cte="quoted-printable")
     return message
 
 
-async def smtp_send(message: EmailMessage, *, settings: Settings) -> None:
-    await aiosmtplib.send(
-        message,
-        hostname=settings.smtp_host,
-        port=settings.smtp_port,
-        username=settings.smtp_username or None,
-        password=settings.smtp_password or None,
-        use_tls=settings.smtp_tls == "tls",
-        # False, not None: aiosmtplib would otherwise upgrade whenever offered.
-        start_tls=settings.smtp_tls == "starttls",
-        timeout=SMTP_TIMEOUT_SECONDS,
+def _wire(mail: dict[str, Any], settings: Settings) -> bytes:
+    return mime_bytes(
+        sender=settings.mail_from,
+        to=mail["to_address"],
+        subject=mail["subject"],
+        headers=_headers(mail, settings),
+        text=mail["text"],
+        html=mail["html"],
     )
 
 
-async def deliver(mail_id: int, *, settings: Settings | None = None) -> str:
+async def smtp_send(
+    mail: dict[str, Any], *, settings: Settings, connections: SmtpConnections | None = None
+) -> None:
+    """Send one outbox row over one of the worker's open connections when it has them,
+    else over a new one closed after this mail."""
+    sender = envelope_sender(settings.mail_from)
+    if is_ascii_mail(mail["to_address"], sender):
+        data = _wire(mail, settings)
+        if connections is None:
+            await aiosmtplib.send(
+                data, sender=sender, recipients=[mail["to_address"]], **open_options(settings)
+            )
+            return
+        async with connections.connection() as smtp:
+            await smtp.sendmail(sender, [mail["to_address"]], data)
+        return
+    # An internationalised address: aiosmtplib asks for SMTPUTF8 from an EmailMessage.
+    message = build_message(mail, settings=settings)
+    if connections is None:
+        await aiosmtplib.send(message, **open_options(settings))
+        return
+    async with connections.connection() as smtp:
+        await smtp.send_message(message)
+
+
+async def deliver(
+    mail_id: int, *, settings: Settings | None = None, connections: SmtpConnections | None = None
+) -> str:
     """Send one outbox mail; idempotent. Returns a :class:`DeliveryResult`.
 
     Side effects, in order: claim the row (compare-and-set, attempts + 1), SMTP
@@ -189,7 +224,7 @@ async def deliver(mail_id: int, *, settings: Settings | None = None) -> str:
     if mail is None:
         return await _why_not_claimed(mail_id)
     try:
-        await smtp_send(build_message(mail, settings=settings), settings=settings)
+        await smtp_send(mail, settings=settings, connections=connections)
     # Any error of the exchange (refused connection, timeout, SMTP reply, bad header)
     # must be recorded on the row. Cancellation is not an Exception: a cancelled send
     # leaves the row "sending", for the reaper.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from tempfile import SpooledTemporaryFile
 
 import pytest
 
@@ -15,6 +16,7 @@ from app.documents.storage import (
     open_stored,
     storage_path,
     store_upload,
+    store_upload_file,
 )
 from app.settings import get_settings
 from app.tables.documents import StoredFile
@@ -83,6 +85,45 @@ async def test_a_pdf_of_exactly_two_megabytes_is_stored_under_a_random_name(acco
     assert path == get_settings().storage_dir / row.storage_key[:2] / row.storage_key
     assert path.read_bytes() == data
     assert files_on_disk() - before == {f"{row.storage_key[:2]}/{row.storage_key}"}
+
+
+def spooled(data: bytes) -> SpooledTemporaryFile:
+    """What Litestar hands over for an uploaded file: a spooled file, on disk past 1 MB."""
+    spool = SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115 - closed by the test
+    spool.write(data)
+    return spool
+
+
+async def test_a_spooled_upload_on_disk_is_stored_from_its_file(account):
+    data = pdf_of_size(LIMIT)
+    with spooled(data) as spool:
+        assert spool._rolled  # on disk: the storage reads it from there
+
+        file_id = await store_upload_file(
+            owner_account_id=account.id, filename="scan.pdf", source=spool
+        )
+
+    row = await StoredFile.objects().get(StoredFile.id == file_id)
+    assert (row.content_type, row.size_bytes) == ("application/pdf", LIMIT)
+    assert row.sha256 == hashlib.sha256(data).hexdigest()
+    assert storage_path(row).read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (pdf_of_size(LIMIT + 1), UploadError.TOO_LARGE),
+        (b"%PDF-1.4\n" + bytes(1024 * 1024 + 10), UploadError.DAMAGED),
+    ],
+    ids=["2MB-plus-one-byte", "pdf-without-eof"],
+)
+async def test_a_refused_spooled_upload_leaves_nothing_behind(account, data, reason):
+    before = files_on_disk()
+    with spooled(data) as spool, pytest.raises(UploadRefused) as refused:
+        await store_upload_file(owner_account_id=account.id, filename="scan.pdf", source=spool)
+    assert refused.value.reason is reason
+    assert files_on_disk() == before  # not even a temporary file
+    assert await StoredFile.count() == 0
 
 
 async def test_the_content_decides_the_type_and_the_name_is_only_shown(account):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.documents.checks import UploadError, UploadRefused, inspect_upload
+from app.documents.checks import SCAN_BYTES, UploadError, UploadRefused, inspect_upload
 from app.documents.storage import storage_path
 from app.settings import get_settings
 from app.tables.applications import SubmittedPiece
@@ -34,7 +34,6 @@ from tests.integration.test_application_pages import (
     upload,
 )
 
-# The application pages' set-up: a campaign, a programme asking for six pieces, Camille.
 refdata, world, camille = pages.refdata, pages.world, pages.camille
 
 PIECE = "« CURRICULUM VITAE » : "
@@ -134,3 +133,14 @@ def test_parsing_refuses_jpeg_truncation_even_when_pillow_is_told_to_tolerate_it
         inspect_upload(JPEG_TRUNCATED)
     assert refused.value.reason is UploadError.DAMAGED
     assert inspect_upload(JPEG) == "image/jpeg"
+
+
+@pytest.mark.parametrize("offset", [-3, 0, 5])
+def test_markup_is_found_across_the_pieces_the_scan_reads(offset):
+    # The JPEG check scans the file a piece (SCAN_BYTES) at a time: a word cut between
+    # two pieces is found all the same; the same padding without markup is accepted.
+    padding = bytes(SCAN_BYTES + offset - len(JPEG))
+    with pytest.raises(UploadRefused) as refused:
+        inspect_upload(JPEG + padding + b"<script>alert(1)</script>")
+    assert refused.value.reason is UploadError.ACTIVE_CONTENT
+    assert inspect_upload(JPEG + padding + b"<scrip t>") == "image/jpeg"

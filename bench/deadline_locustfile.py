@@ -1,0 +1,128 @@
+"""Locust scenario of deadline day, run by ``bench/deadline_day.py`` (not on its own).
+
+Each simulated candidate, once: signs in, opens their application, uploads its three
+pieces (each upload answered 303, then the summary page as a browser would follow it),
+opens the transmit confirmation and transmits. Each comes from an address of their own
+(``X-Forwarded-For``, trusted by uvicorn from the loopback like from a reverse proxy):
+the sign-in limits are per address. When every candidate is done, Locust stops.
+
+Environment: ``DEADLINE_CANDIDATES`` (a JSON file: ``{"pieces": [ids], "candidates":
+[[login, application id], ...]}``), ``DEADLINE_FILES`` (a folder holding ``piece.pdf``
+and ``piece.jpg``), ``DEADLINE_PASSWORD``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import gevent
+from locust import HttpUser, constant, events, task
+from locust.exception import StopUser
+
+SEED = json.loads(Path(os.environ["DEADLINE_CANDIDATES"]).read_text())
+FILES = Path(os.environ["DEADLINE_FILES"])
+PIECE_FILES = [
+    ("scan.pdf", (FILES / "piece.pdf").read_bytes(), "application/pdf"),
+    ("photo.jpg", (FILES / "piece.jpg").read_bytes(), "image/jpeg"),
+    ("releve.pdf", (FILES / "piece.pdf").read_bytes(), "application/pdf"),
+]
+PASSWORD = os.environ["DEADLINE_PASSWORD"]
+_next_candidate = iter(enumerate(SEED["candidates"]))
+_finished = 0
+
+
+class Candidate(HttpUser):
+    # Time a person takes between two pages: reading, choosing a file.
+    wait_time = constant(1)
+
+    def on_start(self) -> None:
+        try:
+            self.number, (self.login, self.application_id) = next(_next_candidate)
+        except StopIteration:
+            raise StopUser from None
+        n = self.number
+        self.client.headers["X-Forwarded-For"] = f"10.{n // 62500}.{n // 250 % 250}.{n % 250 + 1}"
+
+    def expect(self, response, status: int, needs: str | None, to: str | None) -> bool:
+        if response.status_code != status:
+            response.failure(f"{response.status_code}, expected {status}")
+        elif needs is not None and not re.search(needs, response.text or ""):
+            response.failure(f"no {needs!r} in the page")
+        elif to is not None and to not in response.headers.get("location", ""):
+            # A 303 to the sign-in page is not the 303 of a change done.
+            response.failure(f"redirected to {response.headers.get('location')!r}, not {to!r}")
+        else:
+            response.success()
+            return True
+        return False
+
+    def token(self) -> str:
+        return self.client.cookies.get("ecesure_csrf", "")
+
+    def step(
+        self, method: str, url: str, status: int, name: str, needs=None, to=None, **kwargs
+    ) -> None:
+        """One request, not following redirects (each is measured on its own); a
+        failure unless it answers ``status`` (and, if given, ``needs`` is in the page,
+        ``to`` in the redirect's location). After a failure the candidate gives up: the
+        next steps would only fail in turn (signed out, no form)."""
+        with self.client.request(
+            method, url, name=name, catch_response=True, allow_redirects=False, **kwargs
+        ) as response:
+            ok = self.expect(response, status, needs, to)
+        if not ok:
+            raise StopUser
+
+    @task
+    def deadline_day(self) -> None:
+        summary = f"/candidatures/{self.application_id}"
+        self.step("GET", "/connexion", 200, "GET /connexion")
+        self.wait()
+        self.step(
+            "POST",
+            "/connexion",
+            303,
+            "POST /connexion",
+            to="/dossier",
+            data={"identifier": self.login, "password": PASSWORD, "_csrf_token": self.token()},
+        )
+        self.step("GET", summary, 200, "GET /candidatures/[id]", needs=r"pieces/\d+")
+        for piece_id, (name, data, kind) in zip(SEED["pieces"], PIECE_FILES, strict=True):
+            self.wait()
+            self.step(
+                "POST",
+                f"{summary}/pieces/{piece_id}",
+                303,
+                "POST /candidatures/[id]/pieces/[piece]",
+                to="piece-deposee",
+                data={"_csrf_token": self.token()},
+                files={"fichier": (name, data, kind)},
+            )
+            self.step("GET", summary, 200, "GET /candidatures/[id]")
+        self.wait()
+        self.step("GET", f"{summary}/transmettre", 200, "GET /candidatures/[id]/transmettre")
+        self.wait()
+        self.step(
+            "POST",
+            f"{summary}/transmettre",
+            303,
+            "POST /candidatures/[id]/transmettre",
+            to="transmise",
+            data={"_csrf_token": self.token()},
+        )
+        self.step("GET", summary, 200, "GET /candidatures/[id]")
+        global _finished
+        _finished += 1
+        if _finished == len(SEED["candidates"]):
+            # Everyone is done: stop the run, from another greenlet (not this user's own)
+            # and a little later (the last requests' statistics are counted first).
+            gevent.spawn_later(2, self.environment.runner.quit)
+        raise StopUser
+
+
+@events.test_start.add_listener
+def _announce(environment, **_) -> None:
+    print(f"deadline day: {len(SEED['candidates'])} candidates", flush=True)
