@@ -23,6 +23,7 @@ from app.accounts.passwords import (
 )
 from app.accounts.tables import AccountToken, CandidateAccount
 from app.accounts.tokens import TokenPurpose, consume_token, create_token, peek_token
+from app.accounts.unactivated_purge import purge_unactivated_accounts
 from app.applications.codes import ActorKind
 from app.catalog.tables import Campaign
 from app.clock import now
@@ -30,7 +31,6 @@ from app.db import write_transaction
 from app.dossier.tables import Candidate
 from app.mail.codes import MailCode
 from app.mail.outbox import queue_mail
-from app.mail.tables import OutboxMail
 from app.ops.audit import record_event
 from app.settings import get_settings
 from app.web.templating import short_date
@@ -448,34 +448,6 @@ async def _confirm_email_change(token: str) -> Outcome:
                 await _mail_account(account, MailCode.EMAIL_CHANGED_NOTICE, new_email=used.email)
             )
     return Outcome(account_id=used.account_id, mail_ids=mail_ids)
-
-
-async def purge_unactivated_accounts() -> int:
-    """Destroy accounts not activated by their date, leaving no personal data behind.
-
-    The dossier (cascade), tokens (cascade) and the mails sent to the account go; the
-    dossier number stays in the history so it is never reissued.
-    """
-    purged = 0
-    expired = await CandidateAccount.select(CandidateAccount.id).where(
-        CandidateAccount.activated_at.is_null() & (CandidateAccount.purge_after < now())
-    )
-    for row in expired:
-        async with write_transaction():
-            await OutboxMail.delete().where(OutboxMail.account == row["id"])
-            deleted = (
-                await CandidateAccount.delete()
-                .where(
-                    (CandidateAccount.id == row["id"])
-                    & CandidateAccount.activated_at.is_null()
-                    & (CandidateAccount.purge_after < now())
-                )
-                .returning(CandidateAccount.id)
-            )
-            if deleted:
-                await _audit(row["id"], "account_purged", actor=ActorKind.SYSTEM)
-                purged += 1
-    return purged
 
 
 async def account_exists(account_id: int) -> bool:
