@@ -6,8 +6,13 @@ from __future__ import annotations
 import structlog
 from redis.asyncio import Redis
 
-from app.applications.codes import ActorKind, Answer, Verdict
-from app.applications.deadlines import reminder_due
+from app.applications.answer_reminders import (
+    CHUNK,
+    awaiting_answer,
+    awaiting_answer_ids,
+    remind_unanswered_decisions,
+)
+from app.applications.codes import ActorKind, Answer
 from app.applications.lifecycle_base import (
     Actor,
     AuditAction,
@@ -20,8 +25,9 @@ from app.applications.lifecycle_base import (
 )
 from app.applications.lifecycle_mail import day, mail_candidate, mail_commission
 from app.applications.lifecycle_rules import answer_refusal
-from app.applications.queries import ApplicationView, application_views
-from app.applications.tables import Application, Decision
+from app.applications.queries import ApplicationView
+from app.applications.reminders import batched
+from app.applications.tables import Application
 from app.applications.waiting_list import promote_from_waiting_list
 from app.clock import now, today
 from app.db import write_transaction
@@ -100,21 +106,12 @@ async def answer(*, application_id: int, confirm: bool, actor: Actor) -> Change:
 
 
 async def _awaiting_answer() -> list[ApplicationView]:
-    """Live, unanswered applications whose current decision is a validated FA."""
-    rows = await Decision.select(Decision.application).where(
-        Decision.validated.eq(True)
-        & (Decision.decision_type.verdict == Verdict.FAVOURABLE.value)
-        & Decision.application.answer.is_null()
-        & Decision.application.cancelled_at.is_null()
-    )
-    views = await application_views(row["application"] for row in rows)
-    # An archived campaign is read-only: no reminder, no automatic withdrawal.
-    return [
-        view
-        for view in views
-        if view.campaign_archived_at is None
-        and answer_refusal(view, enforce_deadline=False) is None
-    ]
+    """Live, unanswered applications whose current decision is a validated FA, of a
+    campaign not archived (read-only: no reminder, no automatic withdrawal)."""
+    views: list[ApplicationView] = []
+    for ids in batched(await awaiting_answer_ids(), CHUNK):
+        views += await awaiting_answer(ids)
+    return views
 
 
 async def auto_withdraw_expired(*, redis: Redis | None = None) -> int:
@@ -151,40 +148,4 @@ async def auto_withdraw_expired(*, redis: Redis | None = None) -> int:
     return withdrawn
 
 
-async def remind_unanswered_decisions(*, redis: Redis | None = None) -> int:
-    """Job: ANSWER_REMINDER, once, to each candidate whose favourable decision is still
-    unanswered from ANSWER_REMINDER_DAYS before the deadline; returns how many.
-
-    Per application: compare-and-set ``answer_reminder_sent_at = now WHERE it IS NULL
-    AND answer IS NULL``, audit ``answer_reminder_sent``, the mail (enqueued after
-    commit when ``redis`` is given).
-    """
-    system = Actor.system()
-    reminded = 0
-    for application in await _awaiting_answer():
-        deadline = application.confirmation_deadline
-        if application.answer_reminder_sent_at or not reminder_due(
-            today=today(), deadline=deadline
-        ):
-            continue
-        async with write_transaction():
-            won = (
-                await Application.update({Application.answer_reminder_sent_at: now()})
-                .where(
-                    (Application.id == application.id)
-                    & Application.answer_reminder_sent_at.is_null()
-                    & Application.answer.is_null()
-                    & Application.cancelled_at.is_null()
-                )
-                .returning(Application.id)
-            )
-            if not won:
-                continue
-            await audit(system, AuditAction.ANSWER_REMINDER_SENT, application_id=application.id)
-            mail_id = await mail_candidate(
-                application, MailCode.ANSWER_REMINDER, deadline=day(deadline)
-            )
-        reminded += 1
-        if redis is not None:
-            await enqueue_mails(redis, [mail_id])
-    return reminded
+__all__ = ["answer", "auto_withdraw_expired", "remind_unanswered_decisions"]

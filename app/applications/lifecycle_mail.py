@@ -15,6 +15,7 @@ from app.applications.codes import Verdict
 from app.applications.queries import ApplicationView
 from app.mail.codes import MailCode
 from app.mail.outbox import queue_mail
+from app.mail.outbox_batch import MailToQueue
 from app.web.templating import short_date
 
 COMMISSION_LANGUAGE = "fr"
@@ -42,6 +43,18 @@ def application_context(application: ApplicationView) -> dict[str, Any]:
         "application_id": application.id,
         "return_date": day(application.return_deadline),
     }
+
+
+def candidate_mail(application: ApplicationView, code: MailCode, **extra: Any) -> MailToQueue:
+    """The mail :func:`mail_candidate` writes, as a value (jobs write many at once)."""
+    return MailToQueue(
+        to=application.email,
+        code=code,
+        language=application.language,
+        account_id=application.account_id,
+        application_id=application.id,
+        context={**application_context(application), **extra},
+    )
 
 
 async def mail_candidate(application: ApplicationView, code: MailCode, **extra: Any) -> int:

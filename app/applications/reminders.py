@@ -22,13 +22,15 @@ from redis.asyncio import Redis
 
 from app.applications.codes import TRANSMITTABLE_DOSSIER, ActorKind
 from app.applications.lifecycle_base import AuditAction, on_postgres
-from app.applications.lifecycle_mail import mail_candidate
+from app.applications.lifecycle_mail import candidate_mail
 from app.applications.queries import application_views
 from app.applications.tables import Application
 from app.clock import now, today
 from app.db import write_transaction
 from app.mail.codes import MailCode
 from app.mail.outbox import enqueue_mails
+from app.mail.outbox_batch import queue_mails
+from app.ops.audit import record_events
 from app.ops.tables import AuditEvent
 
 CHUNK = 500  # ids per IN (...) list: under every driver's parameter limit
@@ -88,34 +90,31 @@ async def send_return_reminders(*, redis: Redis | None = None) -> int:
             await Application.update({Application.return_reminder_sent_at: moment}).where(
                 Application.id.is_in(ids)
             )
-        await AuditEvent.insert(
-            *(
-                AuditEvent(
-                    actor_kind=ActorKind.SYSTEM.value,
-                    actor_id=None,
-                    action=AuditAction.RETURN_REMINDER_SENT.value,
-                    entity="application",
-                    entity_id=application_id,
-                    application_id=application_id,
-                    data={
-                        "days_before": row["days_before"],
-                        "return_date": _iso(row["return_date"]),
-                    },
-                )
-                for application_id, row in due.items()
+        await record_events(
+            AuditEvent(
+                actor_kind=ActorKind.SYSTEM.value,
+                actor_id=None,
+                action=AuditAction.RETURN_REMINDER_SENT.value,
+                entity="application",
+                entity_id=application_id,
+                application_id=application_id,
+                data={
+                    "days_before": row["days_before"],
+                    "return_date": _iso(row["return_date"]),
+                },
             )
+            for application_id, row in due.items()
         )
         mail_ids = []
         for ids in batched(sorted(due), CHUNK):
-            for view in await application_views(ids):
-                deadline = view.return_deadline
-                mail_ids.append(
-                    await mail_candidate(
-                        view,
-                        MailCode.RETURN_REMINDER,
-                        days_left=(deadline - day_today).days,
-                    )
+            mail_ids += await queue_mails(
+                candidate_mail(
+                    view,
+                    MailCode.RETURN_REMINDER,
+                    days_left=(view.return_deadline - day_today).days,
                 )
+                for view in await application_views(ids)
+            )
     if redis is not None:
         await enqueue_mails(redis, mail_ids)
     return len(due)

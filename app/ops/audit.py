@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from app.applications.codes import ActorKind
@@ -31,3 +32,20 @@ async def record_event(
     )
     await event.save()
     return event.id
+
+
+async def record_events(events: Iterable[AuditEvent], *, chunk: int = 500) -> int:
+    """Many events at once (the daily jobs): multi-row INSERTs of ``chunk`` rows, which
+    keeps each under SQLite's limit of bound parameters. Returns how many."""
+    written = 0
+    batch: list[AuditEvent] = []
+    for event in events:
+        batch.append(event)
+        if len(batch) >= chunk:
+            await AuditEvent.insert(*batch)
+            written += len(batch)
+            batch = []
+    if batch:
+        await AuditEvent.insert(*batch)
+        written += len(batch)
+    return written

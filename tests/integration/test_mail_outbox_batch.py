@@ -1,0 +1,81 @@
+"""Many outbox mails at once (the daily jobs): the rows ``queue_mail`` would write."""
+
+from __future__ import annotations
+
+from app.mail.codes import MailCode, MailStatus
+from app.mail.outbox import queue_mail
+from app.mail.outbox_batch import CHUNK, MailToQueue, queue_mails
+from app.mail.sender import MAX_ATTEMPTS
+from app.mail.tables import MailTemplate, OutboxMail
+
+COMPARED = (
+    "to_address",
+    "subject",
+    "html",
+    "text",
+    "template_code",
+    "account",
+    "application",
+    "status",
+    "attempts",
+    "last_error",
+)
+
+
+def _mail(n: int, language: str = "fr") -> MailToQueue:
+    return MailToQueue(
+        to=f"candidat{n}@example.org",
+        code=MailCode.DEV_TEST,
+        context={"name": f"Camille {n}"},
+        language=language,
+    )
+
+
+async def _rows(ids: list[int]) -> list[dict]:
+    rows = await OutboxMail.select(*(getattr(OutboxMail, c) for c in COMPARED)).where(
+        OutboxMail.id.is_in(ids)
+    )
+    return sorted(rows, key=lambda row: row["to_address"])
+
+
+async def test_the_batch_writes_the_rows_queue_mail_writes(mail_templates):
+    mails = [_mail(1), _mail(2, "en"), _mail(3, "de")]  # "de": French fallback
+    one_by_one = [
+        await queue_mail(to=m.to, code=m.code, context=m.context, language=m.language)
+        for m in mails
+    ]
+    batched = await queue_mails(mails)
+
+    assert len(batched) == 3 and not set(batched) & set(one_by_one)
+    assert await _rows(batched) == await _rows(one_by_one)
+    subjects = [row["subject"] for row in await _rows(batched)]
+    assert subjects == [
+        "Message de test eCésure",
+        "eCésure test message",
+        "Message de test eCésure",
+    ]
+
+
+async def test_more_mails_than_a_chunk_are_all_written_once(mail_templates):
+    ids = await queue_mails(_mail(n) for n in range(CHUNK + 7))
+
+    assert len(set(ids)) == CHUNK + 7
+    assert await OutboxMail.count() == CHUNK + 7
+    addresses = {row["to_address"] for row in await OutboxMail.select(OutboxMail.to_address)}
+    assert addresses == {f"candidat{n}@example.org" for n in range(CHUNK + 7)}
+
+
+async def test_a_mail_that_fails_to_render_is_written_failed_and_the_others_queued(
+    mail_templates,
+):
+    await MailTemplate.update({MailTemplate.body_html: "<p>{{ missing }}</p>"}).where(
+        (MailTemplate.code == MailCode.DEV_TEST.value) & (MailTemplate.language == "en")
+    )
+    ids = await queue_mails([_mail(1), _mail(2, "en")])
+
+    french, english = await _rows(ids)
+    assert french["status"] == MailStatus.QUEUED and french["attempts"] == 0
+    assert english["status"] == MailStatus.FAILED
+    assert english["attempts"] == MAX_ATTEMPTS
+    assert english["html"] == "" and english["text"] == ""
+    assert english["last_error"].startswith("render failed: template dev_test/en")
