@@ -15,14 +15,18 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 import asyncpg
+from piccolo.engine.sqlite import convert_date_in, convert_datetime_in
 
 BATCH = 20_000  # rows per COPY / executemany call: bounded memory, few round trips
 
 
 def _sqlite_value(value):
-    """What Piccolo's SQLite engine stores: ISO text for dates and instants, JSON text."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
+    """What Piccolo's SQLite engine stores (its own adapters): ISO dates, instants as
+    ``str()`` in UTC (a space, not a T: the jobs compare them as text), JSON as text."""
+    if isinstance(value, datetime):
+        return convert_datetime_in(value)
+    if isinstance(value, date):
+        return convert_date_in(value)
     if isinstance(value, dict | list):
         return json.dumps(value)
     if isinstance(value, bool):

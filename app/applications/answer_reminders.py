@@ -29,8 +29,7 @@ from app.db import write_transaction
 from app.mail.codes import MailCode
 from app.mail.outbox import enqueue_mails
 from app.mail.outbox_batch import queue_mails
-from app.ops.audit import record_events
-from app.ops.tables import AuditEvent
+from app.ops.audit import EventOf, record_events
 
 CHUNK = 500  # applications per read and per transaction
 
@@ -84,17 +83,10 @@ async def _remind(due: list[ApplicationView]) -> tuple[int, list[int]]:
         reminded = {row["id"] for row in won}
         views = [view for view in due if view.id in reminded]
         await record_events(
-            AuditEvent(
-                actor_kind=ActorKind.SYSTEM.value,
-                actor_id=None,
-                action=AuditAction.ANSWER_REMINDER_SENT.value,
-                entity="application",
-                entity_id=view.id,
-                application_id=view.id,
-                visible_to_candidate=False,
-                data={},
-            )
-            for view in views
+            actor_kind=ActorKind.SYSTEM,
+            action=AuditAction.ANSWER_REMINDER_SENT.value,
+            entity="application",
+            events=(EventOf(entity_id=view.id, application_id=view.id) for view in views),
         )
         mail_ids = await queue_mails(
             candidate_mail(view, MailCode.ANSWER_REMINDER, deadline=day(view.confirmation_deadline))

@@ -30,8 +30,7 @@ from app.db import write_transaction
 from app.mail.codes import MailCode
 from app.mail.outbox import enqueue_mails
 from app.mail.outbox_batch import queue_mails
-from app.ops.audit import record_events
-from app.ops.tables import AuditEvent
+from app.ops.audit import EventOf, record_events
 
 CHUNK = 500  # ids per IN (...) list: under every driver's parameter limit
 
@@ -91,19 +90,20 @@ async def send_return_reminders(*, redis: Redis | None = None) -> int:
                 Application.id.is_in(ids)
             )
         await record_events(
-            AuditEvent(
-                actor_kind=ActorKind.SYSTEM.value,
-                actor_id=None,
-                action=AuditAction.RETURN_REMINDER_SENT.value,
-                entity="application",
-                entity_id=application_id,
-                application_id=application_id,
-                data={
-                    "days_before": row["days_before"],
-                    "return_date": _iso(row["return_date"]),
-                },
-            )
-            for application_id, row in due.items()
+            actor_kind=ActorKind.SYSTEM,
+            action=AuditAction.RETURN_REMINDER_SENT.value,
+            entity="application",
+            events=(
+                EventOf(
+                    entity_id=application_id,
+                    application_id=application_id,
+                    data={
+                        "days_before": row["days_before"],
+                        "return_date": _iso(row["return_date"]),
+                    },
+                )
+                for application_id, row in due.items()
+            ),
         )
         mail_ids = []
         for ids in batched(sorted(due), CHUNK):
@@ -116,7 +116,8 @@ async def send_return_reminders(*, redis: Redis | None = None) -> int:
                 for view in await application_views(ids)
             )
     if redis is not None:
-        await enqueue_mails(redis, mail_ids)
+        for ids in batched(mail_ids, CHUNK):  # each lookup of job ids is one IN (...) list
+            await enqueue_mails(redis, ids)
     return len(due)
 
 

@@ -3,7 +3,7 @@ with each template read once per batch and the rows inserted a chunk at a time.
 
 A job that mails 50,000 candidates would otherwise run 100,000 queries (a template
 lookup and an INSERT per mail); here it runs a few per code and language, plus one
-multi-row INSERT per CHUNK mails. Rendering stays per mail, in the sandbox, and a mail
+INSERT per chunk of rows (``app.bulk_insert``). Rendering stays per mail, in the sandbox, and a mail
 that fails to render is written ``failed`` exactly as :func:`queue_mail` does.
 """
 
@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import structlog
 
+from app.bulk_insert import insert_rows
+from app.clock import now
 from app.mail.codes import MailCode, MailStatus
 from app.mail.outbox import SUBJECT_LENGTH, find_template, render_error, render_mail
 from app.mail.sender import MAX_ATTEMPTS
@@ -22,8 +25,6 @@ from app.mail.tables import MailTemplate, OutboxMail
 from app.settings import get_settings
 
 log = structlog.get_logger(__name__)
-
-CHUNK = 500  # rows per INSERT: 14 columns each, under SQLite's 32,766 bound parameters
 
 
 @dataclass(frozen=True)
@@ -38,15 +39,26 @@ class MailToQueue:
     application_id: int | None = None
 
 
-def _row(template: MailTemplate, mail: MailToQueue, base_url: str) -> OutboxMail:
+MAIL_COLUMNS = (
+    "to_address",
+    "template_code",
+    "account",
+    "application",
+    "subject",
+    "html",
+    "text",
+    "status",
+    "attempts",
+    "last_error",
+    "created_at",
+)
+
+
+def _row(template: MailTemplate, mail: MailToQueue, base_url: str, moment: datetime) -> tuple:
+    """The outbox row, in MAIL_COLUMNS order."""
     if "@" not in mail.to or any(c in mail.to for c in "\r\n,;"):
         raise ValueError(f"not a single mail address: {mail.to!r}")
-    common = {
-        "to_address": mail.to,
-        "template_code": mail.code.value,
-        "account": mail.account_id,
-        "application": mail.application_id,
-    }
+    common = (mail.to, mail.code.value, mail.account_id, mail.application_id)
     try:
         rendered = render_mail(template, {"base_url": base_url, **mail.context})
     except Exception as exc:  # as queue_mail: any render error marks the row failed
@@ -54,46 +66,29 @@ def _row(template: MailTemplate, mail: MailToQueue, base_url: str) -> OutboxMail
         log.error(
             "mail_render_failed", code=mail.code.value, language=template.language, error=error
         )
-        return OutboxMail(
-            **common,
-            subject=" ".join(template.subject.split())[:SUBJECT_LENGTH],
-            html="",
-            text="",
-            status=MailStatus.FAILED.value,
-            attempts=MAX_ATTEMPTS,
-            last_error=error,
-        )
-    return OutboxMail(
-        **common,
-        subject=rendered.subject,
-        html=rendered.html,
-        text=rendered.text,
-        status=MailStatus.QUEUED.value,
+        subject = " ".join(template.subject.split())[:SUBJECT_LENGTH]
+        return (*common, subject, "", "", MailStatus.FAILED.value, MAX_ATTEMPTS, error, moment)
+    return (
+        *common,
+        rendered.subject,
+        rendered.html,
+        rendered.text,
+        MailStatus.QUEUED.value,
+        0,
+        "",
+        moment,
     )
 
 
 async def queue_mails(mails: Iterable[MailToQueue]) -> list[int]:
-    """Write every mail to the outbox (inside the caller's transaction); their ids.
-
-    Call :func:`app.mail.outbox.enqueue_mails` with them after the commit.
-    """
-    base_url = get_settings().base_url
+    """Write every mail to the outbox (inside the caller's transaction); their ids, in
+    order. Call :func:`app.mail.outbox.enqueue_mails` with them after the commit."""
+    base_url, moment = get_settings().base_url, now()
     templates: dict[tuple[MailCode, str], MailTemplate] = {}
-    ids: list[int] = []
-    chunk: list[OutboxMail] = []
-
-    async def flush() -> None:
-        inserted = await OutboxMail.insert(*chunk).returning(OutboxMail.id)
-        ids.extend(row["id"] for row in inserted)
-        chunk.clear()
-
+    rows = []
     for mail in mails:
         key = (mail.code, mail.language)
         if key not in templates:
             templates[key] = await find_template(mail.code, mail.language)
-        chunk.append(_row(templates[key], mail, base_url))
-        if len(chunk) >= CHUNK:
-            await flush()
-    if chunk:
-        await flush()
-    return ids
+        rows.append(_row(templates[key], mail, base_url, moment))
+    return await insert_rows(OutboxMail, MAIL_COLUMNS, rows, returning=True)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.applications.codes import ActorKind
+from app.bulk_insert import insert_rows
+from app.clock import now
 from app.ops.tables import AuditEvent
 
 
@@ -34,18 +37,39 @@ async def record_event(
     return event.id
 
 
-async def record_events(events: Iterable[AuditEvent], *, chunk: int = 500) -> int:
-    """Many events at once (the daily jobs): multi-row INSERTs of ``chunk`` rows, which
-    keeps each under SQLite's limit of bound parameters. Returns how many."""
-    written = 0
-    batch: list[AuditEvent] = []
-    for event in events:
-        batch.append(event)
-        if len(batch) >= chunk:
-            await AuditEvent.insert(*batch)
-            written += len(batch)
-            batch = []
-    if batch:
-        await AuditEvent.insert(*batch)
-        written += len(batch)
-    return written
+EVENT_COLUMNS = (
+    "created_at",
+    "actor_kind",
+    "actor_id",
+    "action",
+    "entity",
+    "entity_id",
+    "application_id",
+    "visible_to_candidate",
+    "data",
+)
+
+
+async def record_events(
+    *, actor_kind: ActorKind, action: str, entity: str, events: Iterable[EventOf]
+) -> int:
+    """Many events of one kind at once (the daily jobs), set-based
+    (:func:`app.bulk_insert.insert_rows`). Returns how many."""
+    moment = now()
+    rows = [
+        (moment, actor_kind.value, None, action, entity, event.entity_id, event.application_id,
+         event.visible, event.data)
+        for event in events
+    ]  # fmt: skip
+    await insert_rows(AuditEvent, EVENT_COLUMNS, rows, returning=False)
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class EventOf:
+    """One event of :func:`record_events`: the entity it is about and its data."""
+
+    entity_id: int
+    application_id: int | None = None
+    visible: bool = False
+    data: dict[str, Any] = field(default_factory=dict)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from app.bulk_insert import CHUNK
 from app.mail.codes import MailCode, MailStatus
 from app.mail.outbox import queue_mail
-from app.mail.outbox_batch import CHUNK, MailToQueue, queue_mails
+from app.mail.outbox_batch import MailToQueue, queue_mails
 from app.mail.sender import MAX_ATTEMPTS
 from app.mail.tables import MailTemplate, OutboxMail
 
