@@ -4,20 +4,14 @@ the reminder before the deadline and the automatic withdrawal after it."""
 from __future__ import annotations
 
 import structlog
-from redis.asyncio import Redis
 
-from app.applications.answer_reminders import (
-    CHUNK,
-    awaiting_answer,
-    awaiting_answer_ids,
-    remind_unanswered_decisions,
-)
+from app.applications.answer_reminders import remind_unanswered_decisions
+from app.applications.auto_withdraw import auto_withdraw_expired
 from app.applications.codes import ActorKind, Answer
 from app.applications.lifecycle_base import (
     Actor,
     AuditAction,
     Change,
-    LifecycleRefused,
     Refusal,
     audit,
     load_for_change,
@@ -26,13 +20,11 @@ from app.applications.lifecycle_base import (
 from app.applications.lifecycle_mail import day, mail_candidate, mail_commission
 from app.applications.lifecycle_rules import answer_refusal
 from app.applications.queries import ApplicationView
-from app.applications.reminders import batched
 from app.applications.tables import Application
 from app.applications.waiting_list import promote_from_waiting_list
-from app.clock import now, today
+from app.clock import now
 from app.db import write_transaction
 from app.mail.codes import MailCode
-from app.mail.outbox import enqueue_mails
 
 log = structlog.get_logger(__name__)
 
@@ -103,49 +95,6 @@ async def answer(*, application_id: int, confirm: bool, actor: Actor) -> Change:
             raise refuse(refusal)
         mail_ids = await _record_answer(application, confirm=confirm, actor=actor)
     return Change(application_id=application_id, mail_ids=mail_ids)
-
-
-async def _awaiting_answer() -> list[ApplicationView]:
-    """Live, unanswered applications whose current decision is a validated FA, of a
-    campaign not archived (read-only: no reminder, no automatic withdrawal)."""
-    views: list[ApplicationView] = []
-    for ids in batched(await awaiting_answer_ids(), CHUNK):
-        views += await awaiting_answer(ids)
-    return views
-
-
-async def auto_withdraw_expired(*, redis: Redis | None = None) -> int:
-    """Job: every unanswered favourable decision past its deadline becomes a withdrawal
-    by the system; returns how many.
-
-    Per application, in its own transaction: re-check (it may have been answered
-    meanwhile), then as :func:`answer` with ``automatic``: audit
-    ``application_auto_withdrawn`` (visible), APPLICATION_AUTO_WITHDRAWN to the
-    candidate, COMMISSION_WITHDRAWAL, waiting-list promotion. With ``redis``, each
-    one's mails are enqueued right after its commit (else the mail recovery job picks
-    them up).
-    """
-    system = Actor.system()
-    withdrawn = 0
-    for candidate in await _awaiting_answer():
-        deadline = candidate.confirmation_deadline
-        if deadline is None or today() <= deadline:
-            continue
-        try:
-            async with write_transaction():
-                application = await load_for_change(candidate.id, system)
-                if answer_refusal(application) is not Refusal.DEADLINE_PASSED:
-                    continue
-                mail_ids = await _record_answer(
-                    application, confirm=False, actor=system, automatic=True
-                )
-        except LifecycleRefused as refused:
-            log.info("auto_withdraw_skipped", application_id=candidate.id, reason=refused.reason)
-            continue
-        withdrawn += 1
-        if redis is not None:
-            await enqueue_mails(redis, mail_ids)
-    return withdrawn
 
 
 __all__ = ["answer", "auto_withdraw_expired", "remind_unanswered_decisions"]
