@@ -162,6 +162,12 @@ async def generate(
     today = today or paris_today()
     async with BulkSink(database_url) as sink:
         ids = rows.Ids({table: await sink.next_id(table) for table in ID_TABLES})
+        # Dossier numbers are never reissued, even once their account is purged.
+        issued = await sink.fetch(
+            "SELECT MAX(login) FROM (SELECT login FROM dossier_number_history UNION ALL"
+            " SELECT login FROM candidate_account) AS l WHERE login LIKE 'B%'"
+        )
+        ids.next["login"] = rows.login_number(issued[0][0]) + 1
         campaign, centres, commissions, programmes, pieces, types = await _catalogue(
             sink, ids, today
         )

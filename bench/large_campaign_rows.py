@@ -177,6 +177,11 @@ TOKEN_COLUMNS = ["id", "account", "purpose", "token_hash", "created_at", "expire
 HISTORY_COLUMNS = ["id", "login", "issued_at"]
 
 
+def login_number(login: str | None) -> int:
+    """The number behind a generated login (0 for none): numbering goes on after it."""
+    return int(login[1:], 36) if login else 0
+
+
 def login_of(number: int) -> str:
     """A unique 8-character dossier number ("B" + base 36), never a real one's shape."""
     digits = ""
@@ -227,7 +232,7 @@ def accounts(draw: Draw, count: int, *, activated: bool) -> Iterator[tuple]:
         yield (
             account_id,
             draw.campaign,
-            login_of(account_id),
+            login_of(draw.ids.take("login")),
             f"bench{account_id}@candidats.example",
             draw.rng.choice(LAST_NAMES),
             draw.rng.choice(FIRST_NAMES),

@@ -27,8 +27,7 @@ from app.applications.tables import Application
 from app.clock import now, today
 from app.db import write_transaction
 from app.mail.codes import MailCode
-from app.mail.outbox import enqueue_mails
-from app.mail.outbox_batch import queue_mails
+from app.mail.outbox_batch import enqueue_many, queue_mails
 from app.ops.audit import EventOf, record_events
 
 CHUNK = 500  # applications per read and per transaction
@@ -118,5 +117,5 @@ async def remind_unanswered_decisions(*, redis: Redis | None = None) -> int:
         count, mail_ids = await _remind(due)
         reminded += count
         if redis is not None:
-            await enqueue_mails(redis, mail_ids)
+            await enqueue_many(redis, mail_ids)
     return reminded

@@ -11,6 +11,8 @@ ranked candidate, in order, under the programme's lock.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from redis.asyncio import Redis
 
 from app.applications.answer_reminders import CHUNK, awaiting_answer, awaiting_answer_ids
@@ -27,12 +29,11 @@ from app.applications.lifecycle_rules import answer_refusal
 from app.applications.queries import ApplicationView
 from app.applications.reminders import batched
 from app.applications.tables import Application
-from app.applications.waiting_list import promote_from_waiting_list
+from app.applications.waiting_list import promote_places
 from app.clock import now, today
 from app.db import write_transaction
 from app.mail.codes import MailCode
-from app.mail.outbox import enqueue_mails
-from app.mail.outbox_batch import MailToQueue, queue_mails
+from app.mail.outbox_batch import MailToQueue, enqueue_many, queue_mails
 from app.ops.audit import EventOf, record_events
 
 
@@ -101,9 +102,9 @@ async def _withdraw(ids: list[int]) -> tuple[int, list[int]]:
         )
         mail_ids = await queue_mails(mail for view in views for mail in _mails(view))
         # Each withdrawal frees a place: as many promotions, programme by programme.
-        for view in views:
-            promoted = await promote_from_waiting_list(view.programme_id, actor=system)
-            if promoted is not None:
+        freed = Counter(view.programme_id for view in views)
+        for programme_id, places in sorted(freed.items()):
+            for promoted in await promote_places(programme_id, places, actor=system):
                 mail_ids += promoted.mail_ids
     return len(views), mail_ids
 
@@ -132,5 +133,5 @@ async def auto_withdraw_expired(*, redis: Redis | None = None) -> int:
         count, mail_ids = await _withdraw(ids)
         withdrawn += count
         if redis is not None:
-            await enqueue_mails(redis, mail_ids)
+            await enqueue_many(redis, mail_ids)
     return withdrawn

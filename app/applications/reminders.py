@@ -28,8 +28,7 @@ from app.applications.tables import Application
 from app.clock import now, today
 from app.db import write_transaction
 from app.mail.codes import MailCode
-from app.mail.outbox import enqueue_mails
-from app.mail.outbox_batch import queue_mails
+from app.mail.outbox_batch import enqueue_many, queue_mails
 from app.ops.audit import EventOf, record_events
 
 CHUNK = 500  # ids per IN (...) list: under every driver's parameter limit
@@ -116,8 +115,7 @@ async def send_return_reminders(*, redis: Redis | None = None) -> int:
                 for view in await application_views(ids)
             )
     if redis is not None:
-        for ids in batched(mail_ids, CHUNK):  # each lookup of job ids is one IN (...) list
-            await enqueue_mails(redis, ids)
+        await enqueue_many(redis, mail_ids)
     return len(due)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+
+from redis.asyncio import Redis
+
 from app.bulk_insert import CHUNK
 from app.mail.codes import MailCode, MailStatus
-from app.mail.outbox import queue_mail
-from app.mail.outbox_batch import MailToQueue, queue_mails
+from app.mail.outbox import mail_job_ids, queue_mail
+from app.mail.outbox_batch import LOOKUP, MailToQueue, enqueue_many, queue_mails
 from app.mail.sender import MAX_ATTEMPTS
 from app.mail.tables import MailTemplate, OutboxMail
 
@@ -80,3 +84,31 @@ async def test_a_mail_that_fails_to_render_is_written_failed_and_the_others_queu
     assert english["attempts"] == MAX_ATTEMPTS
     assert english["html"] == "" and english["text"] == ""
     assert english["last_error"].startswith("render failed: template dev_test/en")
+
+
+async def test_enqueue_many_creates_one_job_per_mail_once(mail_templates, redis):
+    ids = await queue_mails(_mail(n) for n in range(LOOKUP + 3))
+
+    assert await enqueue_many(redis, ids) == LOOKUP + 3
+    assert await redis.zcard("arq:queue") == LOOKUP + 3
+    jobs = {key.decode() for key in await redis.keys("arq:job:mail:*")}
+    assert jobs == {f"arq:job:{job_id}" for job_id in (await mail_job_ids(ids)).values()}
+    assert await enqueue_many(redis, ids) == 0  # same job ids: arq creates nothing twice
+    assert await redis.zcard("arq:queue") == LOOKUP + 3
+
+
+async def test_enqueue_many_with_redis_down_leaves_the_mails_queued(mail_templates):
+    ids = await queue_mails([_mail(1), _mail(2)])
+    down = Redis.from_url(f"redis://127.0.0.1:{_closed_port()}/0")
+    try:
+        assert await enqueue_many(down, ids) == 0
+    finally:
+        await down.aclose()
+    statuses = {row["status"] for row in await OutboxMail.select(OutboxMail.status)}
+    assert statuses == {MailStatus.QUEUED}
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # released when the block ends: nothing listens
