@@ -123,7 +123,8 @@ def main() -> None:
         print(f"generated {sum(generated.written.values()):,} rows in {generated.seconds:.1f} s")
         results = asyncio.run(run_jobs(args.redis_url))
     base = results.pop("baseline")
-    print(f"database            {'PostgreSQL' if args.database_url else 'SQLite'}")
+    print(f"database            {'PostgreSQL' if args.database_url else 'SQLite'}; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
     print(f"applications        {args.applications:,}; expired accounts {args.expired_accounts:,}")
     for name, seconds in base.items():
         print(f"baseline {name:16} {seconds:7.2f} s")
