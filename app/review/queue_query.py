@@ -79,7 +79,7 @@ SORTS = {
     "formation": ("p.label",),
     "transmission": ("a.transmitted_at",),
     "statut": ("a.status",),
-    "pieces": ("pieces_to_review",),
+    "pieces": (PIECES_TO_REVIEW,),
     "decision": ("dt.verdict",),
 }
 
@@ -206,16 +206,32 @@ def _order(queue: QueueFilter) -> str:
     return ", ".join(parts) + f", a.id {direction}"
 
 
-def _count_from(queue: QueueFilter) -> str:
-    """The FROM the count needs: the scope, and the parts its filters name (inner joins
-    on NOT NULL keys and left joins on unique keys: leaving the others out changes no
-    count)."""
+SORTED_ON_CANDIDATE = frozenset({"dossier", "nom", "naissance", "nationalite", "bac"})
+
+
+def _from(queue: QueueFilter, *, sort: bool) -> str:
+    """The FROM that the filters (and, with ``sort``, the sort) need: the scope and the
+    parts they name. Inner joins on NOT NULL keys and left joins on unique keys: the
+    parts left out change neither which rows nor how many."""
     parts = [FROM_SCOPE]
-    if queue.q or queue.duplicates:
+    if queue.q or queue.duplicates or (sort and queue.sort in SORTED_ON_CANDIDATE):
         parts.append(JOIN_CANDIDATE)
-    if queue.decision:
+    if sort and queue.sort in {"nationalite", "bac"}:
+        parts.append(JOIN_DETAILS)
+    if queue.decision or (sort and queue.sort == "decision"):
         parts.append(JOIN_DECISION)
     return "".join(parts)
+
+
+async def _rows_of(ids: list[int]) -> list[QueueRow]:
+    """The full rows of ``ids`` (at most a few hundred), in that order; a row gone
+    meanwhile is left out."""
+    if not ids:
+        return []
+    marks = ", ".join("{}" for _ in ids)
+    rows = await Application.raw(f"{COLUMNS} {FROM} WHERE a.id IN ({marks})", *ids)
+    by_id = {row["id"]: row for row in rows}
+    return [_row(by_id[i]) for i in ids if i in by_id]
 
 
 def _row(raw: dict) -> QueueRow:
@@ -227,25 +243,33 @@ def _row(raw: dict) -> QueueRow:
 
 
 async def queue_page(member: StaffMember, queue: QueueFilter, *, campaign_id: int) -> QueuePage:
-    """One page of the member's queue, filtered and sorted, with the total count."""
+    """One page of the member's queue, filtered and sorted, with the total count.
+
+    Three statements: the count and the page's ids each join only what their filters
+    and sort name; then the page's 50 rows with every column (current decision, pieces
+    to check). Sorting 100,000 rows that carried every join cost seconds.
+    """
     where = _conditions(member, queue, campaign_id)
-    counted = f"SELECT COUNT(*) AS n {_count_from(queue)} WHERE {where.sql}"
+    counted = f"SELECT COUNT(*) AS n {_from(queue, sort=False)} WHERE {where.sql}"
     total = (await Application.raw(counted, *where.args))[0]["n"]
     page = min(queue.page, max(1, -(-total // PAGE_SIZE)))
-    rows = await Application.raw(
-        f"{COLUMNS} {FROM} WHERE {where.sql} ORDER BY {_order(queue)} LIMIT {{}} OFFSET {{}}",
+    found = await Application.raw(
+        f"SELECT a.id {_from(queue, sort=True)} WHERE {where.sql}"
+        f" ORDER BY {_order(queue)} LIMIT {{}} OFFSET {{}}",
         *where.args,
         PAGE_SIZE,
         (page - 1) * PAGE_SIZE,
     )
-    return QueuePage(rows=[_row(r) for r in rows], total=total, page=page)
+    rows = await _rows_of([row["id"] for row in found])
+    return QueuePage(rows=rows, total=total, page=page)
 
 
 async def queue_ids(member: StaffMember, queue: QueueFilter, *, campaign_id: int) -> list[int]:
-    """Every application id of the filtered queue (bulk actions on the whole queue)."""
+    """Every application id of the filtered queue, sorted (bulk actions, exports)."""
     where = _conditions(member, queue, campaign_id)
     rows = await Application.raw(
-        f"SELECT a.id {FROM} WHERE {where.sql} ORDER BY {_order(queue)}", *where.args
+        f"SELECT a.id {_from(queue, sort=True)} WHERE {where.sql} ORDER BY {_order(queue)}",
+        *where.args,
     )
     return [r["id"] for r in rows]
 
@@ -261,10 +285,5 @@ async def queue_rows(
     """
     ids = await queue_ids(member, queue, campaign_id=campaign_id)
     for start in range(0, len(ids), chunk):
-        wanted = ids[start : start + chunk]
-        marks = ", ".join("{}" for _ in wanted)
-        rows = await Application.raw(f"{COLUMNS} {FROM} WHERE a.id IN ({marks})", *wanted)
-        by_id = {row["id"]: row for row in rows}
-        for application_id in wanted:
-            if application_id in by_id:
-                yield _row(by_id[application_id])
+        for row in await _rows_of(ids[start : start + chunk]):
+            yield row
