@@ -29,11 +29,10 @@ from app.mail.codes import MailCode
 log = structlog.get_logger(__name__)
 
 
-async def _record_answer(
-    application: ApplicationView, *, confirm: bool, actor: Actor, automatic: bool = False
-) -> list[int]:
+async def _record_answer(application: ApplicationView, *, confirm: bool, actor: Actor) -> list[int]:
     """Write the answer (compare-and-set on ``answer IS NULL``), audit, mail; a
-    withdrawal frees a place: the waiting list moves up. Returns the mail ids."""
+    withdrawal frees a place: the waiting list moves up. Returns the mail ids. (The
+    automatic withdrawal, for many applications at once: ``auto_withdraw``.)"""
     value = Answer.CONFIRMED if confirm else Answer.WITHDRAWN
     won = (
         await Application.update(
@@ -54,8 +53,6 @@ async def _record_answer(
         raise refuse(Refusal.NO_ANSWER_EXPECTED)
     if confirm:
         action, code = AuditAction.APPLICATION_CONFIRMED, MailCode.APPLICATION_CONFIRMED
-    elif automatic:
-        action, code = AuditAction.APPLICATION_AUTO_WITHDRAWN, MailCode.APPLICATION_AUTO_WITHDRAWN
     else:
         action, code = AuditAction.APPLICATION_WITHDRAWN, MailCode.APPLICATION_WITHDRAWN
     deadline = day(application.confirmation_deadline)
@@ -68,7 +65,7 @@ async def _record_answer(
         MailCode.COMMISSION_WITHDRAWAL,
         wanted=application.alert_on_withdrawal,
         deadline=deadline,
-        automatic=automatic,
+        automatic=False,
     )
     promoted = await promote_from_waiting_list(application.programme_id, actor=Actor.system())
     if promoted is not None:
