@@ -7,8 +7,13 @@ from enum import Enum
 
 from piccolo.constraints import Check
 from piccolo.engine import engine_finder
+from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.query.methods.create import Create
+
+
+def on_postgres() -> bool:
+    return isinstance(engine_finder(), PostgresEngine)
 
 
 def one_of(column: str, codes: Iterable[str | Enum], *, nullable: bool = False) -> Check:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import structlog
 
-from app.accounts.service import purge_unactivated_accounts
+from app.accounts.unactivated_purge import purge_unactivated_accounts
 
 log = structlog.get_logger(__name__)
 

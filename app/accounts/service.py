@@ -22,12 +22,9 @@ from app.accounts.account_outcomes import (
     normalise_email,
 )
 from app.accounts.logins import issue_login
-from app.accounts.passwords import (
-    hash_password_in_thread,
-)
+from app.accounts.passwords import hash_password_in_thread
 from app.accounts.tokens import TokenPurpose, consume_token, create_token, peek_token
 from app.clock import now
-from app.core.codes.applications import ActorKind
 from app.core.codes.mail import MailCode
 from app.core.dates import short_date
 from app.db import write_transaction
@@ -35,9 +32,6 @@ from app.settings import get_settings
 from app.tables.accounts import CandidateAccount
 from app.tables.catalog import Campaign
 from app.tables.dossier import Candidate
-from app.tables.mail import OutboxMail
-
-# Two requests racing past the same "is it free?" check meet on a unique column.
 
 
 async def purge_date(campaign: dict) -> datetime:
@@ -185,34 +179,6 @@ async def resend_activation(email: str) -> Outcome:
         await audit_account(account["id"], "activation_resent")
         mail_id = await _activation_mail(account, MailCode.ACTIVATION_RESENT, token)
     return Outcome(account_id=account["id"], mail_ids=[mail_id])
-
-
-async def purge_unactivated_accounts() -> int:
-    """Destroy accounts not activated by their date, leaving no personal data behind.
-
-    The dossier (cascade), tokens (cascade) and the mails sent to the account go; the
-    dossier number stays in the history so it is never reissued.
-    """
-    purged = 0
-    expired = await CandidateAccount.select(CandidateAccount.id).where(
-        CandidateAccount.activated_at.is_null() & (CandidateAccount.purge_after < now())
-    )
-    for row in expired:
-        async with write_transaction():
-            await OutboxMail.delete().where(OutboxMail.account == row["id"])
-            deleted = (
-                await CandidateAccount.delete()
-                .where(
-                    (CandidateAccount.id == row["id"])
-                    & CandidateAccount.activated_at.is_null()
-                    & (CandidateAccount.purge_after < now())
-                )
-                .returning(CandidateAccount.id)
-            )
-            if deleted:
-                await audit_account(row["id"], "account_purged", actor=ActorKind.SYSTEM)
-                purged += 1
-    return purged
 
 
 async def account_exists(account_id: int) -> bool:

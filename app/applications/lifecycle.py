@@ -30,7 +30,6 @@ from app.applications.lifecycle_base import (
     Refusal,
     audit,
     load_for_change,
-    on_postgres,
     refuse,
 )
 from app.applications.lifecycle_cancel import cancel
@@ -49,7 +48,7 @@ from app.clock import now
 from app.core.actor import Actor
 from app.core.codes.applications import TRANSMITTABLE_DOSSIER, DossierStatus
 from app.core.codes.mail import MailCode
-from app.db import write_transaction
+from app.db import on_postgres, write_transaction
 from app.tables.applications import Application, SubmittedPiece
 
 

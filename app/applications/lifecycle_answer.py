@@ -4,13 +4,12 @@ the reminder before the deadline and the automatic withdrawal after it."""
 from __future__ import annotations
 
 import structlog
-from redis.asyncio import Redis
 
-from app.applications.deadlines import reminder_due
+from app.applications.answer_reminders import remind_unanswered_decisions
+from app.applications.auto_withdraw import auto_withdraw_expired
 from app.applications.lifecycle_base import (
     AuditAction,
     Change,
-    LifecycleRefused,
     Refusal,
     audit,
     load_for_change,
@@ -18,24 +17,22 @@ from app.applications.lifecycle_base import (
 )
 from app.applications.lifecycle_mail import day, mail_candidate, mail_commission
 from app.applications.lifecycle_rules import answer_refusal
-from app.applications.queries import ApplicationView, application_views
+from app.applications.queries import ApplicationView
 from app.applications.waiting_list import promote_from_waiting_list
-from app.clock import now, today
+from app.clock import now
 from app.core.actor import Actor
-from app.core.codes.applications import ActorKind, Answer, Verdict
+from app.core.codes.applications import ActorKind, Answer
 from app.core.codes.mail import MailCode
 from app.db import write_transaction
-from app.mail.outbox import enqueue_mails
-from app.tables.applications import Application, Decision
+from app.tables.applications import Application
 
 log = structlog.get_logger(__name__)
 
 
-async def _record_answer(
-    application: ApplicationView, *, confirm: bool, actor: Actor, automatic: bool = False
-) -> list[int]:
+async def _record_answer(application: ApplicationView, *, confirm: bool, actor: Actor) -> list[int]:
     """Write the answer (compare-and-set on ``answer IS NULL``), audit, mail; a
-    withdrawal frees a place: the waiting list moves up. Returns the mail ids."""
+    withdrawal frees a place: the waiting list moves up. Returns the mail ids. (The
+    automatic withdrawal, for many applications at once: ``auto_withdraw``.)"""
     value = Answer.CONFIRMED if confirm else Answer.WITHDRAWN
     won = (
         await Application.update(
@@ -56,8 +53,6 @@ async def _record_answer(
         raise refuse(Refusal.NO_ANSWER_EXPECTED)
     if confirm:
         action, code = AuditAction.APPLICATION_CONFIRMED, MailCode.APPLICATION_CONFIRMED
-    elif automatic:
-        action, code = AuditAction.APPLICATION_AUTO_WITHDRAWN, MailCode.APPLICATION_AUTO_WITHDRAWN
     else:
         action, code = AuditAction.APPLICATION_WITHDRAWN, MailCode.APPLICATION_WITHDRAWN
     deadline = day(application.confirmation_deadline)
@@ -70,7 +65,7 @@ async def _record_answer(
         MailCode.COMMISSION_WITHDRAWAL,
         wanted=application.alert_on_withdrawal,
         deadline=deadline,
-        automatic=automatic,
+        automatic=False,
     )
     promoted = await promote_from_waiting_list(application.programme_id, actor=Actor.system())
     if promoted is not None:
@@ -99,92 +94,4 @@ async def answer(*, application_id: int, confirm: bool, actor: Actor) -> Change:
     return Change(application_id=application_id, mail_ids=mail_ids)
 
 
-async def _awaiting_answer() -> list[ApplicationView]:
-    """Live, unanswered applications whose current decision is a validated FA."""
-    rows = await Decision.select(Decision.application).where(
-        Decision.validated.eq(True)
-        & (Decision.decision_type.verdict == Verdict.FAVOURABLE.value)
-        & Decision.application.answer.is_null()
-        & Decision.application.cancelled_at.is_null()
-    )
-    views = await application_views(row["application"] for row in rows)
-    # An archived campaign is read-only: no reminder, no automatic withdrawal.
-    return [
-        view
-        for view in views
-        if view.campaign_archived_at is None
-        and answer_refusal(view, enforce_deadline=False) is None
-    ]
-
-
-async def auto_withdraw_expired(*, redis: Redis | None = None) -> int:
-    """Job: every unanswered favourable decision past its deadline becomes a withdrawal
-    by the system; returns how many.
-
-    Per application, in its own transaction: re-check (it may have been answered
-    meanwhile), then as :func:`answer` with ``automatic``: audit
-    ``application_auto_withdrawn`` (visible), APPLICATION_AUTO_WITHDRAWN to the
-    candidate, COMMISSION_WITHDRAWAL, waiting-list promotion. With ``redis``, each
-    one's mails are enqueued right after its commit (else the mail recovery job picks
-    them up).
-    """
-    system = Actor.system()
-    withdrawn = 0
-    for candidate in await _awaiting_answer():
-        deadline = candidate.confirmation_deadline
-        if deadline is None or today() <= deadline:
-            continue
-        try:
-            async with write_transaction():
-                application = await load_for_change(candidate.id, system)
-                if answer_refusal(application) is not Refusal.DEADLINE_PASSED:
-                    continue
-                mail_ids = await _record_answer(
-                    application, confirm=False, actor=system, automatic=True
-                )
-        except LifecycleRefused as refused:
-            log.info("auto_withdraw_skipped", application_id=candidate.id, reason=refused.reason)
-            continue
-        withdrawn += 1
-        if redis is not None:
-            await enqueue_mails(redis, mail_ids)
-    return withdrawn
-
-
-async def remind_unanswered_decisions(*, redis: Redis | None = None) -> int:
-    """Job: ANSWER_REMINDER, once, to each candidate whose favourable decision is still
-    unanswered from ANSWER_REMINDER_DAYS before the deadline; returns how many.
-
-    Per application: compare-and-set ``answer_reminder_sent_at = now WHERE it IS NULL
-    AND answer IS NULL``, audit ``answer_reminder_sent``, the mail (enqueued after
-    commit when ``redis`` is given).
-    """
-    system = Actor.system()
-    reminded = 0
-    for application in await _awaiting_answer():
-        deadline = application.confirmation_deadline
-        if application.answer_reminder_sent_at or not reminder_due(
-            today=today(), deadline=deadline
-        ):
-            continue
-        async with write_transaction():
-            won = (
-                await Application.update({Application.answer_reminder_sent_at: now()})
-                .where(
-                    (Application.id == application.id)
-                    & Application.answer_reminder_sent_at.is_null()
-                    & Application.answer.is_null()
-                    & Application.cancelled_at.is_null()
-                )
-                .returning(Application.id)
-            )
-            if not won:
-                continue
-            await audit(system, AuditAction.ANSWER_REMINDER_SENT, application_id=application.id)
-            mail_id = await mail_candidate(
-                application, MailCode.ANSWER_REMINDER, deadline=day(deadline)
-            )
-        reminded += 1
-        if redis is not None:
-            await enqueue_mails(redis, [mail_id])
-    return reminded
+__all__ = ["answer", "auto_withdraw_expired", "remind_unanswered_decisions"]

@@ -21,14 +21,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from piccolo.engine import engine_finder
-from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import Table
 
 from app.applications.queries import ApplicationView, application_view
 from app.audit import record_event
 from app.core.actor import Actor
 from app.core.codes.applications import ActorKind
+from app.db import on_postgres
 from app.refused import Refused
 from app.tables.applications import Application
 from app.tables.dossier import Candidate
@@ -93,10 +92,6 @@ class AuditAction(StrEnum):
 
 def refuse(reason: Refusal) -> LifecycleRefused:
     return LifecycleRefused(reason)
-
-
-def on_postgres() -> bool:
-    return isinstance(engine_finder(), PostgresEngine)
 
 
 async def lock_rows(table: type[Table], ids: list[int]) -> None:

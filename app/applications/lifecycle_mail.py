@@ -16,6 +16,7 @@ from app.core.codes.applications import Verdict
 from app.core.codes.mail import MailCode
 from app.core.dates import short_date
 from app.mail.outbox import queue_mail
+from app.mail.outbox_batch import MailToQueue
 
 COMMISSION_LANGUAGE = "fr"
 
@@ -42,6 +43,18 @@ def application_context(application: ApplicationView) -> dict[str, Any]:
         "application_id": application.id,
         "return_date": day(application.return_deadline),
     }
+
+
+def candidate_mail(application: ApplicationView, code: MailCode, **extra: Any) -> MailToQueue:
+    """The mail :func:`mail_candidate` writes, as a value (jobs write many at once)."""
+    return MailToQueue(
+        to=application.email,
+        code=code,
+        language=application.language,
+        account_id=application.account_id,
+        application_id=application.id,
+        context={**application_context(application), **extra},
+    )
 
 
 async def mail_candidate(application: ApplicationView, code: MailCode, **extra: Any) -> int:

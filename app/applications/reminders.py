@@ -20,16 +20,16 @@ from datetime import date
 
 from redis.asyncio import Redis
 
-from app.applications.lifecycle_base import AuditAction, on_postgres
-from app.applications.lifecycle_mail import mail_candidate
+from app.applications.lifecycle_base import AuditAction
+from app.applications.lifecycle_mail import candidate_mail
 from app.applications.queries import application_views
+from app.audit import EventOf, record_events
 from app.clock import now, today
 from app.core.codes.applications import TRANSMITTABLE_DOSSIER, ActorKind
 from app.core.codes.mail import MailCode
-from app.db import write_transaction
-from app.mail.outbox import enqueue_mails
+from app.db import on_postgres, write_transaction
+from app.mail.outbox_batch import enqueue_many, queue_mails
 from app.tables.applications import Application
-from app.tables.ops import AuditEvent
 
 CHUNK = 500  # ids per IN (...) list: under every driver's parameter limit
 
@@ -88,13 +88,12 @@ async def send_return_reminders(*, redis: Redis | None = None) -> int:
             await Application.update({Application.return_reminder_sent_at: moment}).where(
                 Application.id.is_in(ids)
             )
-        await AuditEvent.insert(
-            *(
-                AuditEvent(
-                    actor_kind=ActorKind.SYSTEM.value,
-                    actor_id=None,
-                    action=AuditAction.RETURN_REMINDER_SENT.value,
-                    entity="application",
+        await record_events(
+            actor_kind=ActorKind.SYSTEM,
+            action=AuditAction.RETURN_REMINDER_SENT.value,
+            entity="application",
+            events=(
+                EventOf(
                     entity_id=application_id,
                     application_id=application_id,
                     data={
@@ -103,21 +102,20 @@ async def send_return_reminders(*, redis: Redis | None = None) -> int:
                     },
                 )
                 for application_id, row in due.items()
-            )
+            ),
         )
         mail_ids = []
         for ids in batched(sorted(due), CHUNK):
-            for view in await application_views(ids):
-                deadline = view.return_deadline
-                mail_ids.append(
-                    await mail_candidate(
-                        view,
-                        MailCode.RETURN_REMINDER,
-                        days_left=(deadline - day_today).days,
-                    )
+            mail_ids += await queue_mails(
+                candidate_mail(
+                    view,
+                    MailCode.RETURN_REMINDER,
+                    days_left=(view.return_deadline - day_today).days,
                 )
+                for view in await application_views(ids)
+            )
     if redis is not None:
-        await enqueue_mails(redis, mail_ids)
+        await enqueue_many(redis, mail_ids)
     return len(due)
 
 

@@ -11,7 +11,7 @@ import structlog
 from app.applications.deadlines import promotion_override
 from app.applications.lifecycle_base import AuditAction, Change, audit, lock_rows
 from app.applications.lifecycle_mail import day, mail_commission, mail_decision
-from app.applications.queries import ApplicationView, application_view, decisions_of
+from app.applications.queries import ApplicationView, application_view
 from app.clock import now, today
 from app.core.actor import Actor
 from app.core.codes.applications import Verdict
@@ -23,25 +23,22 @@ from app.tables.catalog import DecisionType, Programme
 log = structlog.get_logger(__name__)
 
 
+# The current decision is the latest one (highest id), as in ``queries.decisions_of``.
+WAITING_LIST = f"""
+SELECT a.id FROM application a
+JOIN decision d ON d.id = (SELECT MAX(d2.id) FROM decision d2 WHERE d2.application = a.id)
+JOIN decision_type dt ON dt.id = d.decision_type
+WHERE a.programme = {{}} AND a.cancelled_at IS NULL AND a.answer IS NULL
+  AND d.validated = {{}} AND dt.verdict = '{Verdict.COMPLEMENTARY_LIST.value}'
+  AND d.rank IS NOT NULL
+ORDER BY d.rank, a.id
+"""
+
+
 async def waiting_list(programme_id: int) -> list[int]:
     """Application ids of the programme's waiting list, first to be promoted first."""
-    rows = await Application.select(Application.id).where(
-        (Application.programme == programme_id)
-        & Application.cancelled_at.is_null()
-        & Application.answer.is_null()
-    )
-    history = await decisions_of(row["id"] for row in rows)
-    ranked = []
-    for application_id, decisions in history.items():
-        current = decisions[-1] if decisions else None
-        if (
-            current is not None
-            and current.validated
-            and current.verdict is Verdict.COMPLEMENTARY_LIST
-            and current.rank is not None
-        ):
-            ranked.append((current.rank, application_id))
-    return [application_id for _, application_id in sorted(ranked)]
+    rows = await Application.raw(WAITING_LIST, programme_id, True)
+    return [row["id"] for row in rows]
 
 
 async def _favourable_type() -> int | None:
@@ -118,7 +115,18 @@ async def promote_from_waiting_list(
     ``waiting_list_promoted``, ``decision_validated`` (visible). Mails: DECISION_FA to
     the candidate (with the new deadline), COMMISSION_PROMOTION to the commission.
     """
+    promoted = await promote_places(programme_id, 1, actor=actor)
+    return promoted[0] if promoted else None
+
+
+async def promote_places(
+    programme_id: int, places: int, *, actor: Actor | None = None
+) -> list[Change]:
+    """``places`` places were freed at once (the automatic withdrawal): as
+    :func:`promote_from_waiting_list` that many times, the list read once. Returns one
+    Change per promotion (fewer when the list runs out)."""
     actor = actor or Actor.system()
+    changes: list[Change] = []
     async with write_transaction():
         await lock_rows(Programme, [programme_id])
         programme = (
@@ -126,22 +134,24 @@ async def promote_from_waiting_list(
             .where(Programme.id == programme_id)
             .first()
         )
-        if programme is None or not programme["waiting_list"]:
-            return None
+        if places < 1 or programme is None or not programme["waiting_list"]:
+            return changes
         ranked = await waiting_list(programme_id)
         if not ranked:
-            return None
+            return changes
         decision_type_id = await _favourable_type()
         if decision_type_id is None:
             log.warning("waiting_list_no_favourable_type", programme_id=programme_id)
-            return None
+            return changes
         for application_id in ranked:
             await lock_rows(Application, [application_id])
             application = await application_view(application_id)
             # Read again under the lock: staff may have just changed this one.
             if _still_waiting(application):
-                return await _promote(application, decision_type_id, actor)
-        return None
+                changes.append(await _promote(application, decision_type_id, actor))
+                if len(changes) == places:
+                    break
+    return changes
 
 
 def _still_waiting(application: ApplicationView) -> bool:

@@ -11,16 +11,6 @@ MAX_LINES = 300
 # Not code: gettext catalogs (written by pybabel) and the reference data files.
 NOT_CODE = ("translations", "refdata/data")
 
-# Over the limit on this branch, split by other work in progress (issue 14); remove a
-# name once its file is split. The test fails on a stale name too.
-STILL_OVER = frozenset(
-    {
-        "applications/queries.py",
-        "application_pages/page_data/summary.py",
-    }
-)
-
-
 def line_counts() -> dict[str, int]:
     counts = {}
     for path in APP.rglob("*"):
@@ -34,8 +24,7 @@ def line_counts() -> dict[str, int]:
 
 def test_no_file_in_app_is_over_300_lines():
     over = {name: lines for name, lines in line_counts().items() if lines > MAX_LINES}
-    assert {name: lines for name, lines in over.items() if name not in STILL_OVER} == {}
-    assert STILL_OVER - over.keys() == set(), "split: remove it from STILL_OVER"
+    assert over == {}
 
 
 def test_the_count_sees_the_modules_and_skips_what_is_not_code():
