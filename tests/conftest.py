@@ -54,6 +54,8 @@ def fast_staff_password_hashing(monkeypatch):
 
 pytest_plugins = [
     "tests.fixtures.db",
+    "tests.fixtures.refdata",
+    "tests.fixtures.campaign",
     "tests.fixtures.web",
     "tests.fixtures.clock",
     "tests.fixtures.mail",

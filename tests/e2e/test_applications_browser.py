@@ -15,7 +15,6 @@ from app.accounts.passwords import hash_password
 from app.applications.codes import DossierStatus
 from app.applications.tables import Application
 from app.documents.tables import StoredFile
-from app.refdata.load import load_reference_data
 from app.settings import get_settings
 from tests.e2e.conftest import (
     REPORT_CSP_VIOLATIONS,
@@ -45,11 +44,6 @@ def server(live_server) -> str:
 class Offer:
     account: object
     piece_ids: list[int]
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

@@ -10,15 +10,9 @@ from playwright.async_api import expect
 
 from app.accounts.passwords import hash_password
 from app.dossier.tables import Candidate
-from app.refdata.load import load_reference_data
 from tests.factories import make_account, make_campaign
 
 PASSWORD = "Dossier-ecesure-2026"
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

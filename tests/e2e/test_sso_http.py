@@ -21,7 +21,6 @@ from app.clock import now
 from app.dossier.tables import Baccalaureate, Candidate, InternalStudy
 from app.mail.sink import text_part
 from app.ops.tables import AuditEvent
-from app.refdata.load import load_reference_data
 from tests.factories import make_account, make_campaign
 
 LUCAS = ("lbernard", "Lucas-ecesure-2026")
@@ -34,11 +33,6 @@ SERVICE_INPUT = re.compile(r'name="service" value="([^"]*)"')
 def sso_server(live_server) -> str:
     """The shared live server: its BASE_URL is its own address, as the ticket needs."""
     return live_server
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()  # idempotent; reference tables are kept between tests
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from app.accounts.tables import CandidateAccount
 from app.mail.codes import MailCode
 from app.mail.tables import OutboxMail
 from app.ops.tables import AuditEvent, DataExport
-from app.refdata.load import load_reference_data
 from tests.factories import make_campaign
 from tests.fixtures.web import post_form
 from tests.integration.personal_data_world import (
@@ -26,11 +25,6 @@ TRANSMITTED = (
     "Une candidature a été transmise : votre compte ne peut plus être supprimé ici. "
     "Vos données sont conservées jusqu&#39;à la fin de la durée de conservation."
 )
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from app.documents.tables import StoredFile
 from app.dossier.tables import Candidate
 from app.mail.outbox import enqueue_mails
 from app.ops.tables import AuditEvent
-from app.refdata.load import load_reference_data
 from app.settings import get_settings
 from tests.factories import (
     make_campaign,
@@ -57,11 +56,6 @@ GUIDE_COLUMNS = [
 
 
 # --- set-up ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @dataclass

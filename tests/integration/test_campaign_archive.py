@@ -13,7 +13,6 @@ from app.catalog.next_campaign import open_next_campaign
 from app.dossier import service
 from app.dossier.tables import PriorStudy
 from app.ops.tables import AuditEvent
-from app.refdata.load import load_reference_data
 from tests.factories import make_campaign, make_required_piece
 from tests.factories_dossier import make_applicant, make_open_programme, stored_pdf
 from tests.fixtures.web import post_form
@@ -22,11 +21,6 @@ from tests.integration.test_dossier_support import plant_session
 
 STAFF = Actor.staff(1)
 ARCHIVED = "La campagne de votre dossier est close et archivée : il n'est plus modifiable."
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

@@ -12,8 +12,6 @@ from app.applications import lifecycle
 from app.applications.codes import Verdict
 from app.applications.lifecycle import Actor
 from app.applications.tables import Application
-from app.refdata.load import load_reference_data
-from tests.factories import make_campaign
 from tests.factories_dossier import decide, make_decision_type, make_received_application
 from tests.integration.review.test_application_page import text_of
 from tests.integration.test_dossier_support import plant_session
@@ -30,16 +28,6 @@ DEADLINE_PASSED = (
     "confirmer ni vous désister de cette candidature. Elle fera l'objet d'un désistement "
     "automatique."
 )
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def campaign(refdata, mail_templates, clock):
-    return await make_campaign()
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ from collections import Counter
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from app.accounts.tables import CandidateAccount
 from app.applications import lifecycle
 from app.applications.codes import Verdict
@@ -16,7 +14,6 @@ from app.applications.tables import Application, ReturnReminder
 from app.mail.tables import OutboxMail
 from app.ops.tables import AuditEvent, CampaignStatistics
 from app.piccolo_app import TABLES
-from app.refdata.load import load_reference_data
 from tests.factories import make_account, make_campaign
 from tests.factories_dossier import (
     decide,
@@ -38,11 +35,6 @@ JOBS = (
     warn_retention,
     purge_retention,
 )
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 async def outbox() -> Counter:

@@ -6,7 +6,6 @@ import pytest
 
 from app.dossier.tables import Address, Candidate
 from app.ops.tables import AuditEvent
-from app.refdata.load import load_reference_data
 from tests.fixtures.web import post_form
 from tests.integration.test_dossier_support import (
     commune_id,
@@ -19,11 +18,6 @@ from tests.integration.test_dossier_support import (
 )
 
 URL = "/dossier/adresse"
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

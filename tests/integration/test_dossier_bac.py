@@ -9,7 +9,7 @@ import pytest
 
 from app.dossier.tables import Baccalaureate
 from app.ops.tables import AuditEvent
-from app.refdata.load import DATA_DIR, load_reference_data
+from app.refdata.load import DATA_DIR
 from app.refdata.tables import BacSerie
 from tests.fixtures.web import post_form
 from tests.integration.test_dossier_support import (
@@ -25,11 +25,6 @@ from tests.integration.test_dossier_support import (
 )
 
 URL = "/dossier/baccalaureat"
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from app.dossier.tables import PriorStudy
-from app.refdata.load import load_reference_data
 from tests.fixtures.web import post_form
 from tests.integration.test_dossier_rows import study, table_rows
 from tests.integration.test_dossier_support import (
@@ -24,11 +23,6 @@ from tests.integration.test_dossier_support import (
 )
 
 NEW = "/dossier/cursus-externe/nouveau"
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

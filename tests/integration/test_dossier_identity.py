@@ -9,7 +9,6 @@ import pytest
 from app.dossier.tables import Candidate
 from app.mail.tables import OutboxMail
 from app.ops.tables import AuditEvent
-from app.refdata.load import load_reference_data
 from tests.factories import make_campaign
 from tests.fixtures.web import post_form
 from tests.integration.test_dossier_support import (
@@ -26,11 +25,6 @@ from tests.integration.test_dossier_support import (
 )
 
 URL = "/dossier/informations-personnelles"
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

@@ -15,16 +15,10 @@ from app.clock import now
 from app.dossier import service
 from app.dossier.tables import Candidate
 from app.ops.tables import AuditEvent
-from app.refdata.load import load_reference_data
 from tests.factories import make_campaign
 from tests.integration.test_dossier_support import new_candidate
 
 INE = "0812304598F"  # the demo student Lucas BERNARD's INE
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 async def _ine_of(candidate_id: int) -> str | None:

@@ -18,7 +18,6 @@ from app.dossier.tables import (
     PriorStudy,
     WorkExperience,
 )
-from app.refdata.load import load_reference_data
 from tests.integration.test_dossier_support import (
     commune_id,
     country_id,
@@ -29,11 +28,6 @@ from tests.integration.test_dossier_support import (
     plant_session,
     serie_id,
 )
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

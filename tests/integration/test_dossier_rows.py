@@ -11,7 +11,6 @@ import pytest
 
 from app.dossier.tables import Internship, PriorStudy, WorkExperience
 from app.ops.tables import AuditEvent
-from app.refdata.load import load_reference_data
 from app.refdata.tables import BacMention, DiplomaType
 from tests.fixtures.web import post_form
 from tests.integration.test_dossier_support import (
@@ -22,11 +21,6 @@ from tests.integration.test_dossier_support import (
     new_candidate,
     new_signed_in,
 )
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from app.catalog.tables import Commission
 from app.documents import letters
 from app.documents.letter_table import IssuedLetter
 from app.documents.storage import store_signature
-from app.refdata.load import load_reference_data
 from app.settings import get_settings
 from tests.factories import make_campaign
 from tests.factories_dossier import (
@@ -33,11 +32,6 @@ from tests.fixtures.files import JPEG
 from tests.integration.test_dossier_support import plant_session
 
 BASE = "http://testserver.local"
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

@@ -16,8 +16,6 @@ from app.applications.queries import application_view, current_decision, timelin
 from app.applications.tables import Application
 from app.mail.codes import MailCode
 from app.mail.tables import OutboxMail
-from app.refdata.load import load_reference_data
-from tests.factories import make_campaign
 from tests.factories_dossier import (
     decide,
     make_decision_type,
@@ -33,16 +31,6 @@ STAFF = Actor.staff(3)
 
 def paris(day: date, hour: int = 12, minute: int = 0, second: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute, second), PARIS)
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def campaign(refdata, mail_templates, clock):
-    return await make_campaign()
 
 
 @pytest.fixture

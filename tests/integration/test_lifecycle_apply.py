@@ -16,7 +16,6 @@ from app.applications.tables import Application, SubmittedPiece
 from app.mail.codes import MailCode
 from app.mail.tables import OutboxMail
 from app.ops.tables import AuditEvent
-from app.refdata.load import load_reference_data
 from app.settings import get_settings
 from tests.factories import (
     make_account,
@@ -28,16 +27,6 @@ from tests.factories import (
 from tests.factories_dossier import make_applicant, make_open_programme, stored_pdf
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def campaign(refdata, mail_templates, clock):
-    return await make_campaign()
 
 
 async def refused(call) -> Refusal:

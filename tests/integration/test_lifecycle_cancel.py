@@ -17,8 +17,7 @@ from app.applications.tables import Application, SubmittedPiece
 from app.mail.codes import MailCode
 from app.mail.tables import OutboxMail
 from app.ops.tables import AuditEvent
-from app.refdata.load import load_reference_data
-from tests.factories import make_campaign, make_required_piece
+from tests.factories import make_required_piece
 from tests.factories_dossier import (
     decide,
     make_applicant,
@@ -29,16 +28,6 @@ from tests.factories_dossier import (
 
 STAFF = Actor.staff(3)
 COMMISSION_MAIL = "commission.f2smh@univ.example"
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def campaign(refdata, mail_templates, clock):
-    return await make_campaign()
 
 
 async def refused(call) -> Refusal:

@@ -13,21 +13,10 @@ from app.applications.lifecycle import Actor, LifecycleRefused, Refusal
 from app.applications.queries import current_pieces, piece_history, timeline
 from app.applications.tables import Application, SubmittedPiece
 from app.ops.tables import AuditEvent
-from app.refdata.load import load_reference_data
-from tests.factories import make_campaign, make_required_piece
+from tests.factories import make_required_piece
 from tests.factories_dossier import make_applicant, make_open_programme, stored_pdf
 
 STAFF = Actor.staff(1)
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def campaign(refdata, mail_templates, clock):
-    return await make_campaign()
 
 
 async def refused(call) -> Refusal:

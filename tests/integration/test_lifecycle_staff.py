@@ -13,8 +13,7 @@ from app.applications.tables import Application, Decision
 from app.mail.codes import MailCode
 from app.mail.tables import OutboxMail
 from app.ops.tables import AuditEvent
-from app.refdata.load import load_reference_data
-from tests.factories import make_campaign, make_required_piece
+from tests.factories import make_required_piece
 from tests.factories_dossier import (
     decide,
     make_applicant,
@@ -26,16 +25,6 @@ from tests.factories_dossier import (
 )
 
 STAFF = Actor.staff(7)
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def campaign(refdata, mail_templates, clock):
-    return await make_campaign()
 
 
 async def refused(call) -> Refusal:

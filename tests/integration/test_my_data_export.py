@@ -19,7 +19,6 @@ from app.ops.codes import ExportStatus
 from app.ops.data_export import discard_expired_exports
 from app.ops.data_export_files import export_path
 from app.ops.tables import AuditEvent, DataExport
-from app.refdata.load import load_reference_data
 from tests.factories import make_campaign
 from tests.fixtures.web import post_form
 from tests.integration.personal_data_world import (
@@ -33,11 +32,6 @@ from tests.integration.personal_data_world import (
 from tests.integration.test_dossier_support import plant_session
 
 LINK = re.compile(r"http://testserver\.local(/mes-donnees/archive/[A-Za-z0-9_-]+)")
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

@@ -15,15 +15,9 @@ from app.applications.queries import current_pieces
 from app.applications.tables import SubmittedPiece
 from app.catalog.tables import ProgrammePiece
 from app.ops.tables import AuditEvent
-from app.refdata.load import load_reference_data
 from tests.factories import make_campaign, make_required_piece
 from tests.factories_dossier import make_applicant, make_open_programme, stored_pdf
 from tests.integration.test_admin import admin_login, admin_visitor, admin_write, make_user
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture(autouse=True)

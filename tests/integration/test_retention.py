@@ -24,7 +24,6 @@ from app.mail.tables import OutboxMail
 from app.ops.audit import record_event
 from app.ops.tables import AuditEvent, CampaignStatistics
 from app.piccolo_app import TABLES
-from app.refdata.load import load_reference_data
 from tests.factories import make_campaign, make_required_piece
 from tests.factories_dossier import (
     decide,
@@ -38,11 +37,6 @@ from workers.settings import WorkerSettings
 
 ARCHIVED = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)  # the clock fixture's instant
 STAFF = lifecycle.Actor.staff(1)
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

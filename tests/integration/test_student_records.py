@@ -29,17 +29,11 @@ from app.accounts.student_records import (
 from app.accounts.tables import CandidateAccount
 from app.db import write_transaction
 from app.dossier.tables import Address, Baccalaureate, Candidate, InternalStudy
-from app.refdata.load import load_reference_data
 from app.refdata.tables import BacMention, BacSerie, Commune, Country, Departement, Lycee
 from app.settings import get_settings
 from tests.factories import make_account, make_campaign
 
 DEMO = DemoStudentRecords()
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()  # idempotent; kept between tests
 
 
 async def ref_id(column, value, **extra) -> int:

@@ -17,7 +17,6 @@ from app.applications.tables import Note
 from app.catalog.tables import Campaign
 from app.dossier import service
 from app.dossier.tables import Internship, WorkExperience
-from app.refdata.load import load_reference_data
 from tests.factories import make_campaign
 from tests.factories_dossier import make_complete_dossier, make_open_programme
 from tests.fixtures.web import post_form
@@ -30,11 +29,6 @@ INTERNSHIP = {
     "employer": "CHU de Toulouse",
     "description": "Stage",
 }
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

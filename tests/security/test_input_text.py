@@ -15,7 +15,6 @@ from app.applications import lifecycle
 from app.applications.tables import Note
 from app.catalog.tables import Campaign
 from app.dossier.tables import Internship
-from app.refdata.load import load_reference_data
 from app.web.inputs import has_control_characters, without_control_characters
 from tests.factories import make_campaign
 from tests.factories_dossier import make_complete_dossier, make_open_programme
@@ -33,11 +32,6 @@ INTERNSHIP = {
     "employer": "CHU de Toulouse",
     "description": "Stage d'observation",
 }
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

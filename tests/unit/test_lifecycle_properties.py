@@ -15,7 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,19 +30,20 @@ from app.applications.queries import current_pieces
 from app.applications.tables import Application, Decision, SubmittedPiece
 from app.mail.tables import OutboxMail
 from app.ops.tables import AuditEvent
-from app.refdata.load import load_reference_data
 from app.settings import get_settings
-from tests.factories import make_campaign, make_required_piece
+from tests.factories import make_required_piece
 from tests.factories_dossier import (
     make_applicant,
     make_decision_type,
     make_open_programme,
     stored_pdf,
 )
+from tests.fixtures.db import uses_database
 
 START = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
 STAFF = Actor.staff(1)
 STEPS = 15
+pytestmark = uses_database
 VERDICTS = [
     Verdict.FAVOURABLE,
     Verdict.UNFAVOURABLE,
@@ -101,16 +101,6 @@ class World:
     @property
     def account_ids(self) -> list[int]:
         return [account.id for account in self.accounts]
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def campaign(refdata, mail_templates, clock):
-    return await make_campaign()
 
 
 async def build_world(campaign) -> World:
