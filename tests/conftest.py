@@ -56,6 +56,7 @@ pytest_plugins = [
     "tests.fixtures.db",
     "tests.fixtures.refdata",
     "tests.fixtures.campaign",
+    "tests.fixtures.settings",
     "tests.fixtures.web",
     "tests.fixtures.clock",
     "tests.fixtures.mail",

@@ -3,7 +3,6 @@ public verification page; what a stranger, an undecided or withdrawn application
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from io import BytesIO
 
@@ -17,10 +16,8 @@ from app.applications.codes import Verdict
 from app.applications.lifecycle import Actor
 from app.applications.tables import Application
 from app.catalog.tables import Commission
-from app.documents import letters
 from app.documents.letter_table import IssuedLetter
 from app.documents.storage import store_signature
-from app.settings import get_settings
 from tests.factories import make_campaign
 from tests.factories_dossier import (
     decide,
@@ -173,10 +170,9 @@ async def test_no_letter_after_withdrawal(client, campaign, favourable):
 
 
 async def test_setting_may_require_the_confirmation_first(
-    client, campaign, favourable, monkeypatch
+    client, campaign, favourable, settings_override
 ):
-    strict = dataclasses.replace(get_settings(), letter_requires_confirmation=True)
-    monkeypatch.setattr(letters, "get_settings", lambda: strict)
+    assert settings_override(LETTER_REQUIRES_CONFIRMATION=True).letter_requires_confirmation
     account, app_id = await admitted(client, campaign, favourable)
     assert (await client.get(f"/candidatures/{app_id}/lettre.pdf")).status_code == 404
     await lifecycle.answer(application_id=app_id, confirm=True, actor=Actor.candidate(account.id))

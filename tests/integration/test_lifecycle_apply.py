@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.applications import lifecycle, lifecycle_apply
+from app.applications import lifecycle
 from app.applications.codes import DossierStatus, PieceStatus, ProcessingType
 from app.applications.lifecycle import Actor, LifecycleRefused, Refusal
 from app.applications.tables import Application, SubmittedPiece
 from app.mail.codes import MailCode
 from app.mail.tables import OutboxMail
 from app.ops.tables import AuditEvent
-from app.settings import get_settings
 from tests.factories import (
     make_account,
     make_campaign,
@@ -190,9 +188,8 @@ async def test_concurrent_applies_make_one_application(campaign):
     assert await OutboxMail.count() == 1
 
 
-async def test_the_number_of_wishes_is_limited(campaign, monkeypatch):
-    limited = dataclasses.replace(get_settings(), max_wishes=2)
-    monkeypatch.setattr(lifecycle_apply, "get_settings", lambda: limited)
+async def test_the_number_of_wishes_is_limited(campaign, settings_override):
+    assert settings_override(MAX_WISHES=2).max_wishes == 2
     account = await make_applicant(campaign)
     programmes = [await make_open_programme(campaign) for _ in range(3)]
     first = await lifecycle.apply(account_id=account.id, programme_id=programmes[0].id)

@@ -30,7 +30,6 @@ from app.accounts.tables import CandidateAccount
 from app.db import write_transaction
 from app.dossier.tables import Address, Baccalaureate, Candidate, InternalStudy
 from app.refdata.tables import BacMention, BacSerie, Commune, Country, Departement, Lycee
-from app.settings import get_settings
 from tests.factories import make_account, make_campaign
 
 DEMO = DemoStudentRecords()
@@ -144,9 +143,8 @@ async def test_an_unknown_name_is_refused():
         load_student_records("builtins:object")
 
 
-async def test_the_demo_directory_is_refused_in_production(monkeypatch):
-    production = dataclasses.replace(get_settings(), env="prod")
-    monkeypatch.setattr(student_records, "get_settings", lambda: production)
+async def test_the_demo_directory_is_refused_in_production(settings_override):
+    assert settings_override(ENV="prod").env == "prod"
     load_student_records.cache_clear()
     try:
         with pytest.raises(RuntimeError, match="not in prod"):
