@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from app.applications import lifecycle
 from app.applications.codes import Verdict
 from app.applications.lifecycle import Actor
@@ -28,11 +26,6 @@ DEADLINE_PASSED = (
     "confirmer ni vous désister de cette candidature. Elle fera l'objet d'un désistement "
     "automatique."
 )
-
-
-@pytest.fixture
-async def favourable(campaign):
-    return await make_decision_type(Verdict.FAVOURABLE, label_fr="Avis favorable")
 
 
 async def decided(client, campaign, verdict_type):

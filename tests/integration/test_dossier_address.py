@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from app.dossier.tables import Address, Candidate
 from app.ops.tables import AuditEvent
 from tests.fixtures.web import post_form
@@ -13,16 +11,10 @@ from tests.integration.test_dossier_support import (
     error_messages,
     has_field,
     make_application,
-    new_signed_in,
     options,
 )
 
 URL = "/dossier/adresse"
-
-
-@pytest.fixture
-async def signed_in(client, refdata):
-    return await new_signed_in(client)
 
 
 async def stored_address(candidate_id: int) -> dict | None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import re
 
-import pytest
-
 from app.dossier.tables import Baccalaureate
 from app.ops.tables import AuditEvent
 from app.refdata.load import DATA_DIR
@@ -19,17 +17,11 @@ from tests.integration.test_dossier_support import (
     error_messages,
     has_field,
     lycee_id,
-    new_signed_in,
     options,
     serie_id,
 )
 
 URL = "/dossier/baccalaureat"
-
-
-@pytest.fixture
-async def signed_in(client, refdata):
-    return await new_signed_in(client)
 
 
 def series_open_in(year: int) -> set[str]:

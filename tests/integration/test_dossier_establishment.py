@@ -18,16 +18,10 @@ from tests.integration.test_dossier_support import (
     error_messages,
     has_field,
     lycee_id,
-    new_signed_in,
     options,
 )
 
 NEW = "/dossier/cursus-externe/nouveau"
-
-
-@pytest.fixture
-async def signed_in(client, refdata):
-    return await new_signed_in(client)
 
 
 async def in_toulouse(**overrides) -> dict:

@@ -19,17 +19,11 @@ from tests.integration.test_dossier_support import (
     has_field,
     make_application,
     new_candidate,
-    new_signed_in,
     options,
     sign_in,
 )
 
 URL = "/dossier/informations-personnelles"
-
-
-@pytest.fixture
-async def signed_in(client, refdata):
-    return await new_signed_in(client)
 
 
 async def valid_identity(**overrides) -> dict:

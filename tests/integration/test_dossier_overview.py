@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
-
 from app.dossier.labels import Section
 from app.dossier.service import MissingItem, dossier_completeness
 from app.dossier.tables import (
@@ -24,15 +22,9 @@ from tests.integration.test_dossier_support import (
     departement_id,
     lycee_id,
     new_candidate,
-    new_signed_in,
     plant_session,
     serie_id,
 )
-
-
-@pytest.fixture
-async def signed_in(client, refdata):
-    return await new_signed_in(client)
 
 
 def states(html: str) -> dict[str, str]:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from app.dossier.tables import Internship, PriorStudy, WorkExperience
 from app.ops.tables import AuditEvent
 from app.refdata.tables import BacMention, DiplomaType
@@ -19,13 +17,7 @@ from tests.integration.test_dossier_support import (
     departement_id,
     error_messages,
     new_candidate,
-    new_signed_in,
 )
-
-
-@pytest.fixture
-async def signed_in(client, refdata):
-    return await new_signed_in(client)
 
 
 async def diploma(code: str) -> int:

@@ -37,11 +37,6 @@ async def campaign(refdata, mail_templates, clock):
 
 
 @pytest.fixture
-async def favourable(campaign):
-    return await make_decision_type(Verdict.FAVOURABLE, label_fr="Avis favorable")
-
-
-@pytest.fixture
 async def unfavourable(campaign):
     return await make_decision_type(
         Verdict.UNFAVOURABLE, label_fr="Avis défavorable", label_en="Unfavourable opinion"

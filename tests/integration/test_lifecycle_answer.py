@@ -33,16 +33,6 @@ def paris(day: date, hour: int = 12, minute: int = 0, second: int = 0) -> dateti
     return datetime.combine(day, time(hour, minute, second), PARIS)
 
 
-@pytest.fixture
-async def favourable(campaign):
-    return await make_decision_type(Verdict.FAVOURABLE, label_fr="Avis favorable")
-
-
-@pytest.fixture
-async def complementary(campaign):
-    return await make_decision_type(Verdict.COMPLEMENTARY_LIST, label_fr="Liste complémentaire")
-
-
 async def refused(call) -> Refusal:
     with pytest.raises(LifecycleRefused) as caught:
         await call

@@ -9,8 +9,6 @@ import asyncio
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from app.applications import lifecycle
 from app.applications.codes import ActorKind, Answer, DossierStatus, Verdict
 from app.applications.lifecycle import Actor, Change, LifecycleRefused, Refusal
@@ -23,7 +21,6 @@ from tests.factories import make_required_piece
 from tests.factories_dossier import (
     decide,
     make_applicant,
-    make_decision_type,
     make_open_programme,
     make_received_application,
     stored_pdf,
@@ -32,16 +29,6 @@ from tests.factories_dossier import (
 ROUNDS = 5
 PARIS = ZoneInfo("Europe/Paris")
 STAFF = Actor.staff(3)
-
-
-@pytest.fixture
-async def favourable(campaign):
-    return await make_decision_type(Verdict.FAVOURABLE, label_fr="Avis favorable")
-
-
-@pytest.fixture
-async def complementary(campaign):
-    return await make_decision_type(Verdict.COMPLEMENTARY_LIST, label_fr="Liste complémentaire")
 
 
 async def promotions(application_ids: list[int]) -> dict[int, int]:
