@@ -35,7 +35,7 @@ from tests.integration.test_application_pages import (
 )
 
 # The application pages' set-up: a campaign, a programme asking for six pieces, Camille.
-refdata, world, camille = pages.refdata, pages.world, pages.camille
+world, camille = pages.world, pages.camille
 
 PIECE = "« CURRICULUM VITAE » : "
 DAMAGED = (
