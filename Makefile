@@ -8,6 +8,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_POSTGRES_URL ?= postgres://ecesure:ecesure@127.0.0.1:5432/ecesure_tests
+# Test processes (pytest-xdist): each has its own SQLite file or PostgreSQL database
+# (<name>_gw0, <name>_gw1), Redis database and mail sink (tests/conftest.py). 0: one process.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: run test test-sqlite test-postgres setup lint messages clean
 
@@ -31,12 +35,12 @@ test: $(STAMP)
 
 test-sqlite: $(STAMP)
 	@echo "=== eCésure test suite on SQLite ==="
-	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider
+	env -u DATABASE_URL $(PYTEST)
 
 test-postgres: $(STAMP)
 	@echo "=== eCésure test suite on PostgreSQL ($(TEST_POSTGRES_URL)) ==="
 	bash scripts/create-test-database.sh '$(TEST_POSTGRES_URL)'
-	DATABASE_URL='$(TEST_POSTGRES_URL)' $(BIN)/pytest -p no:cacheprovider
+	DATABASE_URL='$(TEST_POSTGRES_URL)' $(PYTEST)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

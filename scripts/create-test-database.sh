@@ -33,6 +33,11 @@ if ! psql "$base" -tAc "SELECT 1" >/dev/null 2>&1; then
       CREATE ROLE \"$user\" LOGIN CREATEDB PASSWORD '$password';
     END IF; END \$\$"
 fi
+# The test run creates one database per test process (<name>_gw0, <name>_gw1: tests/conftest.py).
+if [ "$(psql "$base" -tAc "SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user")" != t ]; then
+  echo "Letting the PostgreSQL test role '$user' create databases..."
+  as_admin "ALTER ROLE \"$user\" CREATEDB"
+fi
 if ! psql "$base" -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
   psql "$base" -qc "CREATE DATABASE \"$name\""
 fi

@@ -2,8 +2,9 @@
 the central office, posting a form as piccolo-admin's page does (JSON, CSRF header), and
 reading the answer, the audit events and the outbox.
 
-The fixtures (``refdata``, ``campaign``, ``admin``) are bound to a name in each test
-module that uses them; the sign-in helpers are tests/integration/test_admin.py's.
+The ``admin`` fixture is bound to a name in each test module that uses it (``refdata``
+and ``campaign`` come from tests/fixtures); the sign-in helpers are
+tests/integration/test_admin.py's.
 """
 
 from __future__ import annotations
@@ -13,21 +14,9 @@ import json
 import pytest
 
 from app.core.codes.mail import MailCode
-from app.refdata.load import load_reference_data
 from app.tables.mail import OutboxMail
 from app.tables.ops import AuditEvent
-from tests.factories import make_campaign
 from tests.integration.test_admin import admin_csrf_token, admin_login, admin_visitor, make_user
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def campaign(refdata, mail_templates, clock):
-    return await make_campaign()
 
 
 @pytest.fixture

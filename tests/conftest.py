@@ -7,6 +7,12 @@ so that settings (cached) and the Piccolo engine see the test values.
   Never ``REDIS_URL``: a developer's exported Redis (their dev portal's queue and
   sessions) must not be flushed by a test run.
 - SMTP: a real aiosmtpd sink on a free local port (tests/fixtures/mail.py).
+
+Parallel runs (pytest-xdist, ``-n 2``): each worker process imports this file and gets
+a run folder (SQLite file, files, mail sink) and an SMTP port of its own; worker ``gwK``
+uses Redis database D−K (D: the database of ``TEST_REDIS_URL``, 15 by default) and, on
+PostgreSQL, the database ``<name>_gwK``, created when missing (the test role may
+create databases: scripts/create-test-database.sh).
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1"… under xdist, else ""
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -26,11 +34,53 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-_VAR = Path(tempfile.mkdtemp(prefix="ecesure-tests-"))
+def _worker_redis_url(url: str) -> str:
+    """Worker gwK flushes database D−K, never its neighbour's."""
+    if not WORKER:
+        return url
+    base, _, database = url.rpartition("/")
+    number = int(database or 0) - int(WORKER.removeprefix("gw"))
+    if number < 0:
+        raise RuntimeError(f"TEST_REDIS_URL {url}: no Redis database left for worker {WORKER}")
+    return f"{base}/{number}"
+
+
+def _worker_postgres_url(url: str) -> str:
+    """Worker gwK's own PostgreSQL database ``<name>_gwK``, created when missing."""
+    if not WORKER or not url.startswith(("postgres://", "postgresql://")):
+        return url
+    import asyncio
+
+    import asyncpg
+
+    server, _, name = url.rpartition("/")
+    own = f"{name}_{WORKER}"
+
+    async def create_if_missing() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", own):
+                await connection.execute(f'CREATE DATABASE "{own}"')
+        finally:
+            await connection.close()
+
+    asyncio.run(create_if_missing())
+    return f"{server}/{own}"
+
+
+_VAR = Path(tempfile.mkdtemp(prefix=f"ecesure-tests-{WORKER}-" if WORKER else "ecesure-tests-"))
 os.environ["ENV"] = "dev"
 os.environ["VAR_DIR"] = str(_VAR)
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{_VAR / 'test.db'}")
-os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# xdist workers inherit the environment this file set in the main process: they read
+# the DATABASE_URL the run was given from a variable of its own.
+os.environ.setdefault("ECESURE_TESTS_DATABASE_URL", os.environ.get("DATABASE_URL", ""))
+if os.environ["ECESURE_TESTS_DATABASE_URL"]:
+    os.environ["DATABASE_URL"] = _worker_postgres_url(os.environ["ECESURE_TESTS_DATABASE_URL"])
+else:
+    os.environ["DATABASE_URL"] = f"sqlite:///{_VAR / 'test.db'}"
+os.environ["REDIS_URL"] = _worker_redis_url(
+    os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+)
 os.environ["SMTP_HOST"] = "127.0.0.1"
 os.environ["SMTP_PORT"] = str(_free_port())
 os.environ["BASE_URL"] = "http://testserver.local"
@@ -54,6 +104,9 @@ def fast_staff_password_hashing(monkeypatch):
 
 pytest_plugins = [
     "tests.fixtures.db",
+    "tests.fixtures.refdata",
+    "tests.fixtures.campaign",
+    "tests.fixtures.settings",
     "tests.fixtures.web",
     "tests.fixtures.clock",
     "tests.fixtures.mail",

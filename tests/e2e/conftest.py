@@ -185,3 +185,9 @@ async def page(browser, live_server, page_problems):
     new_page.on("pageerror", lambda error: page_problems.page_errors.append(str(error)))
     yield new_page
     await context.close()
+
+
+@pytest.fixture(autouse=True)
+async def _empty_tables(clean_tables):
+    """Every test here uses the database and starts from empty domain tables
+    (tests/fixtures/db.py); a module may override ``clean_tables``."""

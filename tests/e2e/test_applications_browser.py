@@ -13,13 +13,10 @@ from playwright.async_api import Page, expect
 
 from app.accounts.passwords import hash_password
 from app.core.codes.applications import DossierStatus
-from app.refdata.load import load_reference_data
 from app.settings import get_settings
 from app.tables.applications import Application
 from app.tables.documents import StoredFile
-from tests.e2e.conftest import (
-    REPORT_CSP_VIOLATIONS,
-)
+from tests.e2e.conftest import REPORT_CSP_VIOLATIONS
 from tests.factories import (
     make_account,
     make_campaign,
@@ -45,11 +42,6 @@ def server(live_server) -> str:
 class Offer:
     account: object
     piece_ids: list[int]
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

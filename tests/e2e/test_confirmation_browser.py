@@ -11,7 +11,6 @@ from playwright.async_api import Page, expect
 from app.accounts.passwords import hash_password
 from app.applications import lifecycle
 from app.core.codes.applications import Verdict
-from app.refdata.load import load_reference_data
 from tests.e2e.test_applications_browser import PASSWORD, new_page, sign_in
 from tests.factories import (
     make_account,
@@ -35,11 +34,6 @@ WITHDRAWAL_WARNING = (
 @pytest.fixture(scope="module")
 def server(live_server) -> str:
     return live_server
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

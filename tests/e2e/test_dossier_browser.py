@@ -9,16 +9,10 @@ import pytest
 from playwright.async_api import expect
 
 from app.accounts.passwords import hash_password
-from app.refdata.load import load_reference_data
 from app.tables.dossier import Candidate
 from tests.factories import make_account, make_campaign
 
 PASSWORD = "Dossier-ecesure-2026"
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

@@ -17,14 +17,13 @@ from tests.e2e.test_applications_browser import (
     PROGRAMME,
     apply_from_the_offer,
     offer,
-    refdata,
     server,
     sign_in,
 )
 from tests.fixtures.files import make_pdf
 
-# The applications browser test's fixtures: the server, the reference data, the offer.
-FIXTURES = (offer, refdata, server)
+# The applications browser test's fixtures: the server, the offer (refdata: tests/fixtures).
+FIXTURES = (offer, server)
 
 
 async def new_page(browser, server: str, *, javascript: bool) -> tuple[Page, list[str]]:

@@ -11,9 +11,9 @@ from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page, expect
 
 from app.tables.dossier import PriorStudy
-from tests.e2e.test_dossier_browser import account, refdata, refresh_lists, save, sign_in
+from tests.e2e.test_dossier_browser import account, refresh_lists, save, sign_in
 
-__all__ = ["account", "refdata"]  # fixtures shared with the dossier's browser test
+__all__ = ["account"]  # a fixture shared with the dossier's browser test
 
 # In Toulouse (31000), with the name fixed in the reference data ("FRANÈAISE" before).
 SCHOOL = "ÉCOLE DENTAIRE FRANÇAISE PRIVÉE – Toulouse"

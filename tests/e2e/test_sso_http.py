@@ -18,7 +18,6 @@ import pytest
 from app.accounts.contact_email import account_ready
 from app.clock import now
 from app.mail.sink import text_part
-from app.refdata.load import load_reference_data
 from app.tables.accounts import AccountToken, CandidateAccount
 from app.tables.dossier import Baccalaureate, Candidate, InternalStudy
 from app.tables.ops import AuditEvent
@@ -34,11 +33,6 @@ SERVICE_INPUT = re.compile(r'name="service" value="([^"]*)"')
 def sso_server(live_server) -> str:
     """The shared live server: its BASE_URL is its own address, as the ticket needs."""
     return live_server
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()  # idempotent; reference tables are kept between tests
 
 
 @pytest.fixture

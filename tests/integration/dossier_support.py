@@ -88,7 +88,7 @@ async def plant_session(http: httpx.AsyncClient, account: CandidateAccount) -> N
 
 async def new_signed_in(http: httpx.AsyncClient, **account_values) -> SignedIn:
     """A new candidate, signed in on ``http``. Test modules wrap it in a ``signed_in``
-    fixture, next to a module-scoped ``refdata`` one calling ``load_reference_data``."""
+    fixture asking for ``refdata`` (tests/fixtures/refdata.py)."""
     account, candidate = await new_candidate(**account_values)
     await plant_session(http, account)
     return SignedIn(http, account, candidate)

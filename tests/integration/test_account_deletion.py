@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from app.core.codes.mail import MailCode
-from app.refdata.load import load_reference_data
 from app.tables.accounts import CandidateAccount
 from app.tables.mail import OutboxMail
 from app.tables.ops import AuditEvent, DataExport
@@ -26,11 +25,6 @@ TRANSMITTED = (
     "Une candidature a été transmise : votre compte ne peut plus être supprimé ici. "
     "Vos données sont conservées jusqu&#39;à la fin de la durée de conservation."
 )
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

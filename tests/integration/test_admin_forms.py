@@ -55,8 +55,6 @@ SLUGS = [
 
 # The fixtures the admin form tests share.
 admin = admin_forms.admin
-campaign = admin_forms.campaign
-refdata = admin_forms.refdata
 
 
 # --- the list ---------------------------------------------------------------------------

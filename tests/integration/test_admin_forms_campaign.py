@@ -32,8 +32,6 @@ from tests.factories_staff import make_staff
 
 # The fixtures the admin form tests share.
 admin = admin_forms.admin
-campaign = admin_forms.campaign
-refdata = admin_forms.refdata
 
 
 # --- mails ------------------------------------------------------------------------------

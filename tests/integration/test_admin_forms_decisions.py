@@ -28,8 +28,6 @@ from tests.factories_dossier import (
 
 # The fixtures the admin form tests share.
 admin = admin_forms.admin
-campaign = admin_forms.campaign
-refdata = admin_forms.refdata
 
 
 # --- decisions --------------------------------------------------------------------------

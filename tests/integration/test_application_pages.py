@@ -18,7 +18,6 @@ from app.applications.lifecycle import Actor
 from app.applications.lifecycle_base import AuditAction
 from app.core.codes.applications import Answer, DossierStatus, PieceStatus, Verdict
 from app.mail.outbox import enqueue_mails
-from app.refdata.load import load_reference_data
 from app.settings import get_settings
 from app.tables.applications import Application, Note, SubmittedPiece
 from app.tables.catalog import Campaign, Centre, Commission, DecisionType, Programme, RequiredPiece
@@ -57,11 +56,6 @@ GUIDE_COLUMNS = [
 
 
 # --- set-up ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @dataclass

@@ -10,7 +10,6 @@ from app.applications.lifecycle import Actor, LifecycleRefused, Refusal
 from app.backoffice.next_campaign import open_next_campaign
 from app.core.codes.applications import DossierStatus
 from app.dossier import service
-from app.refdata.load import load_reference_data
 from app.tables.applications import Application
 from app.tables.dossier import PriorStudy
 from app.tables.ops import AuditEvent
@@ -22,11 +21,6 @@ from tests.integration.test_dossier_rows import study
 
 STAFF = Actor.staff(1)
 ARCHIVED = "La campagne de votre dossier est close et archivée : il n'est plus modifiable."
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from app.applications import lifecycle
 from app.applications.lifecycle import Actor
 from app.core.codes.applications import Verdict
-from app.refdata.load import load_reference_data
 from app.tables.applications import Application
-from tests.factories import make_campaign
 from tests.factories_dossier import decide, make_decision_type, make_received_application
 from tests.integration.dossier_support import plant_session
 from tests.integration.review.test_application_page import text_of
@@ -30,21 +26,6 @@ DEADLINE_PASSED = (
     "confirmer ni vous désister de cette candidature. Elle fera l'objet d'un désistement "
     "automatique."
 )
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def campaign(refdata, mail_templates, clock):
-    return await make_campaign()
-
-
-@pytest.fixture
-async def favourable(campaign):
-    return await make_decision_type(Verdict.FAVOURABLE, label_fr="Avis favorable")
 
 
 async def decided(client, campaign, verdict_type):

@@ -7,12 +7,9 @@ from collections import Counter
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from app.applications import lifecycle
 from app.core.codes.applications import Verdict
 from app.piccolo_app import TABLES
-from app.refdata.load import load_reference_data
 from app.tables.accounts import CandidateAccount
 from app.tables.applications import Application, ReturnReminder
 from app.tables.mail import OutboxMail
@@ -38,11 +35,6 @@ JOBS = (
     warn_retention,
     purge_retention,
 )
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 async def outbox() -> Counter:

@@ -24,7 +24,6 @@ CONFIRM_BY = date(2026, 7, 31)
 
 # The application pages' fixtures: the guide's programme and a signed-in candidate.
 camille = pages.camille
-refdata = pages.refdata
 world = pages.world
 
 

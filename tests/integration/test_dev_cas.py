@@ -6,16 +6,13 @@ Plus the portal's own first step: /universite/connexion sends the browser there.
 
 from __future__ import annotations
 
-import dataclasses
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
 from cas import CASClientV3
 
-from app.accounts import dev_cas
 from app.accounts.cas_client import CAS_NAMESPACE, login_url, service_url
 from app.accounts.dev_cas import TICKET_KEY, TICKET_TTL_SECONDS
-from app.settings import get_settings
 from tests.fixtures.web import BASE_URL, post_form
 
 SERVICE = f"{BASE_URL}/universite/retour"
@@ -188,9 +185,8 @@ async def test_logout_returns_to_the_service_or_says_so(client):
     assert "Vous êtes déconnecté du service" in response.text
 
 
-async def test_the_dev_server_does_not_answer_in_production(client, monkeypatch):
-    production = dataclasses.replace(get_settings(), env="prod")
-    monkeypatch.setattr(dev_cas, "get_settings", lambda: production)
+async def test_the_dev_server_does_not_answer_in_production(client, settings_override):
+    assert settings_override(ENV="prod").env == "prod"
     response = await client.get("/dev/cas/login", headers={"accept": "text/html"})
     assert response.status_code == 404
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from app.refdata.load import load_reference_data
 from app.tables.dossier import Address, Candidate
 from app.tables.ops import AuditEvent
 from tests.fixtures.web import post_form
@@ -14,21 +11,10 @@ from tests.integration.dossier_support import (
     error_messages,
     has_field,
     make_application,
-    new_signed_in,
     options,
 )
 
 URL = "/dossier/adresse"
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def signed_in(client, refdata):
-    return await new_signed_in(client)
 
 
 async def stored_address(candidate_id: int) -> dict | None:

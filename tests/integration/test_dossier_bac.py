@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import re
 
-import pytest
-
-from app.refdata.load import DATA_DIR, load_reference_data
+from app.refdata.load import DATA_DIR
 from app.tables.dossier import Baccalaureate
 from app.tables.ops import AuditEvent
 from app.tables.refdata import BacSerie
@@ -19,22 +17,11 @@ from tests.integration.dossier_support import (
     error_messages,
     has_field,
     lycee_id,
-    new_signed_in,
     options,
     serie_id,
 )
 
 URL = "/dossier/baccalaureat"
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def signed_in(client, refdata):
-    return await new_signed_in(client)
 
 
 def series_open_in(year: int) -> set[str]:

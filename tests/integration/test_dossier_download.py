@@ -27,7 +27,6 @@ PAGE_LABEL = re.compile(r"Page (\d+) / (\d+)")
 
 # The application pages' fixtures: the guide's programme and a signed-in candidate.
 camille = pages.camille
-refdata = pages.refdata
 world = pages.world
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from app.refdata.load import load_reference_data
 from app.tables.dossier import PriorStudy
 from tests.fixtures.web import post_form
 from tests.integration.dossier_support import (
@@ -18,22 +17,11 @@ from tests.integration.dossier_support import (
     error_messages,
     has_field,
     lycee_id,
-    new_signed_in,
     options,
 )
 from tests.integration.test_dossier_rows import study, table_rows
 
 NEW = "/dossier/cursus-externe/nouveau"
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def signed_in(client, refdata):
-    return await new_signed_in(client)
 
 
 async def in_toulouse(**overrides) -> dict:

@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from app.refdata.load import load_reference_data
 from app.tables.dossier import Candidate
 from app.tables.mail import OutboxMail
 from app.tables.ops import AuditEvent
@@ -20,22 +19,11 @@ from tests.integration.dossier_support import (
     has_field,
     make_application,
     new_candidate,
-    new_signed_in,
     options,
     sign_in,
 )
 
 URL = "/dossier/informations-personnelles"
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def signed_in(client, refdata):
-    return await new_signed_in(client)
 
 
 async def valid_identity(**overrides) -> dict:

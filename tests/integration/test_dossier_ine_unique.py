@@ -13,18 +13,12 @@ from app.accounts.sso import create_account_from_records
 from app.accounts.student_records import DemoStudentRecords
 from app.clock import now
 from app.dossier import service
-from app.refdata.load import load_reference_data
 from app.tables.dossier import Candidate
 from app.tables.ops import AuditEvent
 from tests.factories import make_campaign
 from tests.integration.dossier_support import new_candidate
 
 INE = "0812304598F"  # the demo student Lucas BERNARD's INE
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 async def _ine_of(candidate_id: int) -> str | None:

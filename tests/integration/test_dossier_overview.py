@@ -5,11 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
-
 from app.dossier.field_labels import Section
 from app.dossier.service import MissingItem, dossier_completeness
-from app.refdata.load import load_reference_data
 from app.tables.dossier import (
     Address,
     Baccalaureate,
@@ -25,20 +22,9 @@ from tests.integration.dossier_support import (
     departement_id,
     lycee_id,
     new_candidate,
-    new_signed_in,
     plant_session,
     serie_id,
 )
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def signed_in(client, refdata):
-    return await new_signed_in(client)
 
 
 def states(html: str) -> dict[str, str]:

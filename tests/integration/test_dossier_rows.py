@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from app.refdata.load import load_reference_data
 from app.tables.dossier import Internship, PriorStudy, WorkExperience
 from app.tables.ops import AuditEvent
 from app.tables.refdata import BacMention, DiplomaType
@@ -20,18 +17,7 @@ from tests.integration.dossier_support import (
     departement_id,
     error_messages,
     new_candidate,
-    new_signed_in,
 )
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def signed_in(client, refdata):
-    return await new_signed_in(client)
 
 
 async def diploma(code: str) -> int:

@@ -3,7 +3,6 @@ public verification page; what a stranger, an undecided or withdrawn application
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from io import BytesIO
 
@@ -15,10 +14,7 @@ from pypdf import PdfReader
 from app.applications import lifecycle
 from app.applications.lifecycle import Actor
 from app.core.codes.applications import Verdict
-from app.documents import letters
 from app.documents.storage import store_signature
-from app.refdata.load import load_reference_data
-from app.settings import get_settings
 from app.tables.applications import Application
 from app.tables.catalog import Commission
 from app.tables.letters import IssuedLetter
@@ -35,19 +31,9 @@ from tests.integration.dossier_support import plant_session
 BASE = "http://testserver.local"
 
 
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
 @pytest.fixture
 async def campaign(refdata, mail_templates, clock):
     return await make_campaign(label_fr="Campagne césure 2026", academic_year="2026/2027")
-
-
-@pytest.fixture
-async def favourable(campaign):
-    return await make_decision_type(Verdict.FAVOURABLE, label_fr="Avis favorable")
 
 
 @pytest.fixture
@@ -184,10 +170,9 @@ async def test_no_letter_after_withdrawal(client, campaign, favourable):
 
 
 async def test_setting_may_require_the_confirmation_first(
-    client, campaign, favourable, monkeypatch
+    client, campaign, favourable, settings_override
 ):
-    strict = dataclasses.replace(get_settings(), letter_requires_confirmation=True)
-    monkeypatch.setattr(letters, "get_settings", lambda: strict)
+    assert settings_override(LETTER_REQUIRES_CONFIRMATION=True).letter_requires_confirmation
     account, app_id = await admitted(client, campaign, favourable)
     assert (await client.get(f"/candidatures/{app_id}/lettre.pdf")).status_code == 404
     await lifecycle.answer(application_id=app_id, confirm=True, actor=Actor.candidate(account.id))

@@ -14,10 +14,8 @@ from app.applications.lifecycle import Actor, LifecycleRefused, Refusal
 from app.applications.queries import application_view, current_decision, timeline
 from app.core.codes.applications import ActorKind, Answer, Verdict
 from app.core.codes.mail import MailCode
-from app.refdata.load import load_reference_data
 from app.tables.applications import Application
 from app.tables.mail import OutboxMail
-from tests.factories import make_campaign
 from tests.factories_dossier import (
     decide,
     make_decision_type,
@@ -33,26 +31,6 @@ STAFF = Actor.staff(3)
 
 def paris(day: date, hour: int = 12, minute: int = 0, second: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute, second), PARIS)
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def campaign(refdata, mail_templates, clock):
-    return await make_campaign()
-
-
-@pytest.fixture
-async def favourable(campaign):
-    return await make_decision_type(Verdict.FAVOURABLE, label_fr="Avis favorable")
-
-
-@pytest.fixture
-async def complementary(campaign):
-    return await make_decision_type(Verdict.COMPLEMENTARY_LIST, label_fr="Liste complémentaire")
 
 
 async def refused(call) -> Refusal:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.applications import lifecycle, lifecycle_apply
+from app.applications import lifecycle
 from app.applications.lifecycle import Actor, LifecycleRefused, Refusal
 from app.core.codes.applications import DossierStatus, PieceStatus, ProcessingType
 from app.core.codes.mail import MailCode
-from app.refdata.load import load_reference_data
-from app.settings import get_settings
 from app.tables.applications import Application, SubmittedPiece
 from app.tables.mail import OutboxMail
 from app.tables.ops import AuditEvent
@@ -28,16 +25,6 @@ from tests.factories import (
 from tests.factories_dossier import make_applicant, make_open_programme, stored_pdf
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def campaign(refdata, mail_templates, clock):
-    return await make_campaign()
 
 
 async def refused(call) -> Refusal:
@@ -201,9 +188,8 @@ async def test_concurrent_applies_make_one_application(campaign):
     assert await OutboxMail.count() == 1
 
 
-async def test_the_number_of_wishes_is_limited(campaign, monkeypatch):
-    limited = dataclasses.replace(get_settings(), max_wishes=2)
-    monkeypatch.setattr(lifecycle_apply, "get_settings", lambda: limited)
+async def test_the_number_of_wishes_is_limited(campaign, settings_override):
+    assert settings_override(MAX_WISHES=2).max_wishes == 2
     account = await make_applicant(campaign)
     programmes = [await make_open_programme(campaign) for _ in range(3)]
     first = await lifecycle.apply(account_id=account.id, programme_id=programmes[0].id)

@@ -14,11 +14,10 @@ from app.applications import lifecycle
 from app.applications.lifecycle import Actor, Change, LifecycleRefused, Refusal
 from app.core.codes.applications import DossierStatus, PieceStatus, Verdict
 from app.core.codes.mail import MailCode
-from app.refdata.load import load_reference_data
 from app.tables.applications import Application, SubmittedPiece
 from app.tables.mail import OutboxMail
 from app.tables.ops import AuditEvent
-from tests.factories import make_campaign, make_required_piece
+from tests.factories import make_required_piece
 from tests.factories_dossier import (
     decide,
     make_applicant,
@@ -29,16 +28,6 @@ from tests.factories_dossier import (
 
 STAFF = Actor.staff(3)
 COMMISSION_MAIL = "commission.f2smh@univ.example"
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def campaign(refdata, mail_templates, clock):
-    return await make_campaign()
 
 
 async def refused(call) -> Refusal:

@@ -11,23 +11,12 @@ from app.applications import lifecycle
 from app.applications.lifecycle import Actor, LifecycleRefused, Refusal
 from app.applications.queries import current_pieces, piece_history, timeline
 from app.core.codes.applications import ActorKind, DossierStatus, PieceStatus
-from app.refdata.load import load_reference_data
 from app.tables.applications import Application, SubmittedPiece
 from app.tables.ops import AuditEvent
-from tests.factories import make_campaign, make_required_piece
+from tests.factories import make_required_piece
 from tests.factories_dossier import make_applicant, make_open_programme, stored_pdf
 
 STAFF = Actor.staff(1)
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def campaign(refdata, mail_templates, clock):
-    return await make_campaign()
 
 
 async def refused(call) -> Refusal:

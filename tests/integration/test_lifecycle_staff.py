@@ -10,11 +10,10 @@ from app.applications.lifecycle import Actor, LifecycleRefused, Refusal
 from app.applications.queries import application_for, current_decision, timeline
 from app.core.codes.applications import DossierStatus, PieceStatus, ProcessingType, Verdict
 from app.core.codes.mail import MailCode
-from app.refdata.load import load_reference_data
 from app.tables.applications import Application, Decision
 from app.tables.mail import OutboxMail
 from app.tables.ops import AuditEvent
-from tests.factories import make_campaign, make_required_piece
+from tests.factories import make_required_piece
 from tests.factories_dossier import (
     decide,
     make_applicant,
@@ -26,16 +25,6 @@ from tests.factories_dossier import (
 )
 
 STAFF = Actor.staff(7)
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def campaign(refdata, mail_templates, clock):
-    return await make_campaign()
 
 
 async def refused(call) -> Refusal:

@@ -13,25 +13,14 @@ from app.applications.lifecycle import Actor, Change, LifecycleRefused, Refusal
 from app.core.codes.applications import DossierStatus, PieceStatus
 from app.core.codes.mail import MailCode
 from app.mail.outbox import enqueue_mails
-from app.refdata.load import load_reference_data
 from app.tables.applications import Application
 from app.tables.mail import OutboxMail
 from app.tables.ops import AuditEvent
-from tests.factories import make_campaign, make_required_piece
+from tests.factories import make_required_piece
 from tests.factories_dossier import make_applicant, make_open_programme, stored_pdf
 
 STAFF = Actor.staff(1)
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)  # the clock fixture's instant
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def campaign(refdata, mail_templates, clock):
-    return await make_campaign()
 
 
 async def refused(call) -> Refusal:

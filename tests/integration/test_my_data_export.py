@@ -17,7 +17,6 @@ from app.core.codes.mail import MailCode
 from app.core.codes.ops import ExportStatus
 from app.ops.data_export import discard_expired_exports
 from app.ops.data_export_files import export_path
-from app.refdata.load import load_reference_data
 from app.tables.mail import OutboxMail
 from app.tables.ops import AuditEvent, DataExport
 from tests.factories import make_campaign
@@ -33,11 +32,6 @@ from tests.integration.personal_data_world import (
 )
 
 LINK = re.compile(r"http://testserver\.local(/mes-donnees/archive/[A-Za-z0-9_-]+)")
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

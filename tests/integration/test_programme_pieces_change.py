@@ -12,18 +12,12 @@ from app.applications import lifecycle
 from app.applications.lifecycle import Actor
 from app.applications.queries import current_pieces
 from app.core.codes.applications import PieceStatus
-from app.refdata.load import load_reference_data
 from app.tables.applications import SubmittedPiece
 from app.tables.catalog import ProgrammePiece
 from app.tables.ops import AuditEvent
 from tests.factories import make_campaign, make_required_piece
 from tests.factories_dossier import make_applicant, make_open_programme, stored_pdf
 from tests.integration.test_admin import admin_login, admin_visitor, admin_write, make_user
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture(autouse=True)

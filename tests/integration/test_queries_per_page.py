@@ -24,7 +24,6 @@ from tests.integration.test_application_pages import (
     application_id_from,
     apply_to,
     new_applicant,
-    refdata,  # noqa: F401  (fixture)
     upload,
     world,  # noqa: F401  (fixture)
 )

@@ -17,7 +17,6 @@ from app.core.codes.applications import ActorKind, Verdict
 from app.core.codes.mail import MailCode
 from app.documents.storage import storage_path
 from app.piccolo_app import TABLES
-from app.refdata.load import load_reference_data
 from app.tables.accounts import CandidateAccount
 from app.tables.applications import Application
 from app.tables.catalog import Campaign
@@ -38,11 +37,6 @@ from workers.settings import WorkerSettings
 
 ARCHIVED = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)  # the clock fixture's instant
 STAFF = lifecycle.Actor.staff(1)
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

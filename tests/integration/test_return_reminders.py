@@ -7,18 +7,15 @@ import asyncio
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-import pytest
 from arq.cron import CronJob
 
 from app.applications import lifecycle
 from app.applications.lifecycle import Actor
 from app.applications.reminders import send_return_reminders
 from app.core.codes.mail import MailCode
-from app.refdata.load import load_reference_data
 from app.tables.applications import Application, ReturnReminder
 from app.tables.mail import OutboxMail
 from app.tables.ops import AuditEvent
-from tests.factories import make_campaign
 from tests.factories_dossier import make_applicant, make_open_programme, make_received_application
 from workers.applications import remind_return
 from workers.settings import WorkerSettings
@@ -29,16 +26,6 @@ RETURN = date(2026, 7, 15)
 
 def paris(day: date, hour: int = 23, minute: int = 45) -> datetime:
     return datetime.combine(day, time(hour, minute), PARIS)
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
-
-
-@pytest.fixture
-async def campaign(refdata, mail_templates, clock):
-    return await make_campaign()
 
 
 async def applied(campaign, programme) -> tuple[int, int]:

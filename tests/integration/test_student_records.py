@@ -22,19 +22,12 @@ from app.accounts.student_records import (
     load_student_records,
 )
 from app.db import write_transaction
-from app.refdata.load import load_reference_data
-from app.settings import get_settings
 from app.tables.accounts import CandidateAccount
 from app.tables.dossier import Address, Baccalaureate, Candidate, InternalStudy
 from app.tables.refdata import BacMention, BacSerie, Commune, Country, Departement, Lycee
 from tests.factories import make_account, make_campaign
 
 DEMO = DemoStudentRecords()
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()  # idempotent; kept between tests
 
 
 async def ref_id(column, value, **extra) -> int:
@@ -145,9 +138,8 @@ async def test_an_unknown_name_is_refused():
         load_student_records("builtins:object")
 
 
-async def test_the_demo_directory_is_refused_in_production(monkeypatch):
-    production = dataclasses.replace(get_settings(), env="prod")
-    monkeypatch.setattr(student_records, "get_settings", lambda: production)
+async def test_the_demo_directory_is_refused_in_production(settings_override):
+    assert settings_override(ENV="prod").env == "prod"
     load_student_records.cache_clear()
     try:
         with pytest.raises(RuntimeError, match="not in prod"):

@@ -7,14 +7,8 @@ from __future__ import annotations
 import pytest
 
 from app.applications import lifecycle
-from app.applications.notes import (
-    MAX_CANDIDATE_NOTES,
-    NoteProblem,
-    NoteRefused,
-    add_candidate_note,
-)
+from app.applications.notes import MAX_CANDIDATE_NOTES, NoteProblem, NoteRefused, add_candidate_note
 from app.dossier import service
-from app.refdata.load import load_reference_data
 from app.tables.applications import Note
 from app.tables.catalog import Campaign
 from app.tables.dossier import Internship, WorkExperience
@@ -30,11 +24,6 @@ INTERNSHIP = {
     "employer": "CHU de Toulouse",
     "description": "Stage",
 }
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 from litestar.routes import HTTPRoute
 
 from app.asgi import create_app
-from app.refdata.load import load_reference_data
 from app.web.inputs import MAX_ID
 from tests.factories import make_campaign
 from tests.factories_dossier import make_complete_dossier
@@ -39,11 +38,6 @@ ROUTES = id_routes()
 def test_the_route_table_has_id_routes():
     assert len(ROUTES) >= 15
     assert ("GET", "/candidatures/{application_id:int}") in ROUTES
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

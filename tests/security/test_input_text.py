@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.applications import lifecycle
-from app.refdata.load import load_reference_data
 from app.tables.accounts import CandidateAccount
 from app.tables.applications import Note
 from app.tables.catalog import Campaign
@@ -33,11 +32,6 @@ INTERNSHIP = {
     "employer": "CHU de Toulouse",
     "description": "Stage d'observation",
 }
-
-
-@pytest.fixture(scope="module")
-async def refdata(database):
-    await load_reference_data()
 
 
 @pytest.fixture

@@ -34,7 +34,8 @@ from tests.integration.test_application_pages import (
     upload,
 )
 
-refdata, world, camille = pages.refdata, pages.world, pages.camille
+# The application pages' set-up: a campaign, a programme asking for six pieces, Camille.
+world, camille = pages.world, pages.camille
 
 PIECE = "« CURRICULUM VITAE » : "
 DAMAGED = (

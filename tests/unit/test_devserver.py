@@ -140,7 +140,8 @@ def test_mail_links_follow_the_port_make_run_serves_unless_base_url_is_set(monke
 
 def test_a_test_run_never_uses_the_exported_redis_url(tmp_path):
     def tests_redis(**env: str) -> str:
-        clean = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "TEST_REDIS_URL"}}
+        ours = {"REDIS_URL", "TEST_REDIS_URL", "PYTEST_XDIST_WORKER"}
+        clean = {k: v for k, v in os.environ.items() if k not in ours}
         done = subprocess.run(
             [sys.executable, "-c", "import os, tests.conftest; print(os.environ['REDIS_URL'])"],
             env={**clean, **env, "TMPDIR": str(tmp_path)},  # its run folder goes with tmp_path
@@ -155,3 +156,5 @@ def test_a_test_run_never_uses_the_exported_redis_url(tmp_path):
         tests_redis(REDIS_URL="redis://127.0.0.1:6379/0", TEST_REDIS_URL="redis://127.0.0.1:6379/4")
         == "redis://127.0.0.1:6379/4"
     )
+    # a parallel run's second worker flushes the database below, not its neighbour's
+    assert tests_redis(PYTEST_XDIST_WORKER="gw1") == "redis://127.0.0.1:6379/14"

@@ -11,6 +11,7 @@ MAX_LINES = 300
 # Not code: gettext catalogs (written by pybabel) and the reference data files.
 NOT_CODE = ("translations", "refdata/data")
 
+
 def line_counts() -> dict[str, int]:
     counts = {}
     for path in APP.rglob("*"):

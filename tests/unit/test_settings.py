@@ -82,11 +82,8 @@ def test_unknown_env_value_is_refused(monkeypatch):
         load_settings()
 
 
-async def test_offer_is_cached_for_the_configured_delay(monkeypatch):
-    import dataclasses
-
+async def test_offer_is_cached_for_the_configured_delay(monkeypatch, settings_override):
     from app.catalog import offer as offer_module
-    from app.settings import get_settings
 
     calls = []
 
@@ -94,8 +91,7 @@ async def test_offer_is_cached_for_the_configured_delay(monkeypatch):
         calls.append(1)
         return offer_module.Offer(campaign=None, centres=[])
 
-    settings = dataclasses.replace(get_settings(), offer_cache_seconds=60)
-    monkeypatch.setattr(offer_module, "get_settings", lambda: settings)
+    settings_override(OFFER_CACHE_SECONDS=60)
     monkeypatch.setattr(offer_module, "load_offer", counting_load_offer)
     offer_module.forget_cached_offer()
     await offer_module.cached_offer()
