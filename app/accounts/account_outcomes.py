@@ -12,6 +12,7 @@ from app.audit import record_event
 from app.core.codes.applications import ActorKind
 from app.core.codes.mail import MailCode
 from app.mail.outbox import queue_mail
+from app.refused import Refused
 from app.settings import get_settings
 from app.tables.accounts import CandidateAccount
 
@@ -31,10 +32,8 @@ class AccountError(StrEnum):
     ACCOUNT_GONE = "account_gone"
 
 
-class AccountRefused(Exception):
-    def __init__(self, reason: AccountError) -> None:
-        super().__init__(reason.value)
-        self.reason = reason
+class AccountRefused(Refused[AccountError]):
+    """An account change refused by its rules (nothing written)."""
 
 
 @dataclass

@@ -10,10 +10,9 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_403_FORBIDDEN
 
 from app.accounts.auth import SignInRequired, current_account_id
+from app.accounts.sso import FIRST_SIGN_IN_PATH
 from app.clock import now
 from app.tables.accounts import CandidateAccount
-
-FIRST_SIGN_IN_PATH = "/universite/premiere-connexion"
 
 
 class FirstSignInRequired(HTTPException):

@@ -25,6 +25,18 @@ from app.web.ratelimit import (
 )
 
 
+async def _forgot(request: Request, kind: str, send) -> Template:
+    """Both "forgotten" forms: the same answer whether the address is known or not, the
+    mail (``send``) going after the answer so its timing tells nothing either."""
+    form = await read_form(request)
+    await check_rate(request, RECOVERY, form.values.get("email"))
+    email = clean_email(form, "email", _("L'adresse mail est obligatoire."))
+    if not form.ok:
+        return page("forgot", form=form, kind=kind, sent=False)
+    answer = page("forgot", form=Form(), kind=kind, sent=True)
+    return after_answering(request, answer, send, email)
+
+
 @get("/compte/mot-de-passe-oublie", name="forgot_password")
 async def forgot_password_form() -> Template:
     return page("forgot", form=Form(), kind="password", sent=False)
@@ -32,13 +44,7 @@ async def forgot_password_form() -> Template:
 
 @post("/compte/mot-de-passe-oublie")
 async def forgot_password(request: Request) -> Template:
-    form = await read_form(request)
-    await check_rate(request, RECOVERY, form.values.get("email"))
-    email = clean_email(form, "email", _("L'adresse mail est obligatoire."))
-    if not form.ok:
-        return page("forgot", form=form, kind="password", sent=False)
-    answer = page("forgot", form=Form(), kind="password", sent=True)
-    return after_answering(request, answer, credentials.request_password_reset, email)
+    return await _forgot(request, "password", credentials.request_password_reset)
 
 
 @get("/compte/identifiant-oublie", name="forgot_login")
@@ -48,13 +54,7 @@ async def forgot_login_form() -> Template:
 
 @post("/compte/identifiant-oublie")
 async def forgot_login(request: Request) -> Template:
-    form = await read_form(request)
-    await check_rate(request, RECOVERY, form.values.get("email"))
-    email = clean_email(form, "email", _("L'adresse mail est obligatoire."))
-    if not form.ok:
-        return page("forgot", form=form, kind="login", sent=False)
-    answer = page("forgot", form=Form(), kind="login", sent=True)
-    return after_answering(request, answer, credentials.send_login_reminder, email)
+    return await _forgot(request, "login", credentials.send_login_reminder)
 
 
 @get("/compte/mot-de-passe/{token:str}", name="reset_password")

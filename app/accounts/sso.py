@@ -27,6 +27,7 @@ from app.audit import record_event
 from app.clock import now
 from app.core.codes.applications import ActorKind
 from app.db import write_transaction
+from app.refused import Refused
 from app.tables.accounts import CandidateAccount
 from app.tables.catalog import Campaign
 
@@ -49,10 +50,8 @@ class SsoError(StrEnum):
     LINK_EXPIRED = "link_expired"
 
 
-class SsoRefused(Exception):
-    def __init__(self, reason: SsoError) -> None:
-        super().__init__(reason.value)
-        self.reason = reason
+class SsoRefused(Refused[SsoError]):
+    """A university sign-in refused (nothing written)."""
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,12 @@ from app.tables.ops import AuditEvent
 from tests.factories import make_campaign, make_centre, make_commission
 from tests.factories_staff import STAFF_PASSWORD, make_staff
 from tests.fixtures.web import post_form
-from tests.integration.test_admin import (
+from tests.integration.test_admin import (  # noqa: F401 (fixture)
+    PASSWORD,
     admin_csrf_token,
     admin_login,
     admin_visitor,
+    fast_password_hashing,
     make_user,
 )
 

@@ -18,6 +18,7 @@ import pytest
 from app.accounts.passwords import hash_password
 from app.clock import now
 from app.tables.accounts import CandidateAccount
+from tests.e2e.conftest import delete_children_first, live_server  # noqa: F401  (fixtures)
 from tests.e2e.test_sso_http import CAMILLE, LUCAS, SERVICE_INPUT, form_token
 from tests.factories import make_account, make_campaign
 
