@@ -82,11 +82,11 @@ class WorkerSettings:
     max_tries = MAX_ATTEMPTS
     # arq fills its max_jobs slots, then sleeps poll_delay before looking at the queue
     # again: with its defaults (10 jobs, 0.5 s) a worker sends at most 20 mails a
-    # second, however fast each is. 20 slots every 0.05 s: up to 400 a second
-    # (docs/benchmarks.md, mail throughput). Each slot holds at most one SMTP connection
-    # (app/mail/smtp_pool.py) and waits for one of the DATABASE_POOL_SIZE connections.
-    # SQLite (dev) takes one writer at a time: there, arq's default.
-    max_jobs = 10 if get_settings().is_sqlite else 20
+    # second, however fast each is. A mail job mostly waits (commits, SMTP replies):
+    # 50 slots every 0.05 s (docs/benchmarks.md, mail throughput). The slots share at
+    # most 10 SMTP connections (app/mail/smtp_pool.py) and the DATABASE_POOL_SIZE
+    # database connections. SQLite (dev) takes one writer at a time: there, arq's default.
+    max_jobs = 10 if get_settings().is_sqlite else 50
     poll_delay = 0.05
     health_check_interval = HEALTH_CHECK_SECONDS
     # Short: a kept result blocks re-enqueueing its job id, and recover_mails must be able

@@ -14,6 +14,7 @@ least five), and one that carried ``MESSAGES_PER_CONNECTION`` mails is closed wi
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -24,6 +25,9 @@ import aiosmtplib
 from app.settings import Settings
 
 IDLE_SECONDS = 30.0
+OPEN_AT_MOST = 10
+"""Connections open at once per worker: mail servers limit them per client (Postfix:
+50), and ten carry far more mails than the worker's jobs can prepare."""
 MESSAGES_PER_CONNECTION = 100
 SMTP_TIMEOUT_SECONDS = 10.0
 
@@ -52,9 +56,12 @@ class _Open:
 class SmtpConnections:
     """Idle connections to one SMTP server, handed out one user at a time."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, open_at_most: int = OPEN_AT_MOST) -> None:
         self.options = open_options(settings)
         self.idle: list[_Open] = []
+        # More jobs than connections: a job waits here for one (its database work and
+        # its neighbours' go on meanwhile).
+        self.slots = asyncio.Semaphore(open_at_most)
 
     def _take(self) -> _Open | None:
         while self.idle:
@@ -68,6 +75,11 @@ class SmtpConnections:
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[aiosmtplib.SMTP]:
         """An open connection for one mail; closed if anything goes wrong with it."""
+        async with self.slots, self._connection() as smtp:
+            yield smtp
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[aiosmtplib.SMTP]:
         held = self._take()
         if held is None:
             held = _Open(aiosmtplib.SMTP(**self.options))
