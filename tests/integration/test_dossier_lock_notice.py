@@ -32,7 +32,7 @@ async def signed_in(client, database):
     return await new_signed_in(client)
 
 
-async def test_an_application_s_lock_is_said_once_at_the_top(signed_in, clock):
+async def test_an_application_s_lock_is_said_once_at_the_top(signed_in, clock, refdata):
     await make_application(signed_in.candidate)
 
     page = await signed_in.http.get(IDENTITY)
@@ -41,16 +41,15 @@ async def test_an_application_s_lock_is_said_once_at_the_top(signed_in, clock):
     assert shown.count(application_reason()) == 1
     assert shown.index(application_reason()) < shown.index("Nationalité et INE")
     locked_fields = page.text.count('class="field field-locked"')
-    assert (
-        locked_fields == 11
-    )  # every identity field shown (the dossier is empty: no birth place yet)
+    # every identity field shown; no birth country yet: France's département and commune
+    assert locked_fields == 13
     assert shown.count(LOCK_MARK) == locked_fields
     assert "🔒" not in page.text
     assert page.text.count('<svg class="icon icon-lock"') == locked_fields + 1  # the notice
     assert page.text.count('aria-hidden="true" focusable="false"') == locked_fields + 1
 
 
-async def test_the_records_lock_is_said_once_in_each_section_it_touches(signed_in, clock):
+async def test_the_records_lock_is_said_once_in_each_section_it_touches(signed_in, clock, refdata):
     await Candidate.update({Candidate.from_student_records: True}).where(
         Candidate.id == signed_in.candidate.id
     )
@@ -68,6 +67,6 @@ async def test_the_records_lock_is_said_once_in_each_section_it_touches(signed_i
     assert marks == {
         "Nationalité et INE": 0,
         "État civil": 6,
-        "Lieu de naissance": 1,  # the country only: none given yet, so no lists under it
+        "Lieu de naissance": 3,  # no country yet: France's département and commune under it
         "Téléphones": 0,
     }

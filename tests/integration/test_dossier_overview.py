@@ -179,7 +179,8 @@ async def test_a_university_student_sees_imported_sections(client, refdata):
     }
     internal = await client.get("/dossier/cursus-interne")
     rows = re.findall(
-        r"<tr>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>", internal.text
+        r"<tr>\s*<td[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)</td>",
+        internal.text,
     )
     assert rows == [
         ("2022/2023", "F2SMH-2022", "L1 STAPS"),

@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from litestar import get
 
 from app.asgi import create_app
-from app.settings import get_settings
 from app.web.middleware import ADMIN_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY
 from tests.fixtures.web import running
+from tests.security.production import production_settings
 
 BASE_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -66,19 +64,7 @@ async def test_admin_keeps_its_own_policy(http):
 
 
 async def test_hsts_in_production_on_every_answer(redis):
-    settings = dataclasses.replace(
-        get_settings(),
-        env="prod",
-        secret_key="s" * 48,
-        secret_key_is_default=False,
-        database_url="postgres://ecesure@db.example/ecesure",
-        base_url="https://ecesure.example.fr",
-        smtp_host="smtp.example.fr",
-        admin_allowed_hosts=("testserver.local",),
-        cas_server_url="https://cas.example.fr/cas",
-        student_records="tests.nowhere:adapter",
-    )
-    app = create_app(settings)
+    app = create_app(production_settings())
     app.register(boom)
     async with running(app) as client:
         for method, path in (("GET", "/nulle-part"), ("DELETE", "/"), ("GET", "/test-only/boom")):
