@@ -24,7 +24,6 @@ from app.dossier.forms import prior_study
 from app.dossier.forms import row_sections as forms
 from app.dossier.pages import Mode, dossier_page, mode_of, refused, saved_message
 from app.dossier.school_lookups import diploma_label
-from app.tables.dossier import Internship, PriorStudy, WorkExperience
 from app.web.forms import Form, read_form
 
 
@@ -32,16 +31,11 @@ from app.web.forms import Form, read_form
 class RowSection:
     slug: str
     new_slug: str
-    table: type
     list_template: str
     title_new: str
     title_edit: str
-    values: Callable[[dict | None], Awaitable[dict[str, str]]]
-    fields: Callable[[dict[str, str]], Awaitable[dict]]
-    validate: Callable
-    add: Callable
-    update: Callable
-    delete: Callable
+    form: forms.RowForm
+    store: service.RowStore
     rows: Callable[[int], Awaitable[list[dict]]]
     block_id: str = ""
     block_fields: tuple[str, ...] = ()
@@ -71,16 +65,11 @@ async def _prior_study_rows(candidate_id: int) -> list[dict]:
 PRIOR_STUDIES = RowSection(
     slug="cursus-externe",
     new_slug="nouveau",
-    table=PriorStudy,
     list_template="prior_studies",
     title_new=N_("Saisie d'un nouveau cursus post-baccalauréat"),
     title_edit=N_("Modification d'un cursus post-baccalauréat"),
-    values=prior_study.prior_study_values,
-    fields=prior_study.prior_study_fields,
-    validate=prior_study.validate_prior_study,
-    add=service.add_prior_study,
-    update=service.update_prior_study,
-    delete=service.delete_prior_study,
+    form=prior_study.PRIOR_STUDY_FORM,
+    store=service.PRIOR_STUDY_STORE,
     rows=_prior_study_rows,
     block_id=prior_study.PRIOR_STUDY_BLOCK,
     block_fields=("country", "departement", "commune", "establishment", "establishment_label"),
@@ -89,31 +78,21 @@ PRIOR_STUDIES = RowSection(
 INTERNSHIPS = RowSection(
     slug="stages",
     new_slug="nouveau",
-    table=Internship,
     list_template="internships",
     title_new=N_("Saisie d'un nouveau stage"),
     title_edit=N_("Modification d'un stage"),
-    values=forms.internship_values,
-    fields=forms.internship_fields,
-    validate=forms.validate_internship,
-    add=service.add_internship,
-    update=service.update_internship,
-    delete=service.delete_internship,
+    form=forms.INTERNSHIP_FORM,
+    store=service.INTERNSHIP_STORE,
     rows=queries.internships_of,
 )
 EXPERIENCES = RowSection(
     slug="experiences",
     new_slug="nouvelle",
-    table=WorkExperience,
     list_template="experiences",
     title_new=N_("Saisie d'une nouvelle expérience professionnelle"),
     title_edit=N_("Modification d'une expérience professionnelle"),
-    values=forms.experience_values,
-    fields=forms.experience_fields,
-    validate=forms.validate_experience,
-    add=service.add_experience,
-    update=service.update_experience,
-    delete=service.delete_experience,
+    form=forms.EXPERIENCE_FORM,
+    store=service.EXPERIENCE_STORE,
     rows=queries.experiences_of,
 )
 
@@ -134,7 +113,7 @@ def _form_page(section: RowSection, form: Form, fields: dict, *, action: str, ti
 
 async def _own_row(section: RowSection, account_id: int, row_id: FromPath[int]) -> dict:
     candidate = await service.ensure_candidate(account_id=account_id)
-    row = await queries.row_of(section.table, candidate["id"], row_id)
+    row = await queries.row_of(section.store.table, candidate["id"], row_id)
     if row is None:
         raise NotFoundException
     return row
@@ -144,9 +123,9 @@ async def _submit(section: RowSection, request: Request, action: str, title: str
     """The refresh / validate / save modes of a row form; ``save(values)`` writes."""
     form = await read_form(request, multiline=forms.MULTILINE_FIELDS)
     mode = mode_of(form)
-    fields = await section.fields(form.values)
+    fields = await section.form.fields(form.values)
     if mode is not Mode.REFRESH:
-        values = section.validate(form, fields, today=today())
+        values = section.form.validate(form, fields, today=today())
         if inspect.isawaitable(values):  # cursus externe reads the chosen establishment
             values = await values
         if mode is Mode.SAVE and form.ok:
@@ -202,8 +181,8 @@ def section_routes(section: RowSection) -> list:
 
     @get(f"{base}/{section.new_slug}")
     async def new_form(request: Request) -> Template:
-        values = await section.values(None)
-        fields = await section.fields(values)
+        values = await section.form.values(None)
+        fields = await section.form.fields(values)
         action = f"{section.base}/{section.new_slug}"
         return _form_page(
             section, Form(values=values), fields, action=action, title=section.title_new
@@ -214,7 +193,7 @@ def section_routes(section: RowSection) -> list:
         account_id = account_id_of(request)
 
         async def save(values: dict) -> None:
-            await section.add(account_id=account_id, values=values)
+            await section.store.add(account_id=account_id, values=values)
 
         action = f"{section.base}/{section.new_slug}"
         return await _submit(section, request, action, section.title_new, save)
@@ -222,8 +201,8 @@ def section_routes(section: RowSection) -> list:
     @get(f"{base}/{{row_id:int}}")
     async def edit_form(request: Request, row_id: FromPath[int]) -> Template:
         row = await _own_row(section, account_id_of(request), row_id)
-        values = await section.values(row)
-        fields = await section.fields(values)
+        values = await section.form.values(row)
+        fields = await section.form.fields(values)
         action = f"{section.base}/{row_id}"
         return _form_page(
             section, Form(values=values), fields, action=action, title=section.title_edit
@@ -235,14 +214,14 @@ def section_routes(section: RowSection) -> list:
         await _own_row(section, account_id, row_id)
 
         async def save(values: dict) -> None:
-            await section.update(account_id=account_id, row_id=row_id, values=values)
+            await section.store.update(account_id=account_id, row_id=row_id, values=values)
 
         return await _submit(section, request, f"{section.base}/{row_id}", section.title_edit, save)
 
     @post(f"{base}/{{row_id:int}}/supprimer")
     async def delete(request: Request, row_id: FromPath[int]) -> Redirect | Template:
         try:
-            await section.delete(account_id=account_id_of(request), row_id=row_id)
+            await section.store.delete(account_id=account_id_of(request), row_id=row_id)
         except service.RowNotFound as missing:
             raise NotFoundException from missing
         except service.DossierLocked as locked:

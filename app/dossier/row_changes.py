@@ -11,6 +11,9 @@ per section and dossier (TooManyRows), no text longer than its column (TextTooLo
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
 from piccolo.columns import Varchar
 from piccolo.table import Table
 
@@ -140,6 +143,19 @@ async def delete_prior_study(*, account_id: int, row_id: int) -> None:
     await _delete(PriorStudy, account_id, row_id)
 
 
+@dataclass(frozen=True)
+class RowStore:
+    """The table of one many-rows section and its three changes."""
+
+    table: type[Table]
+    add: Callable[..., Awaitable[int]]
+    update: Callable[..., Awaitable[list[str]]]
+    delete: Callable[..., Awaitable[None]]
+
+
+PRIOR_STUDY_STORE = RowStore(PriorStudy, add_prior_study, update_prior_study, delete_prior_study)
+
+
 async def add_internship(*, account_id: int, values: dict) -> int:
     """A stage row; audit ``dossier_internship_added``. Returns its id."""
     return await _add(Internship, account_id, values)
@@ -153,6 +169,9 @@ async def delete_internship(*, account_id: int, row_id: int) -> None:
     await _delete(Internship, account_id, row_id)
 
 
+INTERNSHIP_STORE = RowStore(Internship, add_internship, update_internship, delete_internship)
+
+
 async def add_experience(*, account_id: int, values: dict) -> int:
     """An expérience professionnelle row; audit ``dossier_experience_added``."""
     return await _add(WorkExperience, account_id, values)
@@ -164,3 +183,6 @@ async def update_experience(*, account_id: int, row_id: int, values: dict) -> li
 
 async def delete_experience(*, account_id: int, row_id: int) -> None:
     await _delete(WorkExperience, account_id, row_id)
+
+
+EXPERIENCE_STORE = RowStore(WorkExperience, add_experience, update_experience, delete_experience)

@@ -20,8 +20,12 @@ from app.dossier.completeness import Completeness, MissingItem, dossier_complete
 from app.dossier.locks import DossierLocked, bac_lock, identity_locks, refused_changes
 from app.dossier.queries import address_of, bac_of, candidate_of, has_live_application
 from app.dossier.row_changes import (
+    EXPERIENCE_STORE,
+    INTERNSHIP_STORE,
     MAX_ROWS_PER_SECTION,
+    PRIOR_STUDY_STORE,
     RowNotFound,
+    RowStore,
     TextTooLong,
     TooManyRows,
     add_experience,
@@ -39,12 +43,16 @@ from app.dossier.row_writes import changed_values, column_values, insert_or_upda
 from app.tables.dossier import Address, Baccalaureate, Candidate
 
 __all__ = [
+    "EXPERIENCE_STORE",
+    "INTERNSHIP_STORE",
     "MAX_ROWS_PER_SECTION",
+    "PRIOR_STUDY_STORE",
     "Completeness",
     "DossierLocked",
     "IneTaken",
     "MissingItem",
     "RowNotFound",
+    "RowStore",
     "TextTooLong",
     "TooManyRows",
     "add_experience",

@@ -19,7 +19,7 @@ from app.dossier.forms.places import (
     departement_then_commune,
     in_france,
 )
-from app.dossier.forms.row_sections import outcome_choices, year_bounds
+from app.dossier.forms.row_sections import RowForm, outcome_choices, year_bounds
 from app.dossier.lookups import Choice, france_id
 from app.dossier.school_lookups import diploma_type_choices, lycee_choices, mention_choices
 from app.tables.refdata import Lycee
@@ -170,3 +170,6 @@ async def validate_prior_study(form: Form, fields: Fields, *, today: date) -> di
         "outcome": choice(form, fields["outcome"]),
         "mention": choice_id(form, fields["mention"]),
     }
+
+
+PRIOR_STUDY_FORM = RowForm(prior_study_values, prior_study_fields, validate_prior_study)

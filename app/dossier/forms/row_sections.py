@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date
 
 from app.core.code_labels import STUDY_OUTCOME
@@ -16,6 +18,17 @@ OLDEST_YEARS = 100
 MAX_HOURS_PER_WEEK = 80
 # The textarea fields (kind="textarea" below): the only ones that may span lines.
 MULTILINE_FIELDS = frozenset({"description"})
+
+
+@dataclass(frozen=True)
+class RowForm:
+    """The three functions behind one row form: the row's values as typed text,
+    the fields to show for those values, and their validation into column values
+    (awaitable when it must read reference data, as cursus externe does)."""
+
+    values: Callable[[dict | None], Awaitable[dict[str, str]]]
+    fields: Callable[[dict[str, str]], Awaitable[Fields]]
+    validate: Callable[..., dict | Awaitable[dict]]
 
 
 def _id(value: int | None) -> str:
@@ -74,6 +87,9 @@ def validate_internship(form: Form, fields: Fields, *, today: date) -> dict:
     }
 
 
+INTERNSHIP_FORM = RowForm(internship_values, internship_fields, validate_internship)
+
+
 # --- expériences professionnelles --------------------------------------------------
 
 
@@ -115,3 +131,6 @@ def validate_experience(form: Form, fields: Fields, *, today: date) -> dict:
         "employer": text(form, fields["employer"]),
         "description": text(form, fields["description"]),
     }
+
+
+EXPERIENCE_FORM = RowForm(experience_values, experience_fields, validate_experience)
