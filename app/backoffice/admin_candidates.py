@@ -7,15 +7,17 @@ from piccolo_admin.endpoints import TableConfig
 
 from app.backoffice.admin_files import StoredFileMedia
 from app.backoffice.admin_table import (
-    CANDIDATE_DATA_REASON,
     FILES_REASON,
     LIFECYCLE_REASON,
     NOTES_REASON,
+    candidate_data_table,
+    dossier_rows_table,
+    read_only_table,
     stamp_updated_at,
     table,
 )
 from app.backoffice.mail_templates import mail_template_rules
-from app.backoffice.validators import fixed_rows, read_only
+from app.backoffice.validators import fixed_rows
 from app.tables.accounts import CandidateAccount
 from app.tables.applications import Application, Decision, Note, ReturnReminder, SubmittedPiece
 from app.tables.documents import StoredFile
@@ -33,39 +35,36 @@ from app.tables.mail import MailTemplate, OutboxMail
 
 def candidate_configs() -> list[TableConfig]:
     return [
-        table(
+        candidate_data_table(
             CandidateAccount,
             columns="login last_name first_name email campaign activated_at last_login_at",
             filters="login email last_name first_name campaign activated_at",
             link="login",
             order="-created_at",
-            validators=read_only(CANDIDATE_DATA_REASON),
         ),
-        table(
+        candidate_data_table(
             Candidate,
             columns="account civility birth_name usual_name first_name birth_date ine "
             "from_student_records",
             filters="account birth_name usual_name first_name birth_date ine",
             link="birth_name",
             order="birth_name first_name",
-            validators=read_only(CANDIDATE_DATA_REASON),
         ),
-        table(
+        candidate_data_table(
             Address,
             columns="line1 line2 postal_code commune foreign_city country",
             filters="postal_code commune country",
             link="line1",
             order="-id",
-            validators=read_only(CANDIDATE_DATA_REASON),
         ),
         *dossier_section_configs(),
-        table(
+        read_only_table(
             StoredFile,
+            FILES_REASON,
             columns="original_name owner content_type size_bytes kind created_at storage_key",
             filters="owner kind content_type created_at",
             link="original_name",
             order="-created_at",
-            validators=read_only(FILES_REASON),
             # The eye opens the file through the admin's authorised route.
             media=[StoredFileMedia()],
         ),
@@ -97,20 +96,20 @@ def candidate_configs() -> list[TableConfig]:
             order="-entered_at",
             validators=fixed_rows(editable=[], reason=LIFECYCLE_REASON),
         ),
-        table(
+        read_only_table(
             Note,
+            NOTES_REASON,
             columns="message application author_kind created_at",
             filters="application author_kind",
             link="message",
             order="-created_at",
-            validators=read_only(NOTES_REASON),
         ),
-        table(
+        read_only_table(
             ReturnReminder,
+            "les rappels sont envoyés par la tâche quotidienne.",
             columns="application return_date days_before sent_at",
             filters="application days_before sent_at",
             order="-sent_at",
-            validators=read_only("les rappels sont envoyés par la tâche quotidienne."),
         ),
     ]
 
@@ -118,47 +117,38 @@ def candidate_configs() -> list[TableConfig]:
 def dossier_section_configs() -> list[TableConfig]:
     """The dossier's sections as the candidate filled them in, for reading."""
     return [
-        table(
+        candidate_data_table(
             Baccalaureate,
             columns="candidate serie year mention country departement commune lycee "
             "establishment_label from_student_records",
             filters="candidate serie year mention country lycee from_student_records",
             link="year",
             order="candidate",
-            validators=read_only(CANDIDATE_DATA_REASON),
         ),
-        table(
+        dossier_rows_table(
             PriorStudy,
-            columns="candidate year label diploma_type outcome mention country commune "
-            "establishment_label",
-            filters="candidate year diploma_type outcome country",
+            columns="label diploma_type outcome mention country commune establishment_label",
+            filters="diploma_type outcome country",
             link="label",
-            order="candidate -year",
-            validators=read_only(CANDIDATE_DATA_REASON),
         ),
-        table(
+        dossier_rows_table(
             InternalStudy,
-            columns="candidate year programme_code programme_label mark mention result",
-            filters="candidate year programme_code",
+            columns="programme_code programme_label mark mention result",
+            filters="programme_code",
             link="programme_label",
-            order="candidate -year",
-            validators=read_only("le cursus interne est lu dans le logiciel de scolarité."),
+            reason="le cursus interne est lu dans le logiciel de scolarité.",
         ),
-        table(
+        dossier_rows_table(
             Internship,
-            columns="candidate year employer duration hours_per_week description",
-            filters="candidate year employer",
+            columns="employer duration hours_per_week description",
+            filters="employer",
             link="employer",
-            order="candidate -year",
-            validators=read_only(CANDIDATE_DATA_REASON),
         ),
-        table(
+        dossier_rows_table(
             WorkExperience,
-            columns="candidate year title employer duration description",
-            filters="candidate year employer",
+            columns="title employer duration description",
+            filters="employer",
             link="title",
-            order="candidate -year",
-            validators=read_only(CANDIDATE_DATA_REASON),
         ),
     ]
 
@@ -174,12 +164,12 @@ def mail_configs() -> list[TableConfig]:
             hooks=[stamp_updated_at(MailTemplate)],
             validators=mail_template_rules(),
         ),
-        table(
+        read_only_table(
             OutboxMail,
+            "chaque courriel est écrit et envoyé par l'application.",
             columns="subject to_address template_code status attempts created_at sent_at",
             filters="status template_code to_address account application created_at sent_at",
             link="subject",
             order="-created_at",
-            validators=read_only("chaque courriel est écrit et envoyé par l'application."),
         ),
     ]

@@ -48,7 +48,6 @@ def catalogue_configs() -> list[TableConfig]:
             columns="code label centre email signatory signature_image",
             filters="centre code label",
             link="label",
-            order="label",
             validators=offer_rules(),
             # The signature printed on letters: a JPEG uploaded through the admin.
             media=[SignatureMedia()],
@@ -59,7 +58,6 @@ def catalogue_configs() -> list[TableConfig]:
             "return_date active",
             filters="commission code label processing_type active deposit_start deposit_end",
             link="label",
-            order="label",
             validators=programme_rules(),
         ),
         table(

@@ -5,8 +5,14 @@ from __future__ import annotations
 from piccolo.apps.user.tables import BaseUser
 from piccolo_admin.endpoints import TableConfig
 
-from app.backoffice.admin_table import stamp_updated_at, superusers_write, table
-from app.backoffice.validators import fixed_rows, read_only
+from app.backoffice.admin_table import (
+    one_time_links_table,
+    read_only_table,
+    stamp_updated_at,
+    superusers_write,
+    table,
+)
+from app.backoffice.validators import fixed_rows
 from app.tables.accounts import AccountToken, DossierNumberHistory
 from app.tables.backoffice import StaffCentre, StaffCommission, StaffProfile, StaffToken
 from app.tables.ops import AppSetting, AuditEvent, CampaignStatistics
@@ -28,7 +34,6 @@ def staff_configs() -> list[TableConfig]:
             columns="username email first_name last_name active admin superuser last_login",
             filters="username email active admin superuser",
             link="username",
-            order="username",
             validators=superusers_write(),
         ),
         table(
@@ -53,12 +58,8 @@ def staff_configs() -> list[TableConfig]:
             validators=superusers_write(),
         ),
         # Which activation / new-password links are pending (forms_staff sends them).
-        table(
-            StaffToken,
-            columns="id user purpose created_at expires_at used_at",
-            filters="user purpose expires_at used_at",
-            order="-created_at",
-            validators=read_only("les liens à usage unique sont envoyés par les formulaires."),
+        one_time_links_table(
+            StaffToken, "user", "les liens à usage unique sont envoyés par les formulaires."
         ),
     ]
 
@@ -70,7 +71,6 @@ def reference_configs() -> list[TableConfig]:
             columns="name_fr cog_code iso2 iso3 nationality_fr kind",
             filters="name_fr cog_code iso2 kind",
             link="name_fr",
-            order="name_fr",
         ),
         table(
             Departement,
@@ -84,14 +84,12 @@ def reference_configs() -> list[TableConfig]:
             columns="name insee_code kind departement postal_codes",
             filters="name insee_code departement kind postal_codes",
             link="name",
-            order="name",
         ),
         table(
             Lycee,
             columns="name uai city postal_code",
             filters="name uai city postal_code",
             link="name",
-            order="name",
         ),
         table(
             BacSerie,
@@ -112,42 +110,37 @@ def system_configs() -> list[TableConfig]:
             columns="key value value_type updated_at",
             filters="key value_type",
             link="key",
-            order="key",
             hooks=[stamp_updated_at(AppSetting)],
             validators=fixed_rows(
                 editable=[AppSetting.value],
                 reason="la liste des réglages et leur type sont définis par l'application.",
             ),
         ),
-        table(
+        read_only_table(
             AuditEvent,
+            "le journal est écrit par chaque action, jamais à la main.",
             columns="created_at action entity entity_id application_id actor_kind actor_id",
             filters="action entity entity_id application_id actor_kind actor_id created_at",
             link="action",
             order="-created_at",
-            validators=read_only("le journal est écrit par chaque action, jamais à la main."),
         ),
         # What stays of a campaign after the retention purge (app.ops.retention).
-        table(
+        read_only_table(
             CampaignStatistics,
+            "ces comptes sont calculés par la purge de fin de conservation.",
             columns="campaign programme status verdict answer cancelled applications",
             filters="campaign programme status verdict answer cancelled",
             order="campaign programme",
-            validators=read_only("ces comptes sont calculés par la purge de fin de conservation."),
         ),
-        table(
+        read_only_table(
             DossierNumberHistory,
+            "un numéro de dossier émis n'est jamais réattribué.",
             columns="login issued_at",
             filters="login issued_at",
             link="login",
             order="-issued_at",
-            validators=read_only("un numéro de dossier émis n'est jamais réattribué."),
         ),
-        table(
-            AccountToken,
-            columns="id account purpose created_at expires_at used_at",
-            filters="account purpose expires_at used_at",
-            order="-created_at",
-            validators=read_only("les liens à usage unique sont émis par l'application."),
+        one_time_links_table(
+            AccountToken, "account", "les liens à usage unique sont émis par l'application."
         ),
     ]

@@ -15,6 +15,7 @@ from app import clock
 from app.backoffice.admin_audit import audit_validator
 from app.backoffice.config_rules import refuse_delete_in_use
 from app.backoffice.secrets import guard_secrets
+from app.backoffice.validators import read_only
 
 CATALOGUE = "Offre de formation"
 CANDIDATES = "Candidats et candidatures"
@@ -47,9 +48,11 @@ def table(
     """A ``TableConfig`` from space-separated column names (a typo fails at import).
 
     ``columns``: the list view; ``filters``: the filter sidebar; ``link``: the column
-    that opens a row; ``order``: the sort, ``-`` before a name for newest first;
+    that opens a row; ``order``: the sort, ``-`` before a name for newest first, by
+    default the ``link`` column (rows are found by the name they are opened by);
     ``media``: columns the admin opens as files (``app.backoffice.admin_files``).
     """
+    order = order or link
 
     def named(names: str) -> list[Column] | None:
         found = [table_class._meta.get_column_by_name(name) for name in names.split()]
@@ -71,6 +74,50 @@ def table(
         validators=audited(guard_secrets(validators)),
         hooks=hooks,
         media_storage=media,
+    )
+
+
+def read_only_table(table_class: type[Table], reason: str, **layout) -> TableConfig:
+    """A table the admin only reads; ``reason`` says where its rows come from
+    (:func:`app.backoffice.validators.read_only`). ``layout``: as for :func:`table`."""
+    return table(table_class, validators=read_only(reason), **layout)
+
+
+def candidate_data_table(table_class: type[Table], **layout) -> TableConfig:
+    """What a candidate filled in (or the student-records system gave): changed only
+    from the candidate's dossier, so the admin only reads it."""
+    return read_only_table(table_class, CANDIDATE_DATA_REASON, **layout)
+
+
+def dossier_rows_table(
+    table_class: type[Table],
+    *,
+    columns: str,
+    filters: str,
+    link: str,
+    reason: str = CANDIDATE_DATA_REASON,
+) -> TableConfig:
+    """A many-rows dossier section (one row per year): listed and filtered by candidate
+    and year, each candidate's newest year first."""
+    return read_only_table(
+        table_class,
+        reason,
+        columns=f"candidate year {columns}",
+        filters=f"candidate year {filters}",
+        link=link,
+        order="candidate -year",
+    )
+
+
+def one_time_links_table(table_class: type[Table], owner: str, reason: str) -> TableConfig:
+    """The one-time links (activation, new password) of ``owner`` (a column): which
+    are pending, used or expired; ``reason`` says who issues them."""
+    return read_only_table(
+        table_class,
+        reason,
+        columns=f"id {owner} purpose created_at expires_at used_at",
+        filters=f"{owner} purpose expires_at used_at",
+        order="-created_at",
     )
 
 
