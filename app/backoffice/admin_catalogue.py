@@ -6,7 +6,7 @@ from __future__ import annotations
 from piccolo_admin.endpoints import TableConfig
 
 from app.backoffice.admin_signature import SignatureMedia
-from app.backoffice.admin_table import table
+from app.backoffice.admin_table import pairs_table, table
 from app.backoffice.config_rules import (
     campaign_rules,
     decision_type_rules,
@@ -68,13 +68,7 @@ def catalogue_configs() -> list[TableConfig]:
             order="position code",
             validators=offer_rules(),
         ),
-        table(
-            ProgrammePiece,
-            columns="id programme piece",
-            filters="programme piece",
-            order="programme piece",
-            validators=offer_rules(),
-        ),
+        pairs_table(ProgrammePiece, "programme piece", offer_rules()),
         table(
             DecisionType,
             columns="code label_fr verdict final active",

@@ -7,6 +7,7 @@ from piccolo_admin.endpoints import TableConfig
 
 from app.backoffice.admin_table import (
     one_time_links_table,
+    pairs_table,
     read_only_table,
     stamp_updated_at,
     superusers_write,
@@ -43,20 +44,8 @@ def staff_configs() -> list[TableConfig]:
             order="display_name",
             validators=superusers_write(),
         ),
-        table(
-            StaffCentre,
-            columns="id staff centre",
-            filters="staff centre",
-            order="staff centre",
-            validators=superusers_write(),
-        ),
-        table(
-            StaffCommission,
-            columns="id staff commission",
-            filters="staff commission",
-            order="staff commission",
-            validators=superusers_write(),
-        ),
+        pairs_table(StaffCentre, "staff centre", superusers_write()),
+        pairs_table(StaffCommission, "staff commission", superusers_write()),
         # Which activation / new-password links are pending (forms_staff sends them).
         one_time_links_table(
             StaffToken, "user", "les liens à usage unique sont envoyés par les formulaires."

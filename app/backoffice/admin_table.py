@@ -77,6 +77,12 @@ def table(
     )
 
 
+def pairs_table(table_class: type[Table], pair: str, validators: Validators) -> TableConfig:
+    """A table whose rows each pair two others (``pair``: the two foreign-key columns,
+    e.g. ``"staff centre"``): listed, filtered and sorted by both."""
+    return table(table_class, columns=f"id {pair}", filters=pair, order=pair, validators=validators)
+
+
 def read_only_table(table_class: type[Table], reason: str, **layout) -> TableConfig:
     """A table the admin only reads; ``reason`` says where its rows come from
     (:func:`app.backoffice.validators.read_only`). ``layout``: as for :func:`table`."""
