@@ -17,7 +17,7 @@ from piccolo_api.crud.endpoints import PiccoloCRUD
 from piccolo_api.crud.validators import Validators
 from starlette.requests import Request
 
-from app.backoffice.validators import combined, form_label, refusal
+from app.backoffice.validators import form_label, refusal
 from app.catalog.rules import (
     Violation,
     active_campaign_violation,
@@ -135,16 +135,13 @@ def archived_rules() -> Validators:
 
 
 def campaign_rules() -> Validators:
-    return combined(archived_rules(), rules_validators(_campaign))
+    """A campaign's own rules; ``admin_catalogue.offer_table`` adds the archived guard."""
+    return rules_validators(_campaign)
 
 
 def programme_rules() -> Validators:
-    return combined(archived_rules(), rules_validators(_programme))
-
-
-def offer_rules() -> Validators:
-    """Centres, commissions, required pieces, programme pieces: the archived guard."""
-    return archived_rules()
+    """A programme's own rules; ``admin_catalogue.offer_table`` adds the archived guard."""
+    return rules_validators(_programme)
 
 
 def decision_type_rules() -> Validators:
