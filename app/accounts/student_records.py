@@ -28,14 +28,20 @@ DEMO_STUDENTS_PATH = Path(__file__).resolve().parent / "demo_students.json"
 DEFAULT_BACKEND = "demo"
 
 
-@dataclass(frozen=True)
-class BirthPlace:
+@dataclass(frozen=True, kw_only=True)
+class Place:
+    """Where a birth or a bac took place; the same three codes locate both."""
+
     country_cog: str
     """INSEE COG code of the country (``99100`` = France)."""
     departement_code: str = ""
-    """Born in France: the département code; ``""`` abroad."""
+    """In France: the département code; ``""`` abroad."""
     commune_insee: str = ""
-    """Born in France: the commune's INSEE code; ``""`` abroad."""
+    """In France: the commune's INSEE code; ``""`` abroad."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BirthPlace(Place):
     city_label: str = ""
     """The birth city as printed (the only place information abroad)."""
 
@@ -70,14 +76,13 @@ class PostalAddress:
     """Abroad: the city; ``""`` in France."""
 
 
-@dataclass(frozen=True)
-class BacRecord:
+@dataclass(frozen=True, kw_only=True)
+class BacRecord(Place):
+    """The bac, where its lycée is (``country_cog``: where the bac was obtained)."""
+
     year: int
     serie_code: str
     mention_code: str = ""
-    country_cog: str = ""
-    departement_code: str = ""
-    commune_insee: str = ""
     lycee_uai: str = ""
 
 
