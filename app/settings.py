@@ -82,6 +82,9 @@ class Settings:
     """``none``, ``starttls`` or ``tls`` (implicit TLS, port 465)."""
     smtp_username: str
     smtp_password: str
+    smtp_timeout_seconds: float
+    """How long a worker waits for each answer of the SMTP server before it gives up
+    (the mail is retried)."""
     mail_from: str
     """Sender address of every mail."""
     storage_dir: Path
@@ -236,6 +239,7 @@ def load_settings() -> Settings:
         smtp_tls=_env("SMTP_TLS", "none").lower(),
         smtp_username=_env("SMTP_USERNAME", ""),
         smtp_password=_env("SMTP_PASSWORD", ""),
+        smtp_timeout_seconds=float(_env("SMTP_TIMEOUT_SECONDS", "10")),
         mail_from=_env("MAIL_FROM", EXAMPLE_CONTACTS["MAIL_FROM"]),
         storage_dir=Path(_env("STORAGE_DIR", str(var_dir / "storage"))).resolve(),
         timezone=_env("TIMEZONE", "Europe/Paris"),

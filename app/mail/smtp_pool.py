@@ -29,7 +29,6 @@ OPEN_AT_MOST = 10
 """Connections open at once per worker: mail servers limit them per client (Postfix:
 50), and ten carry far more mails than the worker's jobs can prepare."""
 MESSAGES_PER_CONNECTION = 100
-SMTP_TIMEOUT_SECONDS = 10.0
 
 
 def open_options(settings: Settings) -> dict:
@@ -42,7 +41,7 @@ def open_options(settings: Settings) -> dict:
         "use_tls": settings.smtp_tls == "tls",
         # False, not None: aiosmtplib would otherwise upgrade whenever offered.
         "start_tls": settings.smtp_tls == "starttls",
-        "timeout": SMTP_TIMEOUT_SECONDS,
+        "timeout": settings.smtp_timeout_seconds,
     }
 
 

@@ -212,7 +212,14 @@ async def test_a_worker_process_killed_by_sigkill_mid_send_loses_nothing(
     ]
     await enqueue_mails(arq_pool, mail_ids)
     # The test environment (database, Redis, VAR_DIR) is in os.environ (tests/conftest.py).
-    env = {**os.environ, "SMTP_PORT": str(hanging_settings.smtp_port), "PYTHONPATH": ROOT}
+    env = {
+        **os.environ,
+        "SMTP_PORT": str(hanging_settings.smtp_port),
+        # The worker must still be waiting when it is killed, however loaded the machine
+        # (with the 10 s default a starved test noticed too late: the mail had failed).
+        "SMTP_TIMEOUT_SECONDS": "600",
+        "PYTHONPATH": ROOT,
+    }
     worker = subprocess.Popen(
         [ARQ, "workers.settings.WorkerSettings"],
         env=env,
