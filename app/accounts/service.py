@@ -181,10 +181,6 @@ async def resend_activation(email: str) -> Outcome:
     return Outcome(account_id=account["id"], mail_ids=[mail_id])
 
 
-async def account_exists(account_id: int) -> bool:
-    return await CandidateAccount.exists().where(CandidateAccount.id == account_id)
-
-
 async def account_login(account_id: int) -> str | None:
     """The dossier number of an account (to tell a signed-in user who they are)."""
     row = (
