@@ -51,13 +51,16 @@ class Identity:
     civility: str
     """``M`` or ``MME`` (``app.core.codes.dossier.Civility``)."""
     birth_name: str
+    """Nom patronymique, upper case."""
     first_name: str
     birth_date: date
     birth_place: BirthPlace
     nationality_cog: str
+    """INSEE COG code of the country of nationality."""
     usual_name: str = ""
     other_first_name: str = ""
     ine: str = ""
+    """11 characters with a valid key (``app.dossier.ine``), or ``""``."""
     phone: str = ""
     """E.164 (``+33...``) or ``""``."""
     mobile: str = ""
@@ -92,9 +95,12 @@ class InternalStudyRecord:
     """First calendar year of the academic year (2025 = 2025/2026)."""
     programme_label: str
     programme_code: str = ""
+    """The university's own programme code."""
     mark: str = ""
+    """The year's average as printed (``"13.45"``); ``""`` while in progress."""
     mention: str = ""
     result: str = ""
+    """As the records system says it: ``Admis``, ``Ajourné``, ``En cours``..."""
 
 
 @dataclass(frozen=True)
