@@ -14,6 +14,7 @@ from app import clock
 from app.core.i18n import gettext as _
 from app.documents.spool import spool_pieces, spool_size
 from app.review.auth import staff_of, staff_required
+from app.review.export_audit import record_queue_export
 from app.review.export_files import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -90,6 +91,15 @@ async def export_page(request: Request) -> Template:
     return await _export_page(request, queue, columns)
 
 
+async def _audited_rows(request: Request, queue: QueueFilter, columns: list[str], file_format: str):
+    """The export's rows, once the export is in the audit trail."""
+    member, campaign_id = staff_of(request), _campaign_id(request)
+    await record_queue_export(
+        member, queue, columns, file_format=file_format, campaign_id=campaign_id
+    )
+    return queue_rows(member, queue, campaign_id=campaign_id)
+
+
 def _attachment(name: str) -> dict[str, str]:
     return {
         "Content-Disposition": f'attachment; filename="{name}"',
@@ -104,7 +114,7 @@ async def export_csv(request: Request) -> Stream | Template:
     columns = await _columns(request)
     if columns is None:
         return await _export_page(request, queue, [], _no_column())
-    rows = queue_rows(staff_of(request), queue, campaign_id=_campaign_id(request))
+    rows = await _audited_rows(request, queue, columns, "csv")
     return Stream(
         csv_stream(rows, Formatter(columns)),
         media_type=CSV_MEDIA_TYPE,
@@ -118,7 +128,7 @@ async def export_xlsx(request: Request) -> Stream | Template:
     columns = await _columns(request)
     if columns is None:
         return await _export_page(request, queue, [], _no_column())
-    rows = queue_rows(staff_of(request), queue, campaign_id=_campaign_id(request))
+    rows = await _audited_rows(request, queue, columns, "xlsx")
     spool = await xlsx_file(rows, Formatter(columns))
     return Stream(
         spool_pieces(spool),

@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 
 from app.core.codes.applications import DossierStatus, Verdict
 from app.core.codes.staff import StaffRole
+from app.review.export_audit import QUEUE_EXPORT_ACTION
 from app.review.exports import (
     DEFAULT_COLUMNS,
     export_url,
@@ -26,6 +27,7 @@ from app.review.queue_filter import QueueFilter
 from app.review.queue_query import queue_ids
 from app.tables.applications import Application
 from app.tables.dossier import Candidate
+from app.tables.ops import AuditEvent
 from tests.factories import make_campaign, make_centre, make_commission, make_programme
 from tests.factories_dossier import decide, make_decision_type, make_received_application
 from tests.factories_staff import STAFF_PASSWORD, make_staff
@@ -256,3 +258,42 @@ async def test_headers_and_labels_follow_the_chosen_language(client):
     assert [c.value for c in next(sheet.iter_rows(min_row=2))][1] == "Complete"
     home = await client.get("/staff/")
     assert "Applications per programme and file status" in home.text
+
+
+async def test_each_export_is_in_the_audit_trail_with_its_filter_and_columns(client):
+    campaign, (_, medecine, _), _ = await world()
+    user_id = await sign_in(client, StaffRole.CENTRAL_OFFICE)
+    queue = QueueFilter(programme=medecine.id, q="Dupont")
+    assert (await client.get(file_url(queue, "csv", ["nom", "dossier"]))).status_code == 200
+    assert (await client.get(file_url(QueueFilter(), "xlsx", ["dossier"]))).status_code == 200
+    assert (await client.get(EXPORT_CSV, params={"choix": "1"})).status_code == 200  # no column
+
+    events = (
+        await AuditEvent.select(
+            AuditEvent.actor_kind,
+            AuditEvent.actor_id,
+            AuditEvent.entity,
+            AuditEvent.entity_id,
+            AuditEvent.data,
+        )
+        .where(AuditEvent.action == QUEUE_EXPORT_ACTION)
+        .order_by(AuditEvent.id)
+        .output(load_json=True)
+    )
+    staff = {"actor_kind": "staff", "actor_id": user_id, "entity": "campaign"}
+    assert events == [
+        {
+            **staff,
+            "entity_id": campaign.id,
+            "data": {
+                "format": "csv",
+                "columns": ["dossier", "nom"],
+                "filter": {"formation": str(medecine.id), "q": "Dupont"},
+            },
+        },
+        {
+            **staff,
+            "entity_id": campaign.id,
+            "data": {"format": "xlsx", "columns": ["dossier"], "filter": {}},
+        },
+    ]  # the form sent with no column ticked exported nothing, so it is not recorded
