@@ -1,8 +1,10 @@
 """What the desk's application handlers share: the scoped application (404 outside the
-member's scope), the page rendered again with a form (422), the 403 page, and the 303
-back to the page with a flash message."""
+member's scope) and the member's right to act on it (the 403 page), the page rendered
+again with a form (422), and the 303 back to the page with a flash message."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from litestar import Request
 from litestar.exceptions import NotFoundException
@@ -16,6 +18,7 @@ from app.review.actions import flash, in_range, pop_flash, refusal_text
 from app.review.application_page import application_page
 from app.review.auth import scoped_application, staff_of
 from app.review.duplicates import duplicate_panel
+from app.review.identity import StaffMember
 from app.web.forms import Form, read_form
 
 BASE = "/candidatures/{application_id:int}"
@@ -75,10 +78,30 @@ async def read_or_again(
     return form, page
 
 
-def forbidden(request: Request, application_id: int) -> Template:
+class ActionForbidden(Exception):
+    """The member sees the application but may not do this to it: the 403 page."""
+
+    def __init__(self, application_id: int) -> None:
+        super().__init__(application_id)
+        self.application_id = application_id
+
+
+async def scoped_and_allowed(
+    request: Request, application_id: int, may: Callable[[StaffMember, dict], bool]
+) -> dict:
+    """The scoped application (404 outside the scope), once ``may`` allows the member
+    to act on it (else :class:`ActionForbidden`, answered by :func:`forbidden`)."""
+    scoped = await scoped_or_404(request, application_id)
+    if not may(staff_of(request), scoped):
+        raise ActionForbidden(application_id)
+    return scoped
+
+
+def forbidden(request: Request, exc: ActionForbidden) -> Template:
+    """The desk router's handler of :class:`ActionForbidden`."""
     return Template(
         "review/application_forbidden.html",
-        context={"staff": staff_of(request), "application_id": application_id},
+        context={"staff": staff_of(request), "application_id": exc.application_id},
         status_code=HTTP_403_FORBIDDEN,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Request, Router, get
 from litestar.response import Template
 
+from app.review.application_responses import ActionForbidden, forbidden
 from app.review.auth import (
     STAFF_COOKIE,
     STAFF_PATH,
@@ -53,5 +54,5 @@ def review_router(*, secure: bool) -> Router:
             *jobs_handlers,
         ],
         middleware=[session.middleware],
-        exception_handlers={StaffSignInRequired: to_staff_sign_in},
+        exception_handlers={StaffSignInRequired: to_staff_sign_in, ActionForbidden: forbidden},
     )

@@ -31,10 +31,10 @@ from app.review.application_responses import (
     BASE,
     PIECE,
     back_to_page,
-    forbidden,
     outcome,
     read_or_again,
     render_page,
+    scoped_and_allowed,
     scoped_or_404,
     staff_actor,
 )
@@ -90,9 +90,7 @@ async def piece_file(
 async def judge_piece(
     request: Request, application_id: FromPath[int], piece_id: FromPath[int]
 ) -> Template | Redirect:
-    scoped = await scoped_or_404(request, application_id)
-    if not may_process(staff_of(request), scoped):
-        return forbidden(request, application_id)
+    scoped = await scoped_and_allowed(request, application_id, may_process)
     if not in_range(piece_id):
         raise NotFoundException()
     field = f"commentaire-{piece_id}"
@@ -130,9 +128,7 @@ async def judge_piece(
 
 @post(BASE + "/statut", guards=[staff_required])
 async def dossier_status(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    scoped = await scoped_or_404(request, application_id)
-    if not may_process(staff_of(request), scoped):
-        return forbidden(request, application_id)
+    scoped = await scoped_and_allowed(request, application_id, may_process)
     form, again = await read_or_again(request, application_id, scoped)
     if again:
         return again
@@ -154,9 +150,7 @@ async def dossier_status(request: Request, application_id: FromPath[int]) -> Tem
 
 @post(BASE + "/type-traitement", guards=[staff_required])
 async def processing_type(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    scoped = await scoped_or_404(request, application_id)
-    if not may_process(staff_of(request), scoped):
-        return forbidden(request, application_id)
+    await scoped_and_allowed(request, application_id, may_process)
     form = await read_form(request)
     call = lifecycle.validate_processing_type(
         application_id=application_id, actor=staff_actor(request)

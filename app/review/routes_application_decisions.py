@@ -20,14 +20,13 @@ from app.core.i18n import gettext as _
 from app.review.actions import decision_input, parse_date, parse_id, run_change
 from app.review.application_responses import (
     BASE,
-    forbidden,
     outcome,
     read_or_again,
     render_page,
-    scoped_or_404,
+    scoped_and_allowed,
     staff_actor,
 )
-from app.review.auth import staff_of, staff_required
+from app.review.auth import staff_required
 from app.review.scope import may_decide, may_process
 from app.tables.applications import Decision
 from app.web.forms import read_form
@@ -37,9 +36,7 @@ from app.web.forms import read_form
 
 @post(BASE + "/decision", guards=[staff_required])
 async def enter_decision(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    scoped = await scoped_or_404(request, application_id)
-    if not may_decide(staff_of(request), scoped):
-        return forbidden(request, application_id)
+    scoped = await scoped_and_allowed(request, application_id, may_decide)
     form = await read_form(request, multiline={"decision-commentaire"})
     values = await decision_input(form)
     if not form.ok:
@@ -58,9 +55,7 @@ async def enter_decision(request: Request, application_id: FromPath[int]) -> Tem
 
 @post(BASE + "/decision/valider", guards=[staff_required])
 async def validate_decision(request: Request, application_id: FromPath[int]) -> Template | Redirect:
-    scoped = await scoped_or_404(request, application_id)
-    if not may_decide(staff_of(request), scoped):
-        return forbidden(request, application_id)
+    scoped = await scoped_and_allowed(request, application_id, may_decide)
     form, again = await read_or_again(request, application_id, scoped)
     if again:
         return again
@@ -80,9 +75,7 @@ async def validate_decision(request: Request, application_id: FromPath[int]) -> 
 
 
 async def _date_change(request: Request, application_id: int, which: str) -> Template | Redirect:
-    scoped = await scoped_or_404(request, application_id)
-    if not may_process(staff_of(request), scoped):
-        return forbidden(request, application_id)
+    scoped = await scoped_and_allowed(request, application_id, may_process)
     form, again = await read_or_again(request, application_id, scoped)
     if again:
         return again
