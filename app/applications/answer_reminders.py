@@ -16,18 +16,19 @@ from collections.abc import Iterable
 
 from redis.asyncio import Redis
 
+from app.applications.answer_claims import claim_unanswered
 from app.applications.deadlines import reminder_due
 from app.applications.lifecycle_base import AuditAction
 from app.applications.lifecycle_mail import candidate_mail, day
 from app.applications.lifecycle_rules import answer_refusal
 from app.applications.queries import ApplicationView, application_views
 from app.applications.reminders import batched
-from app.audit import EventOf, record_events
+from app.audit import EventOf
 from app.clock import now, today
-from app.core.codes.applications import ActorKind, Verdict
+from app.core.codes.applications import Verdict
 from app.core.codes.mail import MailCode
 from app.db import write_transaction
-from app.mail.outbox_batch import enqueue_many, queue_mails
+from app.mail.outbox_batch import enqueue_many
 from app.tables.applications import Application
 
 CHUNK = 500  # applications per read and per transaction
@@ -67,29 +68,18 @@ async def awaiting_answer(ids: Iterable[int]) -> list[ApplicationView]:
 
 async def _remind(due: list[ApplicationView]) -> tuple[int, list[int]]:
     """One chunk, in one transaction: (how many were reminded, their mail ids)."""
-    moment = now()
     async with write_transaction():
-        won = await (
-            Application.update({Application.answer_reminder_sent_at: moment})
-            .where(
-                Application.id.is_in([view.id for view in due])
-                & Application.answer_reminder_sent_at.is_null()
-                & Application.answer.is_null()
-                & Application.cancelled_at.is_null()
-            )
-            .returning(Application.id)
-        )
-        reminded = {row["id"] for row in won}
-        views = [view for view in due if view.id in reminded]
-        await record_events(
-            actor_kind=ActorKind.SYSTEM,
-            action=AuditAction.ANSWER_REMINDER_SENT.value,
-            entity="application",
-            events=(EventOf(entity_id=view.id, application_id=view.id) for view in views),
-        )
-        mail_ids = await queue_mails(
-            candidate_mail(view, MailCode.ANSWER_REMINDER, deadline=day(view.confirmation_deadline))
-            for view in views
+        views, mail_ids = await claim_unanswered(
+            due,
+            {Application.answer_reminder_sent_at: now()},
+            still=Application.answer_reminder_sent_at.is_null(),
+            action=AuditAction.ANSWER_REMINDER_SENT,
+            event=lambda view: EventOf(entity_id=view.id, application_id=view.id),
+            mails=lambda view: [
+                candidate_mail(
+                    view, MailCode.ANSWER_REMINDER, deadline=day(view.confirmation_deadline)
+                )
+            ],
         )
     return len(views), mail_ids
 

@@ -15,6 +15,7 @@ from collections import Counter
 
 from redis.asyncio import Redis
 
+from app.applications.answer_claims import claim_unanswered
 from app.applications.answer_reminders import CHUNK, awaiting_answer, awaiting_answer_ids
 from app.applications.lifecycle_base import AuditAction, Refusal, lock_rows
 from app.applications.lifecycle_mail import (
@@ -28,13 +29,13 @@ from app.applications.lifecycle_rules import answer_refusal
 from app.applications.queries import ApplicationView
 from app.applications.reminders import batched
 from app.applications.waiting_list import promote_places
-from app.audit import EventOf, record_events
+from app.audit import EventOf
 from app.clock import now, today
 from app.core.actor import Actor
 from app.core.codes.applications import ActorKind, Answer
 from app.core.codes.mail import MailCode
 from app.db import write_transaction
-from app.mail.outbox_batch import MailToQueue, enqueue_many, queue_mails
+from app.mail.outbox_batch import MailToQueue, enqueue_many
 from app.tables.applications import Application
 
 
@@ -70,38 +71,22 @@ async def _withdraw(ids: list[int]) -> tuple[int, list[int]]:
         ]
         if not expired:
             return 0, []
-        won = await (
-            Application.update(
-                {
-                    Application.answer: Answer.WITHDRAWN.value,
-                    Application.answered_at: now(),
-                    Application.answered_by: ActorKind.SYSTEM.value,
-                }
-            )
-            .where(
-                Application.id.is_in([view.id for view in expired])
-                & Application.answer.is_null()
-                & Application.cancelled_at.is_null()
-            )
-            .returning(Application.id)
-        )
-        withdrawn = {row["id"] for row in won}
-        views = [view for view in expired if view.id in withdrawn]
-        await record_events(
-            actor_kind=ActorKind.SYSTEM,
-            action=AuditAction.APPLICATION_AUTO_WITHDRAWN.value,
-            entity="application",
-            events=(
-                EventOf(
-                    entity_id=view.id,
-                    application_id=view.id,
-                    visible=True,
-                    data={"answer": Answer.WITHDRAWN.value},
-                )
-                for view in views
+        views, mail_ids = await claim_unanswered(
+            expired,
+            {
+                Application.answer: Answer.WITHDRAWN.value,
+                Application.answered_at: now(),
+                Application.answered_by: ActorKind.SYSTEM.value,
+            },
+            action=AuditAction.APPLICATION_AUTO_WITHDRAWN,
+            event=lambda view: EventOf(
+                entity_id=view.id,
+                application_id=view.id,
+                visible=True,
+                data={"answer": Answer.WITHDRAWN.value},
             ),
+            mails=_mails,
         )
-        mail_ids = await queue_mails(mail for view in views for mail in _mails(view))
         # Each withdrawal frees a place: as many promotions, programme by programme.
         freed = Counter(view.programme_id for view in views)
         for programme_id, places in sorted(freed.items()):
