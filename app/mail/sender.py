@@ -22,6 +22,7 @@ import aiosmtplib
 
 from app.clock import now
 from app.core.codes.mail import MailStatus
+from app.mail.coalesce import DeliveryWrites
 from app.mail.outbox_rows import claim_rows, mark_rows_failed, mark_rows_sent
 from app.mail.smtp_pool import SmtpConnections, open_options
 from app.mail.wire import envelope_sender, is_ascii_mail, mime_bytes
@@ -173,7 +174,11 @@ async def smtp_send(
 
 
 async def deliver(
-    mail_id: int, *, settings: Settings | None = None, connections: SmtpConnections | None = None
+    mail_id: int,
+    *,
+    settings: Settings | None = None,
+    connections: SmtpConnections | None = None,
+    writes: DeliveryWrites | None = None,
 ) -> str:
     """Send one outbox mail; idempotent. Returns a :class:`DeliveryResult`.
 
@@ -182,7 +187,8 @@ async def deliver(
     :class:`DeliveryFailed` raised (from the SMTP error) so the job retries.
     """
     settings = settings or get_settings()
-    mail = await _claim(mail_id)
+    # writes: the worker's claims and marks, one statement for its jobs at once.
+    mail = await (writes.claim(mail_id) if writes else _claim(mail_id))
     if mail is None:
         return await _why_not_claimed(mail_id)
     try:
@@ -194,7 +200,7 @@ async def deliver(
         error = f"{type(exc).__name__}: {exc}"
         await _mark_failed(mail_id, error)
         raise DeliveryFailed(mail_id=mail_id, attempts=mail["attempts"], error=error) from exc
-    await _mark_sent(mail_id)
+    await (writes.mark_sent(mail_id) if writes else _mark_sent(mail_id))
     return DeliveryResult.SENT
 
 
