@@ -50,7 +50,7 @@ async def record_job(redis, function: str, outcome: str, seconds: float) -> None
 
     A run adds to one duration bucket, the first it falls in; :func:`read_job_stats`
     sums them into Prometheus' cumulative buckets. Adding to every bucket above it (up
-    to 13 commands a run) cost about 0.1 ms of the mail worker's CPU a job
+    to 13 commands a run) cost 0.15 ms of the mail worker's CPU a job
     (docs/benchmarks.md, mail throughput)."""
     pipe = redis.pipeline(transaction=False)
     pipe.hincrby(JOB_METRICS_KEY, f"{function}{_SEP}count{_SEP}{outcome}", 1)
