@@ -2,7 +2,8 @@
 ≤ 60 s).
 
 Not a test: ``.venv/bin/python bench/mail_throughput.py [--mails 10000]
-[--database-url postgres://…/ecesure_bench] [--redis-url redis://127.0.0.1:6379/11]``.
+[--database-url postgres://…/ecesure_bench] [--redis-url redis://127.0.0.1:6379/11]
+[--sink-ports 8650,8651]``.
 Without ``--database-url`` the database is a fresh SQLite file in a temporary folder;
 with one, that database's ``public`` schema is DROPPED and recreated: give it a database
 of its own. The Redis database is flushed.
@@ -116,9 +117,16 @@ def main() -> None:
     parser.add_argument("--mails", type=int, default=10_000)
     parser.add_argument("--database-url", help="PostgreSQL database to wipe and use")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
+    parser.add_argument(
+        "--sink-ports",
+        help="two ports for the SMTP sinks (worker's, baseline's), e.g. 8650,8651; default: free ones",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ecesure-bench-") as var:
-        worker_port, baseline_port = free_port(), free_port()
+        if args.sink_ports:
+            worker_port, baseline_port = (int(p) for p in args.sink_ports.split(","))
+        else:
+            worker_port, baseline_port = free_port(), free_port()
         env = portal_env(
             var,
             database_url=args.database_url,

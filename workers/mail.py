@@ -28,7 +28,13 @@ async def send_mail(ctx: dict, mail_id: int) -> str:
     try:
         # ctx["smtp"]: the worker's open connections (workers.settings.startup); a job
         # run on its own (tests, the admin's resend) opens one for its mail.
-        result = await deliver(mail_id, settings=ctx.get("settings"), connections=ctx.get("smtp"))
+        # ctx["outbox_writes"]: the claims and marks of its concurrent jobs coalesced.
+        result = await deliver(
+            mail_id,
+            settings=ctx.get("settings"),
+            connections=ctx.get("smtp"),
+            writes=ctx.get("outbox_writes"),
+        )
     except DeliveryFailed as exc:
         if exc.attempts >= MAX_ATTEMPTS:
             log.error("mail_gave_up", mail_id=mail_id, attempts=exc.attempts, error=exc.error)

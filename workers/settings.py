@@ -14,6 +14,7 @@ from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
 from app.logs import configure_logging
+from app.mail.coalesce import DeliveryWrites
 from app.mail.sender import MAX_ATTEMPTS
 from app.mail.smtp_pool import SmtpConnections
 from app.ops.heartbeat import heartbeat
@@ -32,11 +33,12 @@ RECOVER_MINUTES = {0, 10, 20, 30, 40, 50}
 
 async def startup(ctx: dict) -> None:
     """Configure logs like the portal's (no locals, secrets redacted); keep SMTP
-    connections open between mails; open the PostgreSQL pool unless someone in this
-    process already did (tests)."""
+    connections open between mails; coalesce the mail jobs' claims and marks; open the
+    PostgreSQL pool unless someone in this process already did (tests)."""
     ctx.setdefault("settings", get_settings())
     configure_logging(json=ctx["settings"].is_prod)
     ctx["smtp"] = SmtpConnections(ctx["settings"])
+    ctx["outbox_writes"] = DeliveryWrites(max_attempts=MAX_ATTEMPTS)
     engine = engine_finder()
     ctx["owns_db_pool"] = isinstance(engine, PostgresEngine) and engine.pool is None
     if ctx["owns_db_pool"]:

@@ -22,6 +22,8 @@ import aiosmtplib
 
 from app.clock import now
 from app.core.codes.mail import MailStatus
+from app.mail.coalesce import DeliveryWrites
+from app.mail.outbox_rows import claim_rows, mark_rows_failed, mark_rows_sent
 from app.mail.smtp_pool import SmtpConnections, open_options
 from app.mail.wire import envelope_sender, is_ascii_mail, mime_bytes
 from app.settings import Settings, get_settings
@@ -55,34 +57,7 @@ async def _claim(mail_id: int) -> dict[str, Any] | None:
 
     A failed row with no try left stays failed: its tries are spent, or it never had
     content (its template failed to render, app.mail.outbox.queue_mail)."""
-    rows = (
-        await OutboxMail.update(
-            {
-                OutboxMail.status: MailStatus.SENDING.value,
-                OutboxMail.attempts: OutboxMail.attempts + 1,
-                OutboxMail.sending_since: now(),
-            }
-        )
-        .where(
-            (OutboxMail.id == mail_id)
-            & (
-                (OutboxMail.status == MailStatus.QUEUED.value)
-                | (
-                    (OutboxMail.status == MailStatus.FAILED.value)
-                    & (OutboxMail.attempts < MAX_ATTEMPTS)
-                )
-            )
-        )
-        .returning(
-            OutboxMail.id,
-            OutboxMail.to_address,
-            OutboxMail.subject,
-            OutboxMail.html,
-            OutboxMail.text,
-            OutboxMail.attempts,
-            OutboxMail.created_at,
-        )
-    )
+    rows = await claim_rows([mail_id], moment=now(), max_attempts=MAX_ATTEMPTS)
     return rows[0] if rows else None
 
 
@@ -98,23 +73,11 @@ async def _why_not_claimed(mail_id: int) -> DeliveryResult:
 
 
 async def _mark_sent(mail_id: int) -> None:
-    # From "failed" too: the reaper may have given up on a slow exchange that succeeded.
-    await OutboxMail.update(
-        {
-            OutboxMail.status: MailStatus.SENT.value,
-            OutboxMail.sent_at: now(),
-            OutboxMail.last_error: "",
-        }
-    ).where(
-        (OutboxMail.id == mail_id)
-        & OutboxMail.status.is_in([MailStatus.SENDING.value, MailStatus.FAILED.value])
-    )
+    await mark_rows_sent([mail_id], moment=now())
 
 
 async def _mark_failed(mail_id: int, error: str) -> None:
-    await OutboxMail.update(
-        {OutboxMail.status: MailStatus.FAILED.value, OutboxMail.last_error: error}
-    ).where((OutboxMail.id == mail_id) & (OutboxMail.status == MailStatus.SENDING.value))
+    await mark_rows_failed([mail_id], error)
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -211,7 +174,11 @@ async def smtp_send(
 
 
 async def deliver(
-    mail_id: int, *, settings: Settings | None = None, connections: SmtpConnections | None = None
+    mail_id: int,
+    *,
+    settings: Settings | None = None,
+    connections: SmtpConnections | None = None,
+    writes: DeliveryWrites | None = None,
 ) -> str:
     """Send one outbox mail; idempotent. Returns a :class:`DeliveryResult`.
 
@@ -220,7 +187,8 @@ async def deliver(
     :class:`DeliveryFailed` raised (from the SMTP error) so the job retries.
     """
     settings = settings or get_settings()
-    mail = await _claim(mail_id)
+    # writes: the worker's claims and marks, one statement for its jobs at once.
+    mail = await (writes.claim(mail_id) if writes else _claim(mail_id))
     if mail is None:
         return await _why_not_claimed(mail_id)
     try:
@@ -232,7 +200,7 @@ async def deliver(
         error = f"{type(exc).__name__}: {exc}"
         await _mark_failed(mail_id, error)
         raise DeliveryFailed(mail_id=mail_id, attempts=mail["attempts"], error=error) from exc
-    await _mark_sent(mail_id)
+    await (writes.mark_sent(mail_id) if writes else _mark_sent(mail_id))
     return DeliveryResult.SENT
 
 

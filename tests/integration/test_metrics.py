@@ -168,3 +168,30 @@ def test_metrics_allowed_ips_setting(monkeypatch):
     monkeypatch.setenv("METRICS_ALLOWED_IPS", "10.1.0.0/16, localhost")
     with pytest.raises(RuntimeError, match="METRICS_ALLOWED_IPS"):
         load_settings()
+
+
+async def test_durations_read_back_cumulative_including_counters_of_the_former_layout(redis):
+    # One run of 0.04 s, as written before each run added to one bucket only: every
+    # bucket from the run's up.
+    await redis.hset(
+        "ecesure:metrics:jobs",
+        mapping={f"send_mail|le|{bound!r}": 1 for bound in DURATION_BUCKETS},
+    )
+    await record_job(redis, "send_mail", "success", 0.07)
+    await record_job(redis, "send_mail", "success", 3.0)
+    await record_job(redis, "send_mail", "success", 500.0)  # above every bucket
+
+    buckets = (await read_job_stats(redis))["send_mail"].buckets
+    assert buckets == {
+        "0.05": 1,
+        "0.1": 2,
+        "0.25": 2,
+        "0.5": 2,
+        "1.0": 2,
+        "2.5": 2,
+        "5.0": 3,
+        "10.0": 3,
+        "30.0": 3,
+        "60.0": 3,
+        "120.0": 3,
+    }
