@@ -103,6 +103,7 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--reuse", action="store_true", help="keep the PostgreSQL data as is")
+    parser.add_argument("--port", type=int, help="the server's port (default: any free one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ecesure-desk-") as var:
         database_url = args.database_url or f"sqlite:///{var}/bench.db"
@@ -121,7 +122,7 @@ def main() -> None:
             create_staff(env, f"BENCH{campaign}", "C0")
         else:
             campaign, programme = 1, 1
-        port = free_port()
+        port = args.port or free_port()
         server = subprocess.Popen(
             [BIN / "uvicorn", "--factory", "app.asgi:create_app", "--port", str(port),
              "--log-level", "warning"],
