@@ -81,6 +81,9 @@ class Application(Table, help_text="Candidature : un candidat dans une formation
     )
     return_reminder_sent_at = Timestamptz(null=True, default=None)
     answer_reminder_sent_at = Timestamptz(null=True, default=None)
+    # Derived: its current SubmittedPiece rows in TR, kept by every function that writes
+    # them (app.applications.piece_counter); the desk sorts 100,000 applications on it.
+    pieces_to_review = Integer(default=0, help_text="Pièces transmises à vérifier.")
 
     status_check = one_of("status", DossierStatus)
     processing_type_check = one_of("processing_type", ProcessingType)
