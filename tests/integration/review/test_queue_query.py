@@ -161,3 +161,65 @@ def test_the_filter_round_trips_through_the_url():
     }
     cleaned = QueueFilter.from_params(garbage)
     assert cleaned.params() == {"q": "ab" + "x" * 98}
+
+
+async def test_pieces_to_check_filter_sort_and_show_the_kept_count(campaign):
+    from app.tables.catalog import Campaign
+    from tests.factories import make_required_piece
+    from tests.factories_dossier import make_applicant, make_open_programme, stored_pdf
+
+    pieces = [await make_required_piece(campaign) for _ in range(2)]
+    programme = await make_open_programme(campaign, pieces)
+    given = {}  # application id → pieces given (TR)
+    for count in (1, 0, 2, 1):
+        account = await make_applicant(campaign)
+        actor = lifecycle.Actor.candidate(account.id)
+        change = await lifecycle.apply(account_id=account.id, programme_id=programme.id)
+        for piece in pieces[:count]:
+            await lifecycle.submit_piece(
+                application_id=change.application_id,
+                piece_id=piece.id,
+                file_id=await stored_pdf(account),
+                actor=actor,
+            )
+        given[change.application_id] = count
+    central = await _member(StaffRole.CENTRAL_OFFICE)
+    campaign_id = campaign.id if isinstance(campaign, Campaign) else campaign
+
+    async def page(**filters):
+        found = await queue_page(central, QueueFilter(**filters), campaign_id=campaign_id)
+        return [(row.id, row.pieces_to_review) for row in found.rows], found.total
+
+    by_count_desc = sorted(given.items(), key=lambda item: (item[1], item[0]), reverse=True)
+    assert await page(sort="pieces", desc=True) == (by_count_desc, 4)
+    assert await page(sort="pieces") == (list(reversed(by_count_desc)), 4)
+    to_check = [item for item in by_count_desc if item[1] > 0]
+    assert await page(sort="pieces", desc=True, to_review=True) == (to_check, 3)
+
+
+async def test_the_search_finds_names_dossier_numbers_and_ine():
+    _, _, (_, _, apps_b) = await _world()
+    central = await _member(StaffRole.CENTRAL_OFFICE)
+    from app.tables.applications import Application
+
+    target = apps_b[0]
+    row = (
+        await Application.select(
+            Application.candidate.id.as_alias("candidate"),
+            Application.candidate.account.login.as_alias("login"),
+            Application.programme.commission.centre.campaign.as_alias("campaign"),
+        )
+        .where(Application.id == target)
+        .first()
+    )
+    await Candidate.update(
+        {Candidate.usual_name: "Zébulon-Quintal", Candidate.ine: "0123456789A"}
+    ).where(Candidate.id == row["candidate"])
+
+    async def ids(q):
+        return sorted(await queue_ids(central, QueueFilter(q=q), campaign_id=row["campaign"]))
+
+    assert await ids("zébulon") == [target]
+    assert await ids("456789a") == [target]
+    assert await ids(row["login"][1:].lower()) == [target]
+    assert await ids("no such name") == []
