@@ -29,13 +29,15 @@ from app.review.queue_filter import (
 from app.review.queue_sql import (
     COLUMNS,
     FROM,
+    JOIN_ACCOUNT,
+    JOIN_BAC,
     JOIN_CANDIDATE,
     JOIN_DECISION,
-    JOIN_DETAILS,
+    JOIN_NATIONALITY,
     JOIN_PROGRAMME,
     PIECES_TO_REVIEW,
     SEARCH,
-    SORTED_ON_CANDIDATE,
+    SORT_JOINS,
     SORTS,
     in_scope,
 )
@@ -155,10 +157,16 @@ def _conditions(member: StaffMember, queue: QueueFilter, campaign_id: int) -> _W
     return where
 
 
-def _order(queue: QueueFilter) -> str:
-    direction = "DESC" if queue.desc else "ASC"
+def _order(queue: QueueFilter, *, reverse: bool = False) -> str:
+    """The ORDER BY: the sort's keys, then the id, so that the order is total; with
+    ``reverse`` its exact mirror on either database (each puts NULLs at one end for
+    ASC and at the other for DESC)."""
+    direction = "DESC" if queue.desc != reverse else "ASC"
     parts = [f"{column} {direction}" for column in SORTS[queue.sort]]
     return ", ".join(parts) + f", a.id {direction}"
+
+
+JOINS = (JOIN_PROGRAMME, JOIN_CANDIDATE, JOIN_ACCOUNT, JOIN_NATIONALITY, JOIN_BAC, JOIN_DECISION)
 
 
 def _from(queue: QueueFilter, *, sort: bool) -> str:
@@ -166,16 +174,12 @@ def _from(queue: QueueFilter, *, sort: bool) -> str:
     and the parts they name (the scope is a condition). Inner joins on NOT NULL keys
     and left joins on unique keys: the parts left out change neither which rows nor
     how many."""
-    parts = ["FROM application a"]
-    if sort and queue.sort == "formation":
-        parts.append(JOIN_PROGRAMME)
-    if queue.duplicates or (sort and queue.sort in SORTED_ON_CANDIDATE):
-        parts.append(JOIN_CANDIDATE)
-    if sort and queue.sort in {"nationalite", "bac"}:
-        parts.append(JOIN_DETAILS)
-    if queue.decision or (sort and queue.sort == "decision"):
-        parts.append(JOIN_DECISION)
-    return "".join(parts)
+    needed = list(SORT_JOINS.get(queue.sort, ())) if sort else []
+    if queue.duplicates:  # a condition on c and acc
+        needed += [JOIN_CANDIDATE, JOIN_ACCOUNT]
+    if queue.decision:
+        needed.append(JOIN_DECISION)
+    return "FROM application a" + "".join(part for part in JOINS if part in needed)
 
 
 async def _rows_of(ids: list[int]) -> list[QueueRow]:
@@ -208,14 +212,21 @@ async def queue_page(member: StaffMember, queue: QueueFilter, *, campaign_id: in
     counted = f"SELECT COUNT(*) AS n {_from(queue, sort=False)} WHERE {where.sql}"
     total = (await Application.raw(counted, *where.args))[0]["n"]
     page = min(queue.page, max(1, -(-total // PAGE_SIZE)))
+    start, size, reverse = (page - 1) * PAGE_SIZE, PAGE_SIZE, False
+    if start * 2 > total:
+        # Nearer the end: the same rows counted from the other end, in the mirror
+        # order, then turned round. The last page of 100,000 rows sorted them all.
+        end = total - start
+        start, size, reverse = max(0, end - PAGE_SIZE), min(end, PAGE_SIZE), True
     found = await Application.raw(
         f"SELECT a.id {_from(queue, sort=True)} WHERE {where.sql}"
-        f" ORDER BY {_order(queue)} LIMIT {{}} OFFSET {{}}",
+        f" ORDER BY {_order(queue, reverse=reverse)} LIMIT {{}} OFFSET {{}}",
         *where.args,
-        PAGE_SIZE,
-        (page - 1) * PAGE_SIZE,
+        size,
+        start,
     )
-    rows = await _rows_of([row["id"] for row in found])
+    ids = [row["id"] for row in found]
+    rows = await _rows_of(ids[::-1] if reverse else ids)
     return QueuePage(rows=rows, total=total, page=page)
 
 

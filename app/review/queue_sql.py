@@ -19,17 +19,21 @@ JOIN programme p ON p.id = a.programme
 """
 JOIN_CANDIDATE = """
 JOIN candidate c ON c.id = a.candidate
+"""
+JOIN_ACCOUNT = """
 JOIN candidate_account acc ON acc.id = c.account
 """
-JOIN_DETAILS = """
+JOIN_NATIONALITY = """
 LEFT JOIN ref_country nat ON nat.id = c.nationality
+"""
+JOIN_BAC = """
 LEFT JOIN baccalaureate bac ON bac.candidate = c.id
 """
 JOIN_DECISION = """
 LEFT JOIN decision d ON d.id = (SELECT MAX(d2.id) FROM decision d2 WHERE d2.application = a.id)
 LEFT JOIN decision_type dt ON dt.id = d.decision_type
 """
-FROM = FROM_SCOPE + JOIN_CANDIDATE + JOIN_DETAILS + JOIN_DECISION
+FROM = FROM_SCOPE + JOIN_CANDIDATE + JOIN_ACCOUNT + JOIN_NATIONALITY + JOIN_BAC + JOIN_DECISION
 
 
 def in_scope(conditions: str) -> str:
@@ -77,4 +81,13 @@ SORTS = {
     "pieces": (PIECES_TO_REVIEW,),
     "decision": ("dt.verdict",),
 }
-SORTED_ON_CANDIDATE = frozenset({"dossier", "nom", "naissance", "nationalite", "bac"})
+# The joins each sort needs, in FROM order (the filters add theirs).
+SORT_JOINS = {
+    "dossier": (JOIN_CANDIDATE, JOIN_ACCOUNT),
+    "nom": (JOIN_CANDIDATE,),
+    "naissance": (JOIN_CANDIDATE,),
+    "nationalite": (JOIN_CANDIDATE, JOIN_NATIONALITY),
+    "bac": (JOIN_CANDIDATE, JOIN_BAC),
+    "formation": (JOIN_PROGRAMME,),
+    "decision": (JOIN_DECISION,),
+}
