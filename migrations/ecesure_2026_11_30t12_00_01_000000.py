@@ -21,8 +21,15 @@ INDEXES = {
     "application_pieces_to_review": (
         "application (pieces_to_review, id) WHERE cancelled_at IS NULL"
     ),
-    # Replaced by the column (the count per row is no longer evaluated by the queue).
-    # "submitted_piece_to_check" stays: the fill above and piece_counter's tests use it.
+    # The count of a whole campaign: an index-only scan per programme of the scope.
+    "application_live_programme": "application (programme) WHERE cancelled_at IS NULL",
+    # The sorts on the candidate (app.review.queue_sql.SORTS), walked in order for the
+    # first pages: by name, by birth date, by nationality.
+    "candidate_name_sort": (
+        "candidate (lower(COALESCE(NULLIF(usual_name, ''), birth_name)), lower(first_name))"
+    ),
+    "candidate_birth_date_sort": "candidate (birth_date)",
+    "candidate_nationality_sort": "candidate (nationality)",
 }
 
 # PostgreSQL only: the queue's text search (LIKE '%…%' on lower-cased names, dossier
