@@ -32,7 +32,7 @@ from app.review.queue_sql import (
     JOIN_ACCOUNT,
     JOIN_BAC,
     JOIN_CANDIDATE,
-    JOIN_DECISION,
+    JOIN_LATEST_DECISION,
     JOIN_NATIONALITY,
     JOIN_PROGRAMME,
     PIECES_TO_REVIEW,
@@ -166,7 +166,14 @@ def _order(queue: QueueFilter, *, reverse: bool = False) -> str:
     return ", ".join(parts) + f", a.id {direction}"
 
 
-JOINS = (JOIN_PROGRAMME, JOIN_CANDIDATE, JOIN_ACCOUNT, JOIN_NATIONALITY, JOIN_BAC, JOIN_DECISION)
+JOINS = (
+    JOIN_PROGRAMME,
+    JOIN_CANDIDATE,
+    JOIN_ACCOUNT,
+    JOIN_NATIONALITY,
+    JOIN_BAC,
+    JOIN_LATEST_DECISION,
+)
 
 
 def _from(queue: QueueFilter, *, sort: bool) -> str:
@@ -178,7 +185,7 @@ def _from(queue: QueueFilter, *, sort: bool) -> str:
     if queue.duplicates:  # a condition on c and acc
         needed += [JOIN_CANDIDATE, JOIN_ACCOUNT]
     if queue.decision:
-        needed.append(JOIN_DECISION)
+        needed.append(JOIN_LATEST_DECISION)
     return "FROM application a" + "".join(part for part in JOINS if part in needed)
 
 
