@@ -4,7 +4,9 @@ from piccolo.columns.indexes import IndexMethod
 
 ID = "2026-11-30T12:00:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "Application: the count of pieces to check (filled by the next migration)"
+DESCRIPTION = (
+    "Application: the count of pieces to check, the current decision (filled by the next migration)"
+)
 
 
 async def forwards():
@@ -20,6 +22,27 @@ async def forwards():
         params={
             "default": 0,
             "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Application",
+        tablename="application",
+        column_name="current_decision",
+        db_column_name="current_decision",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,

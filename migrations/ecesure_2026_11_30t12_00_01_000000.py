@@ -7,13 +7,20 @@ DESCRIPTION = "the desk at 100,000 applications: pieces to check counted, sort a
 
 # Measured on 100,000 applications (docs/benchmarks.md, bench/desk_at_scale.py).
 
-# The count as app.applications.piece_counter keeps it from now on.
+# The count of pieces to check, as app.applications.piece_counter keeps it from now on.
 FILL = """
 UPDATE application SET pieces_to_review = (
   SELECT COUNT(*) FROM submitted_piece sp
   WHERE sp.application = application.id AND sp.superseded_at IS NULL AND sp.status = 'TR')
 WHERE id IN (
   SELECT application FROM submitted_piece WHERE superseded_at IS NULL AND status = 'TR')
+"""
+
+# The latest decision, as app.applications.latest_decision keeps it from now on.
+FILL_DECISION = """
+UPDATE application SET current_decision = (
+  SELECT MAX(d.id) FROM decision d WHERE d.application = application.id)
+WHERE id IN (SELECT application FROM decision)
 """
 
 INDEXES = {
@@ -67,6 +74,7 @@ async def forwards():
     async def run():
         engine = engine_finder()
         await engine.run_ddl(FILL)
+        await engine.run_ddl(FILL_DECISION)
         for name, target in INDEXES.items():
             await engine.run_ddl(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
         if engine.engine_type == "postgres" and await _trigrams_available(engine):

@@ -32,7 +32,7 @@ from app.review.queue_sql import (
     JOIN_ACCOUNT,
     JOIN_BAC,
     JOIN_CANDIDATE,
-    JOIN_LATEST_DECISION,
+    JOIN_DECISION,
     JOIN_NATIONALITY,
     JOIN_PROGRAMME,
     PIECES_TO_REVIEW,
@@ -172,7 +172,7 @@ JOINS = (
     JOIN_ACCOUNT,
     JOIN_NATIONALITY,
     JOIN_BAC,
-    JOIN_LATEST_DECISION,
+    JOIN_DECISION,
 )
 
 
@@ -185,7 +185,7 @@ def _from(queue: QueueFilter, *, sort: bool) -> str:
     if queue.duplicates:  # a condition on c and acc
         needed += [JOIN_CANDIDATE, JOIN_ACCOUNT]
     if queue.decision:
-        needed.append(JOIN_LATEST_DECISION)
+        needed.append(JOIN_DECISION)
     return "FROM application a" + "".join(part for part in JOINS if part in needed)
 
 
