@@ -128,9 +128,9 @@ def _conditions(member: StaffMember, queue: QueueFilter, campaign_id: int) -> _W
         scope.add("1 = 0")
     if queue.centre:
         scope.add("qce.id = {}", queue.centre)
-    if queue.programme:
-        scope.add("qp.id = {}", queue.programme)
     where.add(in_scope(scope.sql), *scope.args)
+    if queue.programme:  # on the application: SQLite then reads its index
+        where.add("a.programme = {}", queue.programme)
     if queue.status:
         where.add("a.status = {}", queue.status)
     if queue.decision == DECISION_NONE:
