@@ -38,6 +38,8 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from app.applications.latest_decision import RECOUNT as DECISIONS  # noqa: E402
+from app.applications.piece_counter import RECOUNT  # noqa: E402
 from bench import large_campaign_rows as rows  # noqa: E402
 from bench.bulk_sink import BulkSink  # noqa: E402
 
@@ -188,7 +190,9 @@ async def generate(
         await sink.insert("application", rows.APPLICATION_COLUMNS,
                           rows.applications(draw, candidate_rows, applications))  # fmt: skip
         await sink.insert("submitted_piece", rows.PIECE_COLUMNS, rows.pieces(draw))
+        await sink.fetch(RECOUNT)  # application.pieces_to_review, as the portal keeps it
         await sink.insert("decision", rows.DECISION_COLUMNS, rows.decisions(draw))
+        await sink.fetch(DECISIONS)  # application.current_decision, as the portal keeps it
         await sink.insert("audit_event", rows.AUDIT_COLUMNS, rows.audit_events(draw))
         await sink.insert("outbox_mail", rows.MAIL_COLUMNS, rows.application_mails(draw))
         if expired_accounts:

@@ -36,6 +36,7 @@ from app.applications.lifecycle_cancel import cancel
 from app.applications.lifecycle_mail import day, mail_candidate, mail_commission
 from app.applications.lifecycle_pieces import declare_not_concerned, remove_piece, submit_piece
 from app.applications.lifecycle_rules import transmit_refusal
+from app.applications.piece_counter import move_pieces_to_review, to_review
 from app.applications.queries import application_view, current_pieces
 from app.applications.staff_decisions import enter_decision, validate_decision
 from app.applications.staff_dossier import (
@@ -123,7 +124,12 @@ async def _keep_asked_pieces(
     stale = (SubmittedPiece.application == application_id) & SubmittedPiece.superseded_at.is_null()
     if asked:  # piccolo refuses an empty NOT IN
         stale &= SubmittedPiece.piece.not_in(asked)
-    await SubmittedPiece.update({SubmittedPiece.superseded_at: moment}).where(stale)
+    superseded = (
+        await SubmittedPiece.update({SubmittedPiece.superseded_at: moment})
+        .where(stale)
+        .returning(SubmittedPiece.status)
+    )
+    await move_pieces_to_review(application_id, -to_review(r["status"] for r in superseded))
 
 
 __all__ = [

@@ -15,6 +15,7 @@ from app.applications.lifecycle_base import (
     refuse,
 )
 from app.applications.lifecycle_mail import mail_candidate
+from app.applications.piece_counter import move_pieces_to_review, to_review
 from app.applications.queries import application_view
 from app.clock import now, today
 from app.core.actor import Actor
@@ -139,6 +140,7 @@ async def _first_pieces(application_id: int, candidate_id: int, programme: dict)
     ]
     if rows:
         await SubmittedPiece.insert(*rows)
+        await move_pieces_to_review(application_id, to_review(row.status for row in rows))
 
 
 async def _apply(account_id: int, programme_id: int) -> Change:

@@ -16,6 +16,7 @@ from app.applications.lifecycle_base import (
     refuse,
 )
 from app.applications.lifecycle_rules import edit_refusal, piece_refusal
+from app.applications.piece_counter import move_pieces_to_review, to_review
 from app.applications.queries import (
     ApplicationView,
     PieceView,
@@ -49,15 +50,17 @@ async def replace_piece(
 ) -> int:
     """Supersede the piece's current row (if any) and insert its new state; return the
     new row's id. The supersede is a compare-and-set: if another change got there
-    first, nothing is written."""
+    first, nothing is written. The application's count of pieces to check moves by
+    what this changed."""
     moment = now()
+    superseded = []
     if piece.submitted_id is not None:
         superseded = (
             await SubmittedPiece.update({SubmittedPiece.superseded_at: moment})
             .where(
                 (SubmittedPiece.id == piece.submitted_id) & SubmittedPiece.superseded_at.is_null()
             )
-            .returning(SubmittedPiece.id)
+            .returning(SubmittedPiece.id, SubmittedPiece.status)
         )
         if not superseded:
             raise refuse(Refusal.NOT_EDITABLE)
@@ -71,6 +74,9 @@ async def replace_piece(
         changed_by=actor.kind.value,
     )
     await row.save()
+    # The superseded row's own status (read by the compare-and-set), not the view's.
+    gone = to_review(r["status"] for r in superseded)
+    await move_pieces_to_review(application_id, to_review([status.value]) - gone)
     return row.id
 
 

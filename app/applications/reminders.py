@@ -35,6 +35,8 @@ CHUNK = 500  # ids per IN (...) list: under every driver's parameter limit
 
 DEADLINE = "COALESCE(a.return_date_override, p.return_date)"
 
+# Rows numbered in application order (ORDER BY): the order the plan reads the
+# applications in changes with the indexes there are.
 _INSERT_DUE = """
 WITH due AS (
   SELECT a.id AS application, {deadline} AS return_date,
@@ -51,6 +53,7 @@ WITH due AS (
 )
 INSERT INTO return_reminder (application, return_date, days_before, sent_at)
 SELECT application, return_date, days_before, {{}} FROM due WHERE days_before IS NOT NULL
+ORDER BY application
 ON CONFLICT (application, return_date, days_before) DO NOTHING
 RETURNING application, return_date, days_before
 """

@@ -6,6 +6,7 @@ member to the application's centre; a candidate actor is refused as NOT_FOUND.
 
 from __future__ import annotations
 
+from app.applications.latest_decision import point_to_decision
 from app.applications.lifecycle_base import (
     AuditAction,
     Change,
@@ -98,6 +99,7 @@ async def enter_decision(
             validated=False,
         )
         await decision.save()
+        await point_to_decision(application_id, decision.id)
         await audit(
             actor,
             AuditAction.DECISION_ENTERED,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import structlog
 
 from app.applications.deadlines import promotion_override
+from app.applications.latest_decision import point_to_decision
 from app.applications.lifecycle_base import AuditAction, Change, audit, lock_rows
 from app.applications.lifecycle_mail import day, mail_commission, mail_decision
 from app.applications.queries import ApplicationView, application_view
@@ -64,6 +65,7 @@ async def _promote(application: ApplicationView, decision_type_id: int, actor: A
         validated_by=None,
     )
     await decision.save()
+    await point_to_decision(application.id, decision.id)
     override = promotion_override(
         today=today(),
         delay_days=application.confirmation_delay_days,

@@ -1,9 +1,11 @@
 """The review desk's queue as one SQL statement: scope, filters, sort, one page.
 
-Written as SQL (through Piccolo's ``raw`` with bound parameters) because the queue
-joins the current decision and counts pieces per row: expressed with the query
-builder it took one query per row. The statement is the same on SQLite and
-PostgreSQL; every value is a bound parameter, every sort column comes from a fixed map.
+Written as SQL (through Piccolo's ``raw`` with bound parameters, parts in
+``queue_sql``) because the queue joins the current decision: expressed with the query
+builder it took one query per row. The pieces to check are a column of the
+application (``app.applications.piece_counter``). The statement is the same on SQLite
+and PostgreSQL; every value is a bound parameter, every sort column comes from a fixed
+map.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from app.core.codes.applications import PieceStatus
 from app.core.codes.staff import StaffRole
 from app.review.duplicates import duplicate_filter
 from app.review.identity import StaffMember
@@ -25,63 +26,23 @@ from app.review.queue_filter import (
     PAGE_SIZE,
     QueueFilter,
 )
+from app.review.queue_sql import (
+    COLUMNS,
+    FROM,
+    JOIN_ACCOUNT,
+    JOIN_BAC,
+    JOIN_CANDIDATE,
+    JOIN_DECISION,
+    JOIN_NATIONALITY,
+    JOIN_PROGRAMME,
+    PIECES_TO_REVIEW,
+    SEARCH,
+    SORT_JOINS,
+    SORTS,
+    in_scope,
+)
 from app.settings import get_settings
 from app.tables.applications import Application
-
-# The FROM is assembled from these parts: the count needs the scope only (and a part
-# when a filter names it), the page needs them all. The current decision (the latest)
-# and the pieces to check stay correlated subqueries: PostgreSQL evaluates them for the
-# 50 rows of the page only (after the sort and LIMIT) when the sort is on another
-# column, where a GROUP BY over the whole table cost seconds at 100,000 applications.
-# Indexes (application, id) on decision and a partial one on the pieces to check make
-# each evaluation one index probe.
-FROM_SCOPE = """
-FROM application a
-JOIN programme p ON p.id = a.programme
-JOIN commission cm ON cm.id = p.commission
-JOIN centre ce ON ce.id = cm.centre
-"""
-JOIN_CANDIDATE = """
-JOIN candidate c ON c.id = a.candidate
-JOIN candidate_account acc ON acc.id = c.account
-"""
-JOIN_DETAILS = """
-LEFT JOIN ref_country nat ON nat.id = c.nationality
-LEFT JOIN baccalaureate bac ON bac.candidate = c.id
-"""
-JOIN_DECISION = """
-LEFT JOIN decision d ON d.id = (SELECT MAX(d2.id) FROM decision d2 WHERE d2.application = a.id)
-LEFT JOIN decision_type dt ON dt.id = d.decision_type
-"""
-FROM = FROM_SCOPE + JOIN_CANDIDATE + JOIN_DETAILS + JOIN_DECISION
-
-PIECES_TO_REVIEW = (
-    "(SELECT COUNT(*) FROM submitted_piece sp WHERE sp.application = a.id"
-    f" AND sp.superseded_at IS NULL AND sp.status = '{PieceStatus.TRANSMITTED.value}')"
-)
-
-COLUMNS = f"""
-SELECT a.id, acc.login, c.birth_name, c.usual_name, c.first_name, c.birth_date, c.ine,
-  nat.nationality_fr, COALESCE(nat.nationality_en, nat.name_en) AS nationality_en, bac.year AS bac_year,
-  p.id AS programme_id, p.label AS programme, ce.label AS centre,
-  a.transmitted_at, a.status, a.answer, a.processing_type, a.processing_type_validated,
-  {PIECES_TO_REVIEW} AS pieces_to_review,
-  d.id AS decision_id, d.validated AS decision_validated, dt.verdict AS verdict,
-  dt.label_fr AS decision_label_fr, dt.label_en AS decision_label_en
-"""
-
-SORTS = {
-    "dossier": ("acc.login",),
-    "nom": ("lower(COALESCE(NULLIF(c.usual_name, ''), c.birth_name))", "lower(c.first_name)"),
-    "naissance": ("c.birth_date",),
-    "nationalite": ("nat.nationality_fr",),
-    "bac": ("bac.year",),
-    "formation": ("p.label",),
-    "transmission": ("a.transmitted_at",),
-    "statut": ("a.status",),
-    "pieces": (PIECES_TO_REVIEW,),
-    "decision": ("dt.verdict",),
-}
 
 
 @dataclass(frozen=True)
@@ -157,17 +118,19 @@ def _start_of(day: date) -> datetime:
 def _conditions(member: StaffMember, queue: QueueFilter, campaign_id: int) -> _Where:
     where = _Where()
     where.add("a.cancelled_at IS NULL")
-    where.add("ce.campaign = {}", queue.campaign or campaign_id)
+    scope = _Where()
+    scope.add("qce.campaign = {}", queue.campaign or campaign_id)
     if member.role is StaffRole.CENTRE_MANAGER:
-        where.add_in("ce.id", member.centre_ids)
+        scope.add_in("qce.id", member.centre_ids)
     elif member.role is StaffRole.COMMISSION_MEMBER:
-        where.add_in("cm.id", member.commission_ids)
+        scope.add_in("qcm.id", member.commission_ids)
     elif not member.sees_all:
-        where.add("1 = 0")
+        scope.add("1 = 0")
     if queue.centre:
-        where.add("ce.id = {}", queue.centre)
-    if queue.programme:
-        where.add("p.id = {}", queue.programme)
+        scope.add("qce.id = {}", queue.centre)
+    where.add(in_scope(scope.sql), *scope.args)
+    if queue.programme:  # on the application: SQLite then reads its index
+        where.add("a.programme = {}", queue.programme)
     if queue.status:
         where.add("a.status = {}", queue.status)
     if queue.decision == DECISION_NONE:
@@ -190,37 +153,40 @@ def _conditions(member: StaffMember, queue: QueueFilter, campaign_id: int) -> _W
     elif queue.answer:
         where.add("a.answer = {}", queue.answer)
     if queue.q:
-        pattern = f"%{queue.q.lower()}%"
-        where.add(
-            "(lower(c.birth_name) LIKE {} OR lower(c.usual_name) LIKE {}"
-            " OR lower(c.first_name) LIKE {} OR lower(acc.login) LIKE {}"
-            " OR lower(COALESCE(c.ine, '')) LIKE {})",
-            *[pattern] * 5,
-        )
+        where.add(SEARCH, *[f"%{queue.q.lower()}%"] * 5)
     return where
 
 
-def _order(queue: QueueFilter) -> str:
-    direction = "DESC" if queue.desc else "ASC"
+def _order(queue: QueueFilter, *, reverse: bool = False) -> str:
+    """The ORDER BY: the sort's keys, then the id, so that the order is total; with
+    ``reverse`` its exact mirror on either database (each puts NULLs at one end for
+    ASC and at the other for DESC)."""
+    direction = "DESC" if queue.desc != reverse else "ASC"
     parts = [f"{column} {direction}" for column in SORTS[queue.sort]]
     return ", ".join(parts) + f", a.id {direction}"
 
 
-SORTED_ON_CANDIDATE = frozenset({"dossier", "nom", "naissance", "nationalite", "bac"})
+JOINS = (
+    JOIN_PROGRAMME,
+    JOIN_CANDIDATE,
+    JOIN_ACCOUNT,
+    JOIN_NATIONALITY,
+    JOIN_BAC,
+    JOIN_DECISION,
+)
 
 
 def _from(queue: QueueFilter, *, sort: bool) -> str:
-    """The FROM that the filters (and, with ``sort``, the sort) need: the scope and the
-    parts they name. Inner joins on NOT NULL keys and left joins on unique keys: the
-    parts left out change neither which rows nor how many."""
-    parts = [FROM_SCOPE]
-    if queue.q or queue.duplicates or (sort and queue.sort in SORTED_ON_CANDIDATE):
-        parts.append(JOIN_CANDIDATE)
-    if sort and queue.sort in {"nationalite", "bac"}:
-        parts.append(JOIN_DETAILS)
-    if queue.decision or (sort and queue.sort == "decision"):
-        parts.append(JOIN_DECISION)
-    return "".join(parts)
+    """The FROM that the filters (and, with ``sort``, the sort) need: the application
+    and the parts they name (the scope is a condition). Inner joins on NOT NULL keys
+    and left joins on unique keys: the parts left out change neither which rows nor
+    how many."""
+    needed = list(SORT_JOINS.get(queue.sort, ())) if sort else []
+    if queue.duplicates:  # a condition on c and acc
+        needed += [JOIN_CANDIDATE, JOIN_ACCOUNT]
+    if queue.decision:
+        needed.append(JOIN_DECISION)
+    return "FROM application a" + "".join(part for part in JOINS if part in needed)
 
 
 async def _rows_of(ids: list[int]) -> list[QueueRow]:
@@ -253,14 +219,21 @@ async def queue_page(member: StaffMember, queue: QueueFilter, *, campaign_id: in
     counted = f"SELECT COUNT(*) AS n {_from(queue, sort=False)} WHERE {where.sql}"
     total = (await Application.raw(counted, *where.args))[0]["n"]
     page = min(queue.page, max(1, -(-total // PAGE_SIZE)))
+    start, size, reverse = (page - 1) * PAGE_SIZE, PAGE_SIZE, False
+    if start * 2 > total:
+        # Nearer the end: the same rows counted from the other end, in the mirror
+        # order, then turned round. The last page of 100,000 rows sorted them all.
+        end = total - start
+        start, size, reverse = max(0, end - PAGE_SIZE), min(end, PAGE_SIZE), True
     found = await Application.raw(
         f"SELECT a.id {_from(queue, sort=True)} WHERE {where.sql}"
-        f" ORDER BY {_order(queue)} LIMIT {{}} OFFSET {{}}",
+        f" ORDER BY {_order(queue, reverse=reverse)} LIMIT {{}} OFFSET {{}}",
         *where.args,
-        PAGE_SIZE,
-        (page - 1) * PAGE_SIZE,
+        size,
+        start,
     )
-    rows = await _rows_of([row["id"] for row in found])
+    ids = [row["id"] for row in found]
+    rows = await _rows_of(ids[::-1] if reverse else ids)
     return QueuePage(rows=rows, total=total, page=page)
 
 

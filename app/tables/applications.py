@@ -81,6 +81,13 @@ class Application(Table, help_text="Candidature : un candidat dans une formation
     )
     return_reminder_sent_at = Timestamptz(null=True, default=None)
     answer_reminder_sent_at = Timestamptz(null=True, default=None)
+    # Derived: its current SubmittedPiece rows in TR, kept by every function that writes
+    # them (app.applications.piece_counter); the desk sorts 100,000 applications on it.
+    pieces_to_review = Integer(default=0, help_text="Pièces transmises à vérifier.")
+    # Derived: the id of its latest Decision (entered or validated), kept by the two
+    # functions that write decisions (app.applications.latest_decision). Not a foreign
+    # key: Decision points at Application already.
+    current_decision = Integer(null=True, default=None, help_text="Décision en cours.")
 
     status_check = one_of("status", DossierStatus)
     processing_type_check = one_of("processing_type", ProcessingType)

@@ -9,7 +9,7 @@ from app.applications import lifecycle
 from app.core.codes.applications import Verdict
 from app.core.codes.staff import StaffRole
 from app.review.identity import load_staff_member
-from app.review.queue_filter import QueueFilter
+from app.review.queue_filter import SORT_COLUMNS, QueueFilter
 from app.review.queue_query import queue_ids, queue_page
 from app.tables.dossier import Candidate
 from tests.factories import make_campaign, make_centre, make_commission, make_programme
@@ -161,3 +161,94 @@ def test_the_filter_round_trips_through_the_url():
     }
     cleaned = QueueFilter.from_params(garbage)
     assert cleaned.params() == {"q": "ab" + "x" * 98}
+
+
+async def test_pieces_to_check_filter_sort_and_show_the_kept_count(campaign):
+    from app.tables.catalog import Campaign
+    from tests.factories import make_required_piece
+    from tests.factories_dossier import make_applicant, make_open_programme, stored_pdf
+
+    pieces = [await make_required_piece(campaign) for _ in range(2)]
+    programme = await make_open_programme(campaign, pieces)
+    given = {}  # application id → pieces given (TR)
+    for count in (1, 0, 2, 1):
+        account = await make_applicant(campaign)
+        actor = lifecycle.Actor.candidate(account.id)
+        change = await lifecycle.apply(account_id=account.id, programme_id=programme.id)
+        for piece in pieces[:count]:
+            await lifecycle.submit_piece(
+                application_id=change.application_id,
+                piece_id=piece.id,
+                file_id=await stored_pdf(account),
+                actor=actor,
+            )
+        given[change.application_id] = count
+    central = await _member(StaffRole.CENTRAL_OFFICE)
+    campaign_id = campaign.id if isinstance(campaign, Campaign) else campaign
+
+    async def page(**filters):
+        found = await queue_page(central, QueueFilter(**filters), campaign_id=campaign_id)
+        return [(row.id, row.pieces_to_review) for row in found.rows], found.total
+
+    by_count_desc = sorted(given.items(), key=lambda item: (item[1], item[0]), reverse=True)
+    assert await page(sort="pieces", desc=True) == (by_count_desc, 4)
+    assert await page(sort="pieces") == (list(reversed(by_count_desc)), 4)
+    to_check = [item for item in by_count_desc if item[1] > 0]
+    assert await page(sort="pieces", desc=True, to_review=True) == (to_check, 3)
+
+
+async def test_the_search_finds_names_dossier_numbers_and_ine():
+    _, _, (_, _, apps_b) = await _world()
+    central = await _member(StaffRole.CENTRAL_OFFICE)
+    from app.tables.applications import Application
+
+    target = apps_b[0]
+    row = (
+        await Application.select(
+            Application.candidate.id.as_alias("candidate"),
+            Application.candidate.account.login.as_alias("login"),
+            Application.programme.commission.centre.campaign.as_alias("campaign"),
+        )
+        .where(Application.id == target)
+        .first()
+    )
+    await Candidate.update(
+        {Candidate.usual_name: "Zébulon-Quintal", Candidate.ine: "0123456789A"}
+    ).where(Candidate.id == row["candidate"])
+
+    async def ids(q):
+        return sorted(await queue_ids(central, QueueFilter(q=q), campaign_id=row["campaign"]))
+
+    assert await ids("zébulon") == [target]
+    assert await ids("456789a") == [target]
+    assert await ids(row["login"][1:].lower()) == [target]
+    assert await ids("no such name") == []
+
+
+async def test_every_page_in_either_order_is_the_slice_of_the_whole_queue(monkeypatch):
+    """Pages past the middle are read from the other end and turned round: for every
+    sort, both ways, the pages put end to end are the sorted queue (NULLs and ties
+    included: no decision on most rows, two programmes)."""
+    import app.review.queue_query as queue_query
+
+    campaign, (_, _, apps_a), (_, _, apps_b) = await _world()
+    central = await _member(StaffRole.CENTRAL_OFFICE)
+    await decide(apps_a[1], await make_decision_type(Verdict.FAVOURABLE))
+    for size, numbers in ((2, (1, 2, 3)), (3, (1, 2))):
+        monkeypatch.setattr(queue_query, "PAGE_SIZE", size)
+        for column in SORT_COLUMNS:
+            for desc in (False, True):
+                whole = await queue_ids(
+                    central, QueueFilter(sort=column, desc=desc), campaign_id=campaign.id
+                )
+                assert sorted(whole) == sorted(apps_a + apps_b)
+                pages = []
+                for number in numbers:
+                    page = await queue_page(
+                        central,
+                        QueueFilter(sort=column, desc=desc, page=number),
+                        campaign_id=campaign.id,
+                    )
+                    assert (page.page, page.total, page.pages) == (number, 5, len(numbers))
+                    pages += [row.id for row in page.rows]
+                assert pages == whole, (size, column, desc)
