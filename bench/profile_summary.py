@@ -25,7 +25,8 @@ def frames(stack: str) -> list[str]:
     """The frames, outermost first, without the leading "thread (id): name" part."""
     parts = stack.split(";")
     if parts and parts[0].startswith("thread ("):
-        parts[0] = "thread " + parts[0].split(":", 1)[1].strip()
+        name = parts[0].partition("): ")[2].strip()
+        parts[0] = f"thread {name or 'unnamed'}"
     return parts
 
 
