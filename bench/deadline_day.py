@@ -26,6 +26,7 @@ import csv
 import json
 import os
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -105,6 +106,24 @@ def cpu_seconds(processes: list[subprocess.Popen]) -> float:
         tree = psutil.Process(process.pid)
         for each in [tree, *tree.children(recursive=True)]:
             times = each.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def database_cpu_seconds(database_url: str) -> float:
+    """User + system CPU of the PostgreSQL backends serving this database (the pools of
+    the web processes and workers: opened at their start, open until they stop)."""
+    import psutil
+
+    name = database_url.rsplit("/", 1)[-1]
+    total = 0.0
+    for process in psutil.process_iter(["cmdline"]):
+        words = " ".join(process.info["cmdline"] or []).split()
+        if words[:1] == ["postgres:"] and name in words:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
             total += times.user + times.system
     return total
 
@@ -219,6 +238,7 @@ def main() -> None:
                 spawn_rate = args.users / (args.minutes * 60 - 30)  # the last has 30 s
                 load_before = os.getloadavg()
                 started = time.perf_counter()
+                children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 locust = subprocess.run(
                     [
                         BIN / "locust",
@@ -238,10 +258,15 @@ def main() -> None:
                     text=True,
                 )
                 seconds = time.perf_counter() - started
+                children = resource.getrusage(resource.RUSAGE_CHILDREN)
+                locust_cpu = (children.ru_utime - children_before.ru_utime) + (
+                    children.ru_stime - children_before.ru_stime
+                )
                 load_after = os.getloadavg()
                 outbox = wait_for_outbox(120)
                 drained = time.perf_counter() - started
                 web_cpu, worker_cpu = cpu_seconds(processes[:1]), cpu_seconds(processes[1:])
+                database_cpu = database_cpu_seconds(args.database_url)
                 for spy in spies:
                     spy.send_signal(signal.SIGINT)  # py-spy then writes its file
                 for spy in spies:
@@ -289,6 +314,11 @@ def main() -> None:
         f"workers {worker_cpu / max(mails, 1) * 1000:.1f} ms a mail job, idle polling included); "
         f"the {args.users} need {(web_cpu + worker_cpu) / (2 * args.minutes * 60):.0%} of the 2 "
         f"cores over {args.minutes:g} min"
+    )
+    print(
+        f"other CPU         PostgreSQL backends {database_cpu:.0f} s "
+        f"({database_cpu / args.users * 1000:.0f} ms a candidate), Locust {locust_cpu:.0f} s "
+        f"(the load tool's own: it shares the 2 cores)"
     )
     for line in failed:
         print(f"  failed {line}")
