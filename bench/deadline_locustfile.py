@@ -2,7 +2,8 @@
 
 Each simulated candidate, once: signs in, opens their application, uploads its three
 pieces (each upload answered 303, then the summary page as a browser would follow it),
-opens the transmit confirmation and transmits. Each comes from an address of their own
+opens the transmit confirmation and transmits, then stays idle until everyone is done
+(Locust would replace a user that stops). Each comes from an address of their own
 (``X-Forwarded-For``, trusted by uvicorn from the loopback like from a reverse proxy):
 the sign-in limits are per address. When every candidate is done, Locust stops.
 
@@ -17,6 +18,7 @@ request. That client sends no multipart forms, so the uploads are encoded here.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -37,7 +39,7 @@ PIECE_FILES = [
 ]
 PASSWORD = os.environ["DEADLINE_PASSWORD"]
 _next_candidate = iter(enumerate(SEED["candidates"]))
-_finished = 0
+_done = 0  # candidates who transmitted or gave up after a failure
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -58,6 +60,10 @@ def multipart(fields: dict[str, str], name: str, file: tuple[str, bytes, str]) -
     )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+class GaveUp(Exception):
+    """A step failed: the candidate's next steps would only fail in turn."""
 
 
 class Candidate(FastHttpUser):
@@ -101,8 +107,8 @@ class Candidate(FastHttpUser):
     ) -> None:
         """One request, not following redirects (each is measured on its own); a
         failure unless it answers ``status`` (and, if given, ``needs`` is in the page,
-        ``to`` in the redirect's location). After a failure the candidate gives up: the
-        next steps would only fail in turn (signed out, no form)."""
+        ``to`` in the redirect's location). After a failure the candidate gives up
+        (:class:`GaveUp`): the next steps would only fail in turn (signed out, no form)."""
         headers = {"X-Forwarded-For": self.address}
         body = None
         if file is not None:
@@ -120,10 +126,25 @@ class Candidate(FastHttpUser):
         ) as response:
             ok = self.expect(response, status, needs, to)
         if not ok:
-            raise StopUser
+            raise GaveUp
 
     @task
     def deadline_day(self) -> None:
+        """The visit, then the candidate stays, idle, until everyone is done. A user
+        that stopped would be replaced at Locust's next spawning tick by a new one (the
+        next candidate), on top of the spawn rate: the arrivals would bunch up."""
+        with contextlib.suppress(GaveUp):
+            self.visit()
+        global _done
+        _done += 1
+        if _done == len(SEED["candidates"]):
+            # Everyone is done: stop the run, from another greenlet (not this user's own)
+            # and a little later (the last requests' statistics are counted first).
+            gevent.spawn_later(2, self.environment.runner.quit)
+        while True:
+            gevent.sleep(3600)
+
+    def visit(self) -> None:
         summary = f"/candidatures/{self.application_id}"
         self.step("GET", "/connexion", 200, "GET /connexion")
         self.wait()
@@ -160,13 +181,6 @@ class Candidate(FastHttpUser):
             form={"_csrf_token": self.token()},
         )
         self.step("GET", summary, 200, "GET /candidatures/[id]")
-        global _finished
-        _finished += 1
-        if _finished == len(SEED["candidates"]):
-            # Everyone is done: stop the run, from another greenlet (not this user's own)
-            # and a little later (the last requests' statistics are counted first).
-            gevent.spawn_later(2, self.environment.runner.quit)
-        raise StopUser
 
 
 @events.test_start.add_listener
