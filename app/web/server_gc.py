@@ -4,8 +4,8 @@ Python's cyclic collector walks the objects that survived its earlier passes aga
 again: in a web process, the hundreds of thousands that start-up leaves for good
 (modules, classes, compiled templates, the app itself). Measured on deadline day's visit
 (``bench/deadline_steps.py``, docs/benchmarks.md): without this, one request in a run of
-720 took ~185 ms of CPU instead of ~5 (a full collection);
-with it the slowest took 39-49 ms. The mean CPU a candidate did not move beyond the
+720 took ~185 ms of CPU instead of ~5 (a full collection); with it the slowest took
+39-49 ms. The mean CPU a candidate did not move beyond the
 noise (98 and 98 ms, 102 and 101 ms in two pairs of runs): this is for the latency of
 the requests caught behind a full collection, not for throughput.
 
@@ -14,8 +14,8 @@ the requests caught behind a full collection, not for throughput.
   frozen are still freed by reference counting when they are dropped);
 - the first threshold goes from 700 to 50,000 allocations, so the youngest generation
   is collected less often (a request allocates thousands of objects, most of them freed
-  by reference counting, not by the collector). The older generations keep the ratio
-  the defaults give them.
+  by reference counting, not by the collector), and each older one after 20 passes
+  of the one below instead of 10.
 """
 
 from __future__ import annotations
