@@ -40,6 +40,7 @@ from app.web.errors import EXCEPTION_HANDLERS
 from app.web.inputs import clean_request_input
 from app.web.middleware import language_middleware, security_headers_hook
 from app.web.routes import accessibility, set_language
+from app.web.server_gc import settle_after_start_up
 from app.web.sessions import ResilientRedisStore, RotatingSessionConfig, redis_client
 from app.web.templating import STATIC_DIR, make_environment
 from workers.settings import WorkerSettings
@@ -145,7 +146,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         from app.mail.dev_routes import dev_mail_routes
 
         route_handlers.extend([*dev_mail_routes, *dev_cas_routes])
-    return Litestar(
+    app = Litestar(
         route_handlers=route_handlers,
         debug=False,
         request_class=HTMXRequest,
@@ -186,3 +187,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         openapi_config=None,
     )
+    if settings.gc_freeze:
+        settle_after_start_up()
+    return app

@@ -124,6 +124,9 @@ class Settings:
     """PostgreSQL connections per process (web process or worker); see docs/deploy.md."""
     database_behind_pgbouncer: bool = False
     """PgBouncer in transaction mode: asyncpg must not cache prepared statements."""
+    gc_freeze: bool = True
+    """Each web process freezes what start-up left out of the garbage collector's walks
+    (app/web/server_gc.py); off in the tests, which build an app for each test."""
     student_records: str = "demo"
     """``demo`` (fictitious students, dev only) or ``package.module:factory`` of the
     university's student-records adapter."""
@@ -263,6 +266,7 @@ def load_settings() -> Settings:
         ),
         database_pool_size=_env_int("DATABASE_POOL_SIZE", 10),
         database_behind_pgbouncer=_env_bool("DATABASE_PGBOUNCER", False),
+        gc_freeze=_env_bool("GC_FREEZE", True),
         metrics_allowed_networks=_networks(
             _env("METRICS_ALLOWED_IPS", DEFAULT_METRICS_ALLOWED_IPS)
         ),

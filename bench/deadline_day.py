@@ -26,6 +26,8 @@ import csv
 import json
 import os
 import random
+import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -42,6 +44,7 @@ from bench.support import (
     free_port,
     portal_env,
     prepare,
+    py_spy,
     wait_for_http,
 )
 from bench.uploads import largest_under, noise_jpeg, noise_pdf
@@ -95,7 +98,8 @@ def locust_summary(prefix: Path) -> tuple[dict, list[dict]]:
 
 
 def cpu_seconds(processes: list[subprocess.Popen]) -> float:
-    """User + system CPU of these processes and of their children (uvicorn's workers)."""
+    """User + system CPU of these processes and of their children (uvicorn's workers),
+    every thread included."""
     import psutil
 
     total = 0.0
@@ -103,6 +107,24 @@ def cpu_seconds(processes: list[subprocess.Popen]) -> float:
         tree = psutil.Process(process.pid)
         for each in [tree, *tree.children(recursive=True)]:
             times = each.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def database_cpu_seconds(database_url: str) -> float:
+    """User + system CPU of the PostgreSQL backends serving this database (the pools of
+    the web processes and workers: opened at their start, open until they stop)."""
+    import psutil
+
+    name = database_url.rsplit("/", 1)[-1]
+    total = 0.0
+    for process in psutil.process_iter(["cmdline"]):
+        words = " ".join(process.info["cmdline"] or []).split()
+        if words[:1] == ["postgres:"] and name in words:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
             total += times.user + times.system
     return total
 
@@ -146,6 +168,11 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=2000)
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--pool-size", type=int, default=8, help="DATABASE_POOL_SIZE")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="folder for py-spy's raw stacks of each web process and worker (bench/profile_summary.py)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ecesure-deadline-") as var_name:
         var = Path(var_name)
@@ -200,8 +227,25 @@ def main() -> None:
                     )
                 # Two processes importing the app on a busy machine: give them time.
                 wait_for_http(f"http://127.0.0.1:{web_port}/healthz", seconds=300)
+                spies = []
+                if args.profile:
+                    import psutil
+
+                    args.profile.mkdir(parents=True, exist_ok=True)
+                    webs = [c.pid for c in psutil.Process(processes[0].pid).children()]
+                    spies = [py_spy(pid, args.profile / f"web-{pid}.txt") for pid in webs] + [
+                        py_spy(w.pid, args.profile / f"worker-{w.pid}.txt") for w in processes[1:]
+                    ]
                 spawn_rate = args.users / (args.minutes * 60 - 30)  # the last has 30 s
+                load_before = os.getloadavg()
                 started = time.perf_counter()
+                children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                # From here on: the start-up (imports, the app built) is not the visits'.
+                cpu_before = (
+                    cpu_seconds(processes[:1]),
+                    cpu_seconds(processes[1:]),
+                    database_cpu_seconds(args.database_url),
+                )
                 locust = subprocess.run(
                     [
                         BIN / "locust",
@@ -221,9 +265,20 @@ def main() -> None:
                     text=True,
                 )
                 seconds = time.perf_counter() - started
+                children = resource.getrusage(resource.RUSAGE_CHILDREN)
+                locust_cpu = (children.ru_utime - children_before.ru_utime) + (
+                    children.ru_stime - children_before.ru_stime
+                )
+                load_after = os.getloadavg()
                 outbox = wait_for_outbox(120)
                 drained = time.perf_counter() - started
-                web_cpu, worker_cpu = cpu_seconds(processes[:1]), cpu_seconds(processes[1:])
+                web_cpu = cpu_seconds(processes[:1]) - cpu_before[0]
+                worker_cpu = cpu_seconds(processes[1:]) - cpu_before[1]
+                database_cpu = database_cpu_seconds(args.database_url) - cpu_before[2]
+                for spy in spies:
+                    spy.send_signal(signal.SIGINT)  # py-spy then writes its file
+                for spy in spies:
+                    spy.wait(timeout=60)
             finally:
                 for process in processes:
                     stop(process)
@@ -246,18 +301,33 @@ def main() -> None:
     print(
         f"load              {args.users} candidates over {args.minutes:g} min; Locust ran {seconds:.0f} s"
     )
+    print(
+        f"machine load      {load_before[0]:.1f} before Locust, {load_after[0]:.1f} at its end"
+        f" (1-minute load average; {os.cpu_count()} cores)"
+    )
     print(f"requests          {count}, failures {failures}, {count / seconds:.1f}/s")
     print(
         f"latency           median {total['50%']} ms, p95 {p95:.0f} ms, p99 {total['99%']} ms, max {float(total['Max Response Time']):.0f} ms"
     )
     for row in requests:
         print(
-            f"  {row['Name']:<40} {row['Request Count']:>6}  p50 {row['50%']:>5}  p95 {row['95%']:>6}  failures {row['Failure Count']}"
+            f"  {row['Name']:<40} {row['Request Count']:>6}  p50 {row['50%']:>5}  p95 {row['95%']:>6}"
+            f"  p99 {row['99%']:>6}  failures {row['Failure Count']}"
         )
+    mails = sum(received.values())
+    per = 1000 / args.users  # seconds in all → milliseconds a candidate
+    everything = web_cpu + worker_cpu + database_cpu + locust_cpu
     print(
-        f"server CPU        web {web_cpu:.0f} s, workers {worker_cpu:.0f} s: "
-        f"{(web_cpu + worker_cpu) / args.users * 1000:.0f} ms a candidate; the {args.users} "
-        f"need {(web_cpu + worker_cpu) / (2 * args.minutes * 60):.0%} of the 2 cores over {args.minutes:g} min"
+        f"server CPU        web {web_cpu:.1f} s, workers {worker_cpu:.1f} s (from Locust's start"
+        f" to the outbox drained): {(web_cpu + worker_cpu) * per:.0f} ms a candidate (web "
+        f"{web_cpu * per:.0f} ms, workers {worker_cpu * per:.0f} ms; workers "
+        f"{worker_cpu / max(mails, 1) * 1000:.1f} ms a mail job, idle polling included)"
+    )
+    print(
+        f"other CPU         PostgreSQL backends {database_cpu:.1f} s ({database_cpu * per:.0f} ms a"
+        f" candidate), Locust {locust_cpu:.1f} s ({locust_cpu * per:.0f} ms a candidate: the"
+        f" load tool shares the cores); in all {everything * per:.0f} ms a candidate, "
+        f"{everything / (2 * args.minutes * 60):.0%} of 2 cores over {args.minutes:g} min"
     )
     for line in failed:
         print(f"  failed {line}")
@@ -267,9 +337,7 @@ def main() -> None:
     print(
         f"outbox            {dict(rows)} (drained {drained:.0f} s after the start; {dict(outbox)})"
     )
-    print(
-        f"mails             {sum(received.values())} received, {len(expected)} expected, each once: {once}"
-    )
+    print(f"mails             {mails} received, {len(expected)} expected, each once: {once}")
     ok = (
         failures == 0
         and p95 <= P95_BOUND_MS

@@ -2,24 +2,32 @@
 
 Each simulated candidate, once: signs in, opens their application, uploads its three
 pieces (each upload answered 303, then the summary page as a browser would follow it),
-opens the transmit confirmation and transmits. Each comes from an address of their own
+opens the transmit confirmation and transmits, then stays idle until everyone is done
+(Locust would replace a user that stops). Each comes from an address of their own
 (``X-Forwarded-For``, trusted by uvicorn from the loopback like from a reverse proxy):
 the sign-in limits are per address. When every candidate is done, Locust stops.
 
 Environment: ``DEADLINE_CANDIDATES`` (a JSON file: ``{"pieces": [ids], "candidates":
 [[login, application id], ...]}``), ``DEADLINE_FILES`` (a folder holding ``piece.pdf``
 and ``piece.jpg``), ``DEADLINE_PASSWORD``.
+
+The candidates are ``FastHttpUser``s (geventhttpclient): Locust runs on the same two
+cores as the portal, and its default client (requests) costs several times more CPU a
+request. That client sends no multipart forms, so the uploads are encoded here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 import gevent
-from locust import HttpUser, constant, events, task
+from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
 
 SEED = json.loads(Path(os.environ["DEADLINE_CANDIDATES"]).read_text())
@@ -31,10 +39,34 @@ PIECE_FILES = [
 ]
 PASSWORD = os.environ["DEADLINE_PASSWORD"]
 _next_candidate = iter(enumerate(SEED["candidates"]))
-_finished = 0
+_done = 0  # candidates who transmitted or gave up after a failure
+FORM = "application/x-www-form-urlencoded"
 
 
-class Candidate(HttpUser):
+def multipart(fields: dict[str, str], name: str, file: tuple[str, bytes, str]) -> tuple[bytes, str]:
+    """A multipart/form-data body, as a browser sends a form with a file: the fields,
+    then the file's part; and its content type."""
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
+    filename, data, kind = file
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"'
+        f"\r\nContent-Type: {kind}\r\n\r\n".encode()
+        + data
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+class GaveUp(Exception):
+    """A step failed: the candidate's next steps would only fail in turn."""
+
+
+class Candidate(FastHttpUser):
     # Time a person takes between two pages: reading, choosing a file.
     wait_time = constant(1)
 
@@ -44,7 +76,7 @@ class Candidate(HttpUser):
         except StopIteration:
             raise StopUser from None
         n = self.number
-        self.client.headers["X-Forwarded-For"] = f"10.{n // 62500}.{n // 250 % 250}.{n % 250 + 1}"
+        self.address = f"10.{n // 62500}.{n // 250 % 250}.{n % 250 + 1}"
 
     def expect(self, response, status: int, needs: str | None, to: str | None) -> bool:
         if response.status_code != status:
@@ -60,24 +92,59 @@ class Candidate(HttpUser):
         return False
 
     def token(self) -> str:
-        return self.client.cookies.get("ecesure_csrf", "")
+        return next((c.value for c in self.client.cookiejar if c.name == "ecesure_csrf"), "")
 
     def step(
-        self, method: str, url: str, status: int, name: str, needs=None, to=None, **kwargs
+        self,
+        method: str,
+        url: str,
+        status: int,
+        name: str,
+        needs=None,
+        to=None,
+        form: dict | None = None,
+        file: tuple[str, bytes, str] | None = None,
     ) -> None:
         """One request, not following redirects (each is measured on its own); a
         failure unless it answers ``status`` (and, if given, ``needs`` is in the page,
-        ``to`` in the redirect's location). After a failure the candidate gives up: the
-        next steps would only fail in turn (signed out, no form)."""
+        ``to`` in the redirect's location). After a failure the candidate gives up
+        (:class:`GaveUp`): the next steps would only fail in turn (signed out, no form)."""
+        headers = {"X-Forwarded-For": self.address}
+        body = None
+        if file is not None:
+            body, headers["Content-Type"] = multipart(form or {}, "fichier", file)
+        elif form is not None:
+            body, headers["Content-Type"] = urlencode(form).encode(), FORM
         with self.client.request(
-            method, url, name=name, catch_response=True, allow_redirects=False, **kwargs
+            method,
+            url,
+            name=name,
+            data=body,
+            headers=headers,
+            catch_response=True,
+            allow_redirects=False,
         ) as response:
             ok = self.expect(response, status, needs, to)
         if not ok:
-            raise StopUser
+            raise GaveUp
 
     @task
     def deadline_day(self) -> None:
+        """The visit, then the candidate stays, idle, until everyone is done. A user
+        that stopped would be replaced at Locust's next spawning tick by a new one (the
+        next candidate), on top of the spawn rate: the arrivals would bunch up."""
+        with contextlib.suppress(GaveUp):
+            self.visit()
+        global _done
+        _done += 1
+        if _done == len(SEED["candidates"]):
+            # Everyone is done: stop the run, from another greenlet (not this user's own)
+            # and a little later (the last requests' statistics are counted first).
+            gevent.spawn_later(2, self.environment.runner.quit)
+        while True:
+            gevent.sleep(3600)
+
+    def visit(self) -> None:
         summary = f"/candidatures/{self.application_id}"
         self.step("GET", "/connexion", 200, "GET /connexion")
         self.wait()
@@ -87,7 +154,7 @@ class Candidate(HttpUser):
             303,
             "POST /connexion",
             to="/dossier",
-            data={"identifier": self.login, "password": PASSWORD, "_csrf_token": self.token()},
+            form={"identifier": self.login, "password": PASSWORD, "_csrf_token": self.token()},
         )
         self.step("GET", summary, 200, "GET /candidatures/[id]", needs=r"pieces/\d+")
         for piece_id, (name, data, kind) in zip(SEED["pieces"], PIECE_FILES, strict=True):
@@ -98,8 +165,8 @@ class Candidate(HttpUser):
                 303,
                 "POST /candidatures/[id]/pieces/[piece]",
                 to="piece-deposee",
-                data={"_csrf_token": self.token()},
-                files={"fichier": (name, data, kind)},
+                form={"_csrf_token": self.token()},
+                file=(name, data, kind),
             )
             self.step("GET", summary, 200, "GET /candidatures/[id]")
         self.wait()
@@ -111,16 +178,9 @@ class Candidate(HttpUser):
             303,
             "POST /candidatures/[id]/transmettre",
             to="transmise",
-            data={"_csrf_token": self.token()},
+            form={"_csrf_token": self.token()},
         )
         self.step("GET", summary, 200, "GET /candidatures/[id]")
-        global _finished
-        _finished += 1
-        if _finished == len(SEED["candidates"]):
-            # Everyone is done: stop the run, from another greenlet (not this user's own)
-            # and a little later (the last requests' statistics are counted first).
-            gevent.spawn_later(2, self.environment.runner.quit)
-        raise StopUser
 
 
 @events.test_start.add_listener

@@ -76,6 +76,19 @@ def prepare(env: dict) -> None:
     )
 
 
+def py_spy(pid: int, output: Path) -> subprocess.Popen:
+    """py-spy sampling ``pid`` (its threads apart) into ``output`` as raw collapsed stacks
+    until the process ends or py-spy gets SIGINT; summarise with bench/profile_summary.py."""
+    return subprocess.Popen(
+        [
+            *(BIN / "py-spy", "record", "--pid", str(pid), "--rate", "200", "--format", "raw"),
+            *("--threads", "--nonblocking", "--output", str(output)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def wait_for_http(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -85,6 +85,7 @@ os.environ["SMTP_HOST"] = "127.0.0.1"
 os.environ["SMTP_PORT"] = str(_free_port())
 os.environ["BASE_URL"] = "http://testserver.local"
 os.environ["OFFER_CACHE_SECONDS"] = "0"  # tests change the catalogue and look at once
+os.environ["GC_FREEZE"] = "0"  # an app for each test: a full collection each time is slow
 os.environ.pop("SECRET_KEY", None)
 
 

@@ -20,8 +20,9 @@ from litestar.types import Receive, Scope, Send
 from app.accounts.auth import current_account_id
 from app.accounts.guards import account_id_of
 from app.application_pages.forms import file_field, read_upload, too_large_message, upload_message
-from app.application_pages.page_data import PieceRow, Summary, piece_file
+from app.application_pages.page_data import piece_file
 from app.application_pages.page_data.contact import application_contact
+from app.application_pages.page_data.upload_target import piece_for_upload
 from app.application_pages.routes_common import (
     application_url,
     candidate,
@@ -50,13 +51,6 @@ UPLOAD_BODY_LIMIT = get_settings().max_upload_bytes + 64 * 1024
 
 # A served file is the candidate's, not ours: no script, nothing else loaded. Chrome's
 # PDF viewer needs object-src and inline styles (crbug.com/271452).
-
-
-def _piece(s: Summary, piece_id: int) -> PieceRow:
-    piece = s.piece(piece_id)
-    if piece is None:
-        raise NotFoundException
-    return piece
 
 
 class TemplateAfterLookup(Template):
@@ -108,8 +102,9 @@ async def upload_piece(
     request: Request, application_id: FromPath[int], piece_id: FromPath[int]
 ) -> Template | Redirect:
     """Store the file, then give it to the piece; a refused change leaves no file."""
-    s = await summary_or_404(request, application_id)
-    piece = _piece(s, piece_id)
+    piece = await piece_for_upload(account_id_of(request), application_id, piece_id)
+    if piece is None:
+        raise NotFoundException
     if piece.refusal is not None:
         return await refused_page(request, application_id, piece.refusal)
     upload = await read_upload(request)
@@ -120,6 +115,7 @@ async def upload_piece(
     except UploadRefused as refused:
         form = Form()
         form.add_error(file_field(piece_id), upload_message(refused.reason, piece.label))
+        s = await summary_or_404(request, application_id)
         return summary_page(s, form=form, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
     call = lifecycle.submit_piece(
         application_id=application_id, piece_id=piece_id, file_id=file_id, actor=candidate(request)

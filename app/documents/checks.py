@@ -31,7 +31,6 @@ received on disk is not copied into memory whole.
 from __future__ import annotations
 
 import io
-import re
 import warnings
 from enum import StrEnum
 from io import BytesIO
@@ -62,7 +61,9 @@ ACTIVE_NAMES = frozenset(
     }
 )
 MAX_PDF_OBJECTS = 200_000  # a 2 MB file holds far fewer; a bound on the walk anyway
-MARKUP = re.compile(rb"<html|<script|<svg|<!doctype|<iframe|<\?php|javascript:", re.I)
+# Lower-case, found in the lower-cased file: ``bytes.lower`` and ``in`` run in C, some
+# five times faster than one case-insensitive regular expression over a 200 KB photo.
+MARKUP = (b"<html", b"<script", b"<svg", b"<!doctype", b"<iframe", b"<?php", b"javascript:")
 # The markup scan reads pieces this long, each overlapping the last by more than the
 # longest pattern, so a word cut between two pieces is still found whole in one.
 SCAN_BYTES = 256 * 1024
@@ -200,9 +201,10 @@ def _has_markup(stream: BinaryIO) -> bool:
     stream.seek(0)
     tail = b""
     while chunk := stream.read(SCAN_BYTES):
-        if MARKUP.search(tail + chunk):
+        text = tail + chunk.lower()
+        if any(word in text for word in MARKUP):
             return True
-        tail = chunk[-SCAN_OVERLAP:]
+        tail = text[-SCAN_OVERLAP:]
     return False
 
 

@@ -75,7 +75,7 @@ async def new_candidate(campaign=None, **account_values) -> tuple[CandidateAccou
 
 async def plant_session(http: httpx.AsyncClient, account: CandidateAccount) -> None:
     """Signed in as ``account`` without the sign-in form: the session that a sign-in
-    leaves, written where the app reads it. Verifying an argon2 hash takes ~0.4 s here;
+    leaves, written where the app reads it. Verifying an argon2 hash takes tens of ms;
     the sign-in form itself is tested by the accounts tests and used by ``sign_in``."""
     session_id = secrets.token_hex(16)
     redis = redis_client(get_settings().redis_url)
