@@ -67,8 +67,8 @@ async def counts_with(client, world, redis, applications: int) -> dict[str, int]
 BUDGET = {
     "/candidatures": 3,  # applications, their decisions, the account's names
     "/candidatures/{first}": 6,  # + pieces, earlier pieces, timeline, notes
-    "/dossier": 5,
-    "/candidatures/nouvelle": 5,  # live applications + the dossier's completeness
+    "/dossier": 1,  # the dossier's rows, counts and reference ids (app.dossier.read_model)
+    "/candidatures/nouvelle": 2,  # live applications + the dossier's rows
 }
 
 
