@@ -12,7 +12,6 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.exceptions import NotFoundException
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import Receive, Scope, Send
@@ -41,7 +40,7 @@ from app.web.inputs import clean_request_input
 from app.web.middleware import language_middleware, security_headers_hook
 from app.web.routes import accessibility, set_language
 from app.web.sessions import ResilientRedisStore, RotatingSessionConfig, redis_client
-from app.web.templating import STATIC_DIR, make_environment
+from app.web.templating import STATIC_DIR, LanguageTemplateEngine, page_environments
 from workers.settings import WorkerSettings
 
 log = structlog.get_logger(__name__)
@@ -113,8 +112,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     refuse_insecure_production(settings)
     configure_logging(json=settings.is_prod)
     redis = redis_client(settings.redis_url)
-    environment = make_environment()
-    environment.globals["signed_in"] = signed_in
+    environments = page_environments()
+    for environment in environments.values():
+        environment.globals["signed_in"] = signed_in
     route_handlers = [
         home,
         *account_routes,
@@ -150,7 +150,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
         request_class=HTMXRequest,
         plugins=[HTMXPlugin()],
-        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
+        template_config=TemplateConfig(
+            engine=LanguageTemplateEngine(environments, settings.default_language)
+        ),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name=CSRF_COOKIE,

@@ -124,6 +124,8 @@ class Settings:
     """PostgreSQL connections per process (web process or worker); see docs/deploy.md."""
     database_behind_pgbouncer: bool = False
     """PgBouncer in transaction mode: asyncpg must not cache prepared statements."""
+    templates_auto_reload: bool = True
+    """Pages see template and static file edits without a restart (a stat per file per page)."""
     student_records: str = "demo"
     """``demo`` (fictitious students, dev only) or ``package.module:factory`` of the
     university's student-records adapter."""
@@ -263,6 +265,7 @@ def load_settings() -> Settings:
         ),
         database_pool_size=_env_int("DATABASE_POOL_SIZE", 10),
         database_behind_pgbouncer=_env_bool("DATABASE_PGBOUNCER", False),
+        templates_auto_reload=_env_bool("TEMPLATES_AUTO_RELOAD", env != "prod"),
         metrics_allowed_networks=_networks(
             _env("METRICS_ALLOWED_IPS", DEFAULT_METRICS_ALLOWED_IPS)
         ),
