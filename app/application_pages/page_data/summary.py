@@ -72,9 +72,14 @@ class ListPage:
 
 
 async def list_page(account_id: int) -> ListPage:
-    """Three queries: the applications, their decisions, the account's names."""
+    """Two queries: the applications (with the account's names), their decisions; a
+    third for the names when there is no application."""
     views = await queries.applications_of(account_id)
-    account = await read_model.account_names(account_id)
+    if views:  # each row holds this account's names (the select joins it)
+        account = {"first_name": views[0].first_name, "last_name": views[0].last_name}
+        account["login"] = views[0].login
+    else:
+        account = await read_model.account_names(account_id)
     return ListPage(
         who=who(account["first_name"], account["last_name"], account["login"]) if account else "",
         rows=[application_row(view) for view in views],
