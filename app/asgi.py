@@ -23,6 +23,7 @@ from app.accounts.sso_routes import sso_routes
 from app.application_pages.routes import application_routes
 from app.backoffice.admin import create_admin_app
 from app.catalog.offer import new_offer_cache, remember_campaign
+from app.catalog.offer_cache import VERSION_KEY
 from app.catalog.routes import home
 from app.documents.routes import document_routes
 from app.dossier.routes import dossier_routes
@@ -39,7 +40,12 @@ from app.web.errors import EXCEPTION_HANDLERS
 from app.web.inputs import clean_request_input
 from app.web.middleware import language_middleware, security_headers_hook
 from app.web.routes import accessibility, set_language
-from app.web.sessions import ResilientRedisStore, RotatingSessionConfig, redis_client
+from app.web.sessions import (
+    ResilientRedisStore,
+    RotatingSessionConfig,
+    read_with_session,
+    redis_client,
+)
 from app.web.templating import STATIC_DIR, LanguageTemplateEngine, page_environments
 from workers.settings import WorkerSettings
 
@@ -88,6 +94,16 @@ def _admin_mount(settings: Settings):
         await admin_app(scope, receive, send)
 
     return admin
+
+
+async def offer_of_request(request) -> None:
+    """before_request: the offer and campaign of the page (``remember_campaign``), with
+    the catalogue version the session middleware read along with the session."""
+    read = read_with_session(request)
+    if VERSION_KEY in read:
+        await remember_campaign(request, version_read=True, version_value=read[VERSION_KEY])
+    else:
+        await remember_campaign(request)
 
 
 @asynccontextmanager
@@ -170,12 +186,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 samesite="lax",
                 max_age=8 * 3600,
                 exclude=[ADMIN_PATHS, STATIC_PATHS, STAFF_PATHS],  # the desk has its own cookie
+                read_along=(VERSION_KEY,),  # one round trip for the session and the offer's version
             ).middleware,
         ],
         stores={"sessions": ResilientRedisStore(redis, namespace="ecesure:session")},
         exception_handlers={**EXCEPTION_HANDLERS, SignInRequired: redirect_to_sign_in},
         guards=[clean_request_input],
-        before_request=remember_campaign,
+        before_request=offer_of_request,
         lifespan=[database_pool],
         state=State(
             {
