@@ -13,6 +13,7 @@ connection pool, query logging and the query count of the tests all apply.
 from __future__ import annotations
 
 import json
+from contextlib import AbstractAsyncContextManager, nullcontext
 from functools import cache
 from typing import Any
 
@@ -27,6 +28,13 @@ def _engine() -> Engine:
     engine = engine_finder()
     assert engine is not None, "piccolo_conf defines no DB"
     return engine
+
+
+def one_connection() -> AbstractAsyncContextManager[None]:
+    """A page's reads on one pooled connection (PostgreSQL, ``app.postgres_engine``);
+    as before on SQLite, whose engine keeps its connections itself."""
+    held = getattr(_engine(), "one_connection", None)
+    return held() if held is not None else nullcontext()
 
 
 class ReadStatement:
