@@ -95,10 +95,23 @@ class DossierRows:
     no_bac: int | None
 
 
+# Per prefix: (column name in the row, name in the part), joined columns included.
+_PARTS = {
+    alias: [
+        (f"{alias}__{name}", name)
+        for name in (
+            [column._meta.db_column_name for column in table._meta.columns]
+            + {"ad": ["commune_name", "country_name"], "b": ["serie_label"]}.get(alias, [])
+        )
+    ]
+    for alias, table in _PREFIXES.items()
+}
+
+
 def _part(row: dict, prefix: str) -> dict | None:
-    start = prefix + "__"
-    part = {key[len(start) :]: value for key, value in row.items() if key.startswith(start)}
-    return part if part["id"] is not None else None
+    if row[f"{prefix}__id"] is None:
+        return None
+    return {name: row[key] for key, name in _PARTS[prefix]}
 
 
 async def dossier_rows(account_id: int) -> DossierRows | None:
