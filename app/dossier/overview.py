@@ -16,6 +16,7 @@ from app.dossier.completeness import (
 )
 from app.dossier.field_labels import Section, section_title
 from app.dossier.read_model import dossier_rows
+from app.sql import one_connection
 
 
 class SectionState(StrEnum):
@@ -101,7 +102,8 @@ def _bac_summary(row: dict | None) -> str:
 
 async def dossier_overview(account_id: int) -> Overview:
     """One query, whatever the dossier holds (``app.dossier.read_model``)."""
-    rows = await dossier_rows(account_id)
+    async with one_connection():
+        rows = await dossier_rows(account_id)
     if rows is None:
         raise LookupError(f"no candidate account {account_id}")
     candidate, address, bac, counts = rows.candidate, rows.address, rows.bac, rows.counts

@@ -77,13 +77,10 @@ async def list_page(account_id: int) -> ListPage:
     third for the names when there is no application."""
     async with one_connection():
         views = await queries.applications_of(account_id)
-        if views:  # each row holds this account's names (the select joins it)
-            account = {"first_name": views[0].first_name, "last_name": views[0].last_name}
-            account["login"] = views[0].login
-        else:
-            account = await read_model.account_names(account_id)
+        # Each row holds this account's names (the select joins it).
+        names = vars(views[0]) if views else await read_model.account_names(account_id)
     return ListPage(
-        who=who(account["first_name"], account["last_name"], account["login"]) if account else "",
+        who=who(names["first_name"], names["last_name"], names["login"]) if names else "",
         rows=[application_row(view) for view in views],
     )
 
