@@ -6,9 +6,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from piccolo.conf.apps import AppRegistry
-from piccolo.engine.postgres import PostgresEngine
 
 from app.postgres_connection import NoResetQueryConnection
+from app.postgres_engine import HeldConnectionPostgresEngine
 from app.settings import get_settings
 from app.sqlite_engine import PooledSQLiteEngine
 
@@ -23,7 +23,7 @@ def make_engine(database_url: str, *, behind_pgbouncer: bool = False):
         config = {"dsn": database_url, "connection_class": NoResetQueryConnection}
         if behind_pgbouncer:  # transaction pooling: a prepared statement may meet another server
             config["statement_cache_size"] = 0
-        return PostgresEngine(config=config)
+        return HeldConnectionPostgresEngine(config=config)
     raise RuntimeError(
         f"DATABASE_URL must start with sqlite:/// or postgres://, not {scheme or database_url!r}"
     )

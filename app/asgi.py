@@ -12,7 +12,6 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.exceptions import NotFoundException
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import Receive, Scope, Send
@@ -24,6 +23,7 @@ from app.accounts.sso_routes import sso_routes
 from app.application_pages.routes import application_routes
 from app.backoffice.admin import create_admin_app
 from app.catalog.offer import new_offer_cache, remember_campaign
+from app.catalog.offer_cache import VERSION_KEY
 from app.catalog.routes import home
 from app.documents.routes import document_routes
 from app.dossier.routes import dossier_routes
@@ -41,8 +41,13 @@ from app.web.inputs import clean_request_input
 from app.web.middleware import language_middleware, security_headers_hook
 from app.web.routes import accessibility, set_language
 from app.web.server_gc import settle_after_start_up
-from app.web.sessions import ResilientRedisStore, RotatingSessionConfig, redis_client
-from app.web.templating import STATIC_DIR, make_environment
+from app.web.sessions import (
+    ResilientRedisStore,
+    RotatingSessionConfig,
+    read_with_session,
+    redis_client,
+)
+from app.web.templating import STATIC_DIR, LanguageTemplateEngine, page_environments
 from workers.settings import WorkerSettings
 
 log = structlog.get_logger(__name__)
@@ -92,6 +97,16 @@ def _admin_mount(settings: Settings):
     return admin
 
 
+async def offer_of_request(request) -> None:
+    """before_request: the offer and campaign of the page (``remember_campaign``), with
+    the catalogue version the session middleware read along with the session."""
+    read = read_with_session(request)
+    if VERSION_KEY in read:
+        await remember_campaign(request, version_read=True, version_value=read[VERSION_KEY])
+    else:
+        await remember_campaign(request)
+
+
 @asynccontextmanager
 async def database_pool(app: Litestar) -> AsyncIterator[None]:
     """PostgreSQL: one pool per process (SQLite has none). A pool someone else opened
@@ -114,8 +129,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     refuse_insecure_production(settings)
     configure_logging(json=settings.is_prod)
     redis = redis_client(settings.redis_url)
-    environment = make_environment()
-    environment.globals["signed_in"] = signed_in
+    environments = page_environments()
+    for environment in environments.values():
+        environment.globals["signed_in"] = signed_in
     route_handlers = [
         home,
         *account_routes,
@@ -151,7 +167,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
         request_class=HTMXRequest,
         plugins=[HTMXPlugin()],
-        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
+        template_config=TemplateConfig(
+            engine=LanguageTemplateEngine(environments, settings.default_language)
+        ),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name=CSRF_COOKIE,
@@ -169,12 +187,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 samesite="lax",
                 max_age=8 * 3600,
                 exclude=[ADMIN_PATHS, STATIC_PATHS, STAFF_PATHS],  # the desk has its own cookie
+                read_along=(VERSION_KEY,),  # one round trip for the session and the offer's version
             ).middleware,
         ],
         stores={"sessions": ResilientRedisStore(redis, namespace="ecesure:session")},
         exception_handlers={**EXCEPTION_HANDLERS, SignInRequired: redirect_to_sign_in},
         guards=[clean_request_input],
-        before_request=remember_campaign,
+        before_request=offer_of_request,
         lifespan=[database_pool],
         state=State(
             {

@@ -127,6 +127,8 @@ class Settings:
     gc_freeze: bool = True
     """Each web process freezes what start-up left out of the garbage collector's walks
     (app/web/server_gc.py); off in the tests, which build an app for each test."""
+    templates_auto_reload: bool = True
+    """Pages see template and static file edits without a restart (a stat per file per page)."""
     student_records: str = "demo"
     """``demo`` (fictitious students, dev only) or ``package.module:factory`` of the
     university's student-records adapter."""
@@ -267,6 +269,7 @@ def load_settings() -> Settings:
         database_pool_size=_env_int("DATABASE_POOL_SIZE", 10),
         database_behind_pgbouncer=_env_bool("DATABASE_PGBOUNCER", False),
         gc_freeze=_env_bool("GC_FREEZE", True),
+        templates_auto_reload=_env_bool("TEMPLATES_AUTO_RELOAD", env != "prod"),
         metrics_allowed_networks=_networks(
             _env("METRICS_ALLOWED_IPS", DEFAULT_METRICS_ALLOWED_IPS)
         ),

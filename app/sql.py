@@ -13,10 +13,28 @@ connection pool, query logging and the query count of the tests all apply.
 from __future__ import annotations
 
 import json
+from contextlib import AbstractAsyncContextManager, nullcontext
+from functools import cache
 from typing import Any
 
-from piccolo.engine import engine_finder
+from piccolo.engine import Engine, engine_finder
 from piccolo.querystring import QueryString
+
+
+@cache
+def _engine() -> Engine:
+    """The engine, found once: Piccolo's ``engine_finder`` imports ``piccolo_conf``
+    and reads the environment on every call (tables bind theirs once, at import)."""
+    engine = engine_finder()
+    assert engine is not None, "piccolo_conf defines no DB"
+    return engine
+
+
+def one_connection() -> AbstractAsyncContextManager[None]:
+    """A page's reads on one pooled connection (PostgreSQL, ``app.postgres_engine``);
+    as before on SQLite, whose engine keeps its connections itself."""
+    held = getattr(_engine(), "one_connection", None)
+    return held() if held is not None else nullcontext()
 
 
 class ReadStatement:
@@ -40,8 +58,7 @@ class ReadStatement:
     async def rows(self, *args: Any) -> list[dict[str, Any]]:
         if len(args) != self._arity:
             raise TypeError(f"{self._arity} arguments expected, {len(args)} given")
-        engine = engine_finder()
-        response = await engine.run_querystring(_Compiled(self, args))
+        response = await _engine().run_querystring(_Compiled(self, args))
         return [dict(row) for row in response]
 
 

@@ -13,14 +13,23 @@ WAL once, so readers do not wait for a writer and a writer does not wait for rea
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import aiosqlite
 from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 
-IDLE_CONNECTIONS = 4
-"""Idle connections kept per process: enough for the concurrent queries of a few
-requests; more would only hold threads."""
+_inline_reads: ContextVar[bool] = ContextVar("ecesure_sqlite_inline_reads", default=False)
+
+IDLE_CONNECTIONS = 16
+"""Idle connections kept per process. With four, a process serving 20 requests at once
+opened and closed a connection (and its thread) for most queries: 7 % of a page's CPU
+under load (issue 13's profile). An idle connection costs a sleeping thread and SQLite's
+page cache."""
 
 
 class PooledSQLiteEngine(SQLiteEngine):
@@ -29,6 +38,8 @@ class PooledSQLiteEngine(SQLiteEngine):
         self._idle: list[aiosqlite.Connection] = []
         self._max_idle = idle_connections
         self.connections_opened = 0  # for tests and benchmarks
+        self.inline_reads = 0  # idem
+        self._per_thread = threading.local()
 
     async def _connect(self) -> aiosqlite.Connection:
         connection = aiosqlite.connect(**self.connection_kwargs)
@@ -42,6 +53,34 @@ class PooledSQLiteEngine(SQLiteEngine):
         self.connections_opened += 1
         return connection
 
+    @asynccontextmanager
+    async def one_connection(self) -> AsyncIterator[None]:
+        """A page's reads (``app.sql.one_connection``): the SELECTs of this block run
+        outside transactions on a connection of the event loop's own thread, without
+        aiosqlite's hand-off to a thread and back (under load, its futex and wake-up
+        pipe cost more system time than the query: issue 13). A read in WAL mode waits
+        for no writer; the block holds only short, indexed reads of one candidate."""
+        token = _inline_reads.set(True)
+        try:
+            yield
+        finally:
+            _inline_reads.reset(token)
+
+    def _read_here(self, query: str, args: list[Any] | None) -> list[dict]:
+        connection = getattr(self._per_thread, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(**self.connection_kwargs)
+            connection.row_factory = dict_factory
+            connection.execute("PRAGMA foreign_keys = 1")
+            self._per_thread.connection = connection
+            self.connections_opened += 1
+        self.inline_reads += 1
+        cursor = connection.execute(query, args or [])
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
     async def _run_in_new_connection(
         self,
         query: str,
@@ -49,6 +88,8 @@ class PooledSQLiteEngine(SQLiteEngine):
         query_type: str = "generic",
         table: Any = None,
     ):
+        if _inline_reads.get() and query.lstrip()[:6].upper() == "SELECT":
+            return self._read_here(query, args)
         connection = self._idle.pop() if self._idle else await self._connect()
         try:
             async with connection.execute(query, args or []) as cursor:
@@ -71,3 +112,7 @@ class PooledSQLiteEngine(SQLiteEngine):
     async def close_idle_connections(self) -> None:
         while self._idle:
             await self._idle.pop().close()
+        connection = getattr(self._per_thread, "connection", None)
+        if connection is not None:  # this thread's, for reads in a page's block
+            self._per_thread.connection = None
+            connection.close()

@@ -6,7 +6,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.catalog.offer_cache import OfferCache
+from app.catalog.offer_cache import OfferCache, version_of
 from app.settings import get_settings
 from app.tables.catalog import Campaign, Centre, Programme
 
@@ -76,16 +76,22 @@ async def cached_offer() -> Offer:
     return await _outside_requests.offer()
 
 
-async def remember_campaign(request) -> None:
+async def remember_campaign(
+    request, *, version_read: bool = False, version_value: bytes | None = None
+) -> None:
     """before_request hook: the offer of this request, and its active campaign for the
-    page header.
+    page header. ``version_read``: the catalogue version's Redis value was already read
+    with the session (``version_value``); otherwise one GET here.
 
     Routes marked ``skip_session`` (health, static files, CAS validation) render no page.
     """
     if request.route_handler.opt.get("skip_session"):
         return
     state = request.app.state
-    offer = await state.offer_cache.offer(state.redis)
+    if version_read:
+        offer = await state.offer_cache.offer_at(version_of(version_value))
+    else:
+        offer = await state.offer_cache.offer(state.redis)
     _this_request.set(offer)
     request.state.campaign = offer.campaign
 

@@ -40,6 +40,11 @@ async def catalogue_version(redis) -> int | None:
     except _REDIS_DOWN as exc:
         log.warning("catalogue_version_unavailable", op="get", error=str(exc))
         return None
+    return version_of(value)
+
+
+def version_of(value: bytes | str | None) -> int:
+    """The version from the value of ``VERSION_KEY`` (absent: 0)."""
     return int(value or 0)
 
 
@@ -74,6 +79,13 @@ class OfferCache:
         if self.max_age <= 0:
             return await self._load()
         version = await catalogue_version(redis) if redis is not None else None
+        return await self.offer_at(version)
+
+    async def offer_at(self, version: int | None):
+        """As :meth:`offer`, with the catalogue version already read (None: Redis did
+        not answer): the session middleware reads it with the session, in one GET."""
+        if self.max_age <= 0:
+            return await self._load()
         if self._usable(version):
             return self._copy.offer  # type: ignore[union-attr]
         # One reload at a time: the requests that found the copy stale together wait

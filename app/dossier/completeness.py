@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from app.core.i18n import gettext as _
 from app.dossier import field_labels as L
 from app.dossier.field_labels import Section
-from app.dossier.lookups import FRANCE_COG, NO_BAC_CODE
-from app.dossier.queries import address_of, bac_of, candidate_of
-from app.tables.refdata import BacSerie, Country
+from app.dossier.read_model import DossierRows, dossier_rows
 
 
 @dataclass(frozen=True)
@@ -94,24 +92,16 @@ class ReferenceIds:
     no_bac: int | None
 
 
-async def reference_ids() -> ReferenceIds:
-    """Both ids in one round trip."""
-    rows = await Country.raw(
-        f"SELECT (SELECT id FROM {Country._meta.tablename} WHERE cog_code = {{}}) AS france, "
-        f"(SELECT id FROM {BacSerie._meta.tablename} WHERE code = {{}}) AS no_bac",
-        FRANCE_COG,
-        NO_BAC_CODE,
-    )
-    return ReferenceIds(france=rows[0]["france"], no_bac=rows[0]["no_bac"])
-
-
 async def dossier_completeness(account_id: int) -> Completeness:
-    """What is still missing in identity, address and bac before applying."""
-    candidate = await candidate_of(account_id)
-    if candidate is None:
+    """What is still missing in identity, address and bac before applying (one query)."""
+    return completeness_of_rows(await dossier_rows(account_id))
+
+
+def completeness_of_rows(rows: DossierRows | None) -> Completeness:
+    if rows is None or rows.candidate is None:
         return nothing_entered()
     return completeness_of(
-        candidate, await address_of(candidate), await bac_of(candidate["id"]), await reference_ids()
+        rows.candidate, rows.address, rows.bac, ReferenceIds(rows.france, rows.no_bac)
     )
 
 

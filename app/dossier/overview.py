@@ -11,22 +11,12 @@ from app.core.i18n import gettext as _
 from app.dossier.completeness import (
     Completeness,
     MissingItem,
-    completeness_of,
+    completeness_of_rows,
     nothing_entered,
-    reference_ids,
 )
 from app.dossier.field_labels import Section, section_title
-from app.tables.accounts import CandidateAccount
-from app.tables.applications import Application
-from app.tables.dossier import (
-    Address,
-    Baccalaureate,
-    Candidate,
-    InternalStudy,
-    Internship,
-    PriorStudy,
-    WorkExperience,
-)
+from app.dossier.read_model import dossier_rows
+from app.sql import one_connection
 
 
 class SectionState(StrEnum):
@@ -94,20 +84,6 @@ def _identity_summary(candidate: dict) -> str:
     return f"{names} – {born}" if names and born else names
 
 
-async def _address_with_names(address_id: int | None) -> dict | None:
-    if address_id is None:
-        return None
-    return (
-        await Address.select(
-            Address.all_columns(),
-            Address.commune.name.as_alias("commune_name"),
-            Address.country.name_fr.as_alias("country_name"),
-        )
-        .where(Address.id == address_id)
-        .first()
-    )
-
-
 def _address_summary(row: dict | None) -> str:
     if row is None:
         return ""
@@ -118,76 +94,29 @@ def _address_summary(row: dict | None) -> str:
     return ", ".join(p for p in (row["line1"], place) if p.strip())
 
 
-async def _bac_with_label(candidate_id: int) -> dict | None:
-    return (
-        await Baccalaureate.select(
-            Baccalaureate.all_columns(), Baccalaureate.serie.label.as_alias("serie_label")
-        )
-        .where(Baccalaureate.candidate == candidate_id)
-        .first()
-    )
-
-
 def _bac_summary(row: dict | None) -> str:
     if row is None:
         return ""
     return row["serie_label"] + (f", {row['year']}" if row["year"] else "")
 
 
-COUNTED = {
-    "live_applications": Application,
-    "internal": InternalStudy,
-    "prior": PriorStudy,
-    "internships": Internship,
-    "experiences": WorkExperience,
-}
-
-
-async def _counts(candidate_id: int) -> dict[str, int]:
-    """Rows per table of the dossier (live applications: not cancelled), in one query."""
-    counts = ", ".join(
-        f"(SELECT COUNT(*) FROM {table._meta.tablename} WHERE candidate = {{}}"
-        + (" AND cancelled_at IS NULL" if table is Application else "")
-        + f") AS {name}"
-        for name, table in COUNTED.items()
-    )
-    rows = await Candidate.raw(f"SELECT {counts}", *[candidate_id] * len(COUNTED))
-    return rows[0]
-
-
 async def dossier_overview(account_id: int) -> Overview:
-    """Five queries, whatever the dossier holds."""
-    candidate = (
-        await Candidate.select(
-            Candidate.all_columns(),
-            Candidate.account.login.as_alias("account_login"),
-            Candidate.account.email.as_alias("account_email"),
-            Candidate.account.pending_email.as_alias("account_pending_email"),
-        )
-        .where(Candidate.account == account_id)
-        .first()
-    )
+    """One query, whatever the dossier holds (``app.dossier.read_model``)."""
+    async with one_connection():
+        rows = await dossier_rows(account_id)
+    if rows is None:
+        raise LookupError(f"no candidate account {account_id}")
+    candidate, address, bac, counts = rows.candidate, rows.address, rows.bac, rows.counts
     if candidate is None:
-        account = (
-            await CandidateAccount.select(
-                CandidateAccount.login, CandidateAccount.email, CandidateAccount.pending_email
-            )
-            .where(CandidateAccount.id == account_id)
-            .first()
-        )
         return Overview(
-            login=account["login"],
-            email=account["email"],
-            pending_email=account["pending_email"],
+            login=rows.account["login"],
+            email=rows.account["email"],
+            pending_email=rows.account["pending_email"],
             completeness=nothing_entered(),
             sections=[],
             has_application=False,
         )
-    cid = candidate["id"]
-    address = await _address_with_names(candidate["address"])
-    bac = await _bac_with_label(cid)
-    counts = await _counts(cid)
-    completeness = completeness_of(candidate, address, bac, await reference_ids())
+    completeness = completeness_of_rows(rows)
     by_section: dict[Section, list[MissingItem]] = {}
     for item in completeness.missing:
         by_section.setdefault(item.section, []).append(item)
@@ -223,9 +152,9 @@ async def dossier_overview(account_id: int) -> Overview:
     ):
         sections.append(SectionView(section, _rows_state(counts[name]), _count(counts[name])))
     return Overview(
-        login=candidate["account_login"],
-        email=candidate["account_email"],
-        pending_email=candidate["account_pending_email"],
+        login=rows.account["login"],
+        email=rows.account["email"],
+        pending_email=rows.account["pending_email"],
         completeness=completeness,
         sections=sections,
         has_application=counts["live_applications"] > 0,

@@ -71,9 +71,26 @@ def http_metrics_middleware(app: ASGIApp) -> ASGIApp:
             status = exc.status_code
             raise
         finally:
-            route = route_template(scope)
-            method = scope.get("method", "")
-            HTTP_REQUESTS.labels(method, route, str(status)).inc()
-            HTTP_LATENCY.labels(method, route).observe(time.perf_counter() - started)
+            count, latency = _series(scope.get("method", ""), route_template(scope), status)
+            count.inc()
+            latency.observe(time.perf_counter() - started)
 
     return middleware
+
+
+_SERIES: dict[tuple[str, str, int], tuple] = {}
+
+
+def _series(method: str, route: str, status: int) -> tuple:
+    """The labelled counter and histogram of a request, looked up once per label set
+    (``labels()`` takes a lock and builds its key on every call). Route templates keep
+    the label sets few (see the module docstring)."""
+    key = (method, route, status)
+    series = _SERIES.get(key)
+    if series is None:
+        series = (
+            HTTP_REQUESTS.labels(method, route, str(status)),
+            HTTP_LATENCY.labels(method, route),
+        )
+        _SERIES[key] = series
+    return series

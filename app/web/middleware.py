@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from http.cookies import SimpleCookie
 
 from litestar.datastructures import MutableScopeHeaders
@@ -34,6 +35,14 @@ ADMIN_CONTENT_SECURITY_POLICY = (
 )
 
 
+@lru_cache(maxsize=1024)
+def _chosen_language(cookie_header: bytes) -> str | None:
+    """The language cookie's value; parsed once per distinct Cookie header (a browser
+    sends the same one on every page)."""
+    cookies = SimpleCookie(cookie_header.decode("latin-1"))
+    return cookies[LANGUAGE_COOKIE].value if LANGUAGE_COOKIE in cookies else None
+
+
 def language_middleware(app: ASGIApp) -> ASGIApp:
     default = get_settings().default_language
 
@@ -41,11 +50,14 @@ def language_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        cookies = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1"))
-        chosen = cookies[LANGUAGE_COOKIE].value if LANGUAGE_COOKIE in cookies else None
-        accept = headers.get(b"accept-language", b"").decode("latin-1")
-        token = current_language.set(negotiate(chosen, accept, default))
+        cookie = accept = b""
+        for name, value in scope["headers"]:  # the last of a repeated header, as dict() did
+            if name == b"cookie":
+                cookie = value
+            elif name == b"accept-language":
+                accept = value
+        chosen = _chosen_language(cookie)
+        token = current_language.set(negotiate(chosen, accept.decode("latin-1"), default))
         try:
             await app(scope, receive, send)
         finally:
@@ -64,20 +76,26 @@ def security_headers_hook(*, hsts: bool) -> BeforeMessageSendHookHandler:
     stricter policy of a served piece) is kept.
     """
 
+    common = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"x-frame-options", b"DENY"),
+        (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    ]
+    if hsts:
+        common.append((b"strict-transport-security", b"max-age=31536000"))
+    # Built once: the headers of a page, and of the admin (its own policy).
+    page = [(b"content-security-policy", CONTENT_SECURITY_POLICY.encode()), *common]
+    admin = [(b"content-security-policy", ADMIN_CONTENT_SECURITY_POLICY.encode()), *common]
+
     async def add_headers(message: Message, scope: Scope) -> None:
         if scope["type"] != "http" or message["type"] != "http.response.start":
             return
         # The top-level scope keeps the full path, mount prefix included.
         path = scope.get("raw_path") or scope["path"].encode()
         is_admin = path == b"/admin" or path.startswith(b"/admin/")
-        headers = MutableScopeHeaders.from_message(message)
-        policy = ADMIN_CONTENT_SECURITY_POLICY if is_admin else CONTENT_SECURITY_POLICY
-        headers.setdefault("Content-Security-Policy", policy)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if hsts:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        headers = MutableScopeHeaders.from_message(message).headers  # a list, in the message
+        present = {name.lower() for name, _ in headers}
+        headers.extend(h for h in (admin if is_admin else page) if h[0] not in present)
 
     return add_headers

@@ -80,6 +80,15 @@ class ResilientRedisStore(RedisStore):
         except REDIS_DOWN as exc:
             log.warning("session_store_unavailable", op="delete", error=str(exc))
 
+    async def get_with(self, key: str, others: tuple[str, ...]) -> list[bytes | None] | None:
+        """The session ``key`` and the raw Redis keys ``others`` in one round trip
+        (MGET); None when Redis does not answer."""
+        try:
+            return await self._redis.mget(self._make_key(key), *others)
+        except REDIS_DOWN as exc:
+            log.warning("session_store_unavailable", op="get", error=str(exc))
+            return None
+
     async def available(self) -> bool:
         """Whether a session written now would be kept (one PING)."""
         try:
@@ -135,6 +144,7 @@ ROTATE_SESSION_ID = "_rotate_session_id"
 """Put this key (True) in the session to move it to a fresh id when the response is sent:
 done at sign-in, so a session id planted before sign-in is worthless after it."""
 _NEW_ID_SCOPE_KEY = "ecesure.new_session_id"
+_READ_ALONG_SCOPE_KEY = "ecesure.read_with_session"
 _LOADED_SCOPE_KEY = "ecesure.session_as_loaded"
 _LOADED_ID_SCOPE_KEY = "ecesure.session_id_as_loaded"
 
@@ -142,6 +152,12 @@ _LOADED_ID_SCOPE_KEY = "ecesure.session_id_as_loaded"
 def current_session_id(connection: ASGIConnection) -> str | None:
     """The id the session of this request is (or will be) stored under."""
     return connection.scope.get(_NEW_ID_SCOPE_KEY) or connection.scope.get(_LOADED_ID_SCOPE_KEY)
+
+
+def read_with_session(connection: ASGIConnection) -> dict[str, bytes | None]:
+    """The keys of ``RotatingSessionConfig.read_along`` as read with this request's
+    session (empty when they were not: no session cookie, or Redis did not answer)."""
+    return connection.scope.get(_READ_ALONG_SCOPE_KEY, {})  # type: ignore[return-value]
 
 
 def _owner(session) -> str | None:
@@ -163,11 +179,26 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         return connection.scope.get(_NEW_ID_SCOPE_KEY) or super().get_session_id(connection)
 
     async def load_from_connection(self, connection: ASGIConnection) -> dict:
-        data = await super().load_from_connection(connection)
+        data = await self._load(connection)
         connection.scope[_LOADED_SCOPE_KEY] = dict(data)  # type: ignore[literal-required]
         if data:
             connection.scope[_LOADED_ID_SCOPE_KEY] = connection.cookies.get(self.config.key)  # type: ignore[literal-required]
         return data
+
+    async def _load(self, connection: ASGIConnection) -> dict:
+        """Litestar's load, with the ``read_along`` keys fetched in the same MGET."""
+        read_along = self.config.read_along
+        session_id = connection.cookies.get(self.config.key)
+        store = self.config.get_store_from_app(connection.scope["app"])
+        if not (read_along and session_id and isinstance(store, ResilientRedisStore)):
+            return await super().load_from_connection(connection)
+        if self.config.renew_on_access:  # a GET that also renews: not an MGET
+            return await super().load_from_connection(connection)
+        values = await store.get_with(session_id, read_along)
+        if values is None:
+            return {}
+        connection.scope[_READ_ALONG_SCOPE_KEY] = dict(zip(read_along, values[1:], strict=True))  # type: ignore[literal-required]
+        return self.deserialize_data(values[0]) if values[0] is not None else {}
 
     async def store_in_message(self, scope_session, message, connection: ASGIConnection) -> None:
         old_id = connection.cookies.get(self.config.key) or None
@@ -200,3 +231,6 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 @dataclass
 class RotatingSessionConfig(ServerSideSessionConfig):
     _backend_class = RotatingSessionBackend
+    read_along: tuple[str, ...] = ()
+    """Redis keys (not namespaced) read with the session in one MGET, for a hook that
+    would GET them on every request anyway (:func:`read_with_session`)."""

@@ -65,10 +65,10 @@ async def counts_with(client, world, redis, applications: int) -> dict[str, int]
 
 
 BUDGET = {
-    "/candidatures": 3,  # applications, their decisions, the account's names
-    "/candidatures/{first}": 6,  # + pieces, earlier pieces, timeline, notes
-    "/dossier": 5,
-    "/candidatures/nouvelle": 5,  # live applications + the dossier's completeness
+    "/candidatures": 2,  # applications (with the account's names), their decisions
+    "/candidatures/{first}": 6,  # applications, decisions, pieces, earlier pieces, timeline, notes
+    "/dossier": 1,  # the dossier's rows, counts and reference ids (app.dossier.read_model)
+    "/candidatures/nouvelle": 2,  # live applications + the dossier's rows
 }
 
 

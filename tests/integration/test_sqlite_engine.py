@@ -63,3 +63,23 @@ async def test_the_database_is_in_wal_mode_and_foreign_keys_are_on(database):
     assert rows == [{"journal_mode": "wal"}]
     rows = await database._run_in_new_connection("PRAGMA foreign_keys")
     assert rows == [{"foreign_keys": 1}]
+
+
+async def test_a_pages_selects_run_on_the_loops_thread_and_nothing_else_does(database):
+    await make_campaign(code="C2026", academic_year="2026/2027")
+    query = Campaign.select(Campaign.code, Campaign.academic_year).querystrings[0]
+    outside = await database.run_querystring(query)
+    before = database.inline_reads
+    async with database.one_connection():
+        inside = await database.run_querystring(query)
+        assert database.inline_reads == before + 1
+        await make_campaign(code="C2027", academic_year="2027/2028", active=False)  # a write
+        assert database.inline_reads == before + 1
+        async with database.transaction():  # a transaction keeps its own connection
+            assert await Campaign.count() == 2
+        assert database.inline_reads == before + 1
+        assert len(await database.run_querystring(query)) == 2  # sees the committed write
+        assert database.inline_reads == before + 2
+    assert inside == outside == [{"code": "C2026", "academic_year": "2026/2027"}]
+    assert len(await database.run_querystring(query)) == 2
+    assert database.inline_reads == before + 2  # after the block: through aiosqlite again

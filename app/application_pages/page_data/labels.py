@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from app.applications.lifecycle_base import AuditAction
 from app.applications.queries import ApplicationView, DecisionView
 from app.core.code_labels import DOSSIER_STATUS, PIECE_STATUS, PROCESSING_TYPE, VERDICT
@@ -85,38 +87,57 @@ def answer_badge(application: ApplicationView) -> str:
     return ""
 
 
+# What happened, per audit action: a function of the piece's and the decision's labels,
+# so that a line translates its own message only (the page shows a dozen lines).
+_TIMELINE: dict[AuditAction, Callable[[str, str], str]] = {
+    AuditAction.APPLICATION_CREATED: lambda piece, decision: _("Candidature enregistrée"),
+    AuditAction.PIECE_SUBMITTED: lambda piece, decision: _(
+        "Pièce « %(piece)s » déposée", piece=piece
+    ),
+    AuditAction.PIECE_REMOVED: lambda piece, decision: _(
+        "Fichier de la pièce « %(piece)s » supprimé", piece=piece
+    ),
+    AuditAction.PIECE_NOT_CONCERNED: lambda piece, decision: _(
+        "Pièce « %(piece)s » indiquée « Non concerné »", piece=piece
+    ),
+    AuditAction.PIECE_VALIDATED: lambda piece, decision: _(
+        "Pièce « %(piece)s » validée", piece=piece
+    ),
+    AuditAction.PIECE_REFUSED: lambda piece, decision: _(
+        "Pièce « %(piece)s » refusée", piece=piece
+    ),
+    AuditAction.APPLICATION_TRANSMITTED: lambda piece, decision: _(
+        "Candidature transmise : dossier réceptionné"
+    ),
+    AuditAction.APPLICATION_CANCELLED: lambda piece, decision: _("Candidature annulée"),
+    AuditAction.STATUS_INCOMPLETE: lambda piece, decision: _("Dossier déclaré incomplet"),
+    AuditAction.STATUS_COMPLETE: lambda piece, decision: _("Dossier déclaré complet"),
+    AuditAction.PROCESSING_TYPE_VALIDATED: lambda piece, decision: _("Type de traitement validé"),
+    AuditAction.DECISION_VALIDATED: lambda piece, decision: _(
+        "Décision : %(decision)s", decision=decision
+    ),
+    AuditAction.APPLICATION_CONFIRMED: lambda piece, decision: _("Candidature confirmée"),
+    AuditAction.APPLICATION_WITHDRAWN: lambda piece, decision: _("Désistement de la candidature"),
+    AuditAction.APPLICATION_AUTO_WITHDRAWN: lambda piece, decision: _(
+        "Désistement automatique : la date limite de confirmation est passée"
+    ),
+    AuditAction.WAITING_LIST_PROMOTED: lambda piece, decision: _(
+        "Admission depuis la liste complémentaire"
+    ),
+}
+
+
 def timeline_label(event: dict) -> str:
     """One line of the follow-up: what happened, in the candidate's words."""
     data = event.get("data") or {}
     english = current_language.get() == "en"
     piece = (data.get("piece_label_en") if english else "") or data.get("piece_label_fr", "")
     decision = (data.get("label_en") if english else "") or data.get("label_fr", "")
-    labels = {
-        AuditAction.APPLICATION_CREATED: _("Candidature enregistrée"),
-        AuditAction.PIECE_SUBMITTED: _("Pièce « %(piece)s » déposée", piece=piece),
-        AuditAction.PIECE_REMOVED: _("Fichier de la pièce « %(piece)s » supprimé", piece=piece),
-        AuditAction.PIECE_NOT_CONCERNED: _(
-            "Pièce « %(piece)s » indiquée « Non concerné »", piece=piece
-        ),
-        AuditAction.PIECE_VALIDATED: _("Pièce « %(piece)s » validée", piece=piece),
-        AuditAction.PIECE_REFUSED: _("Pièce « %(piece)s » refusée", piece=piece),
-        AuditAction.APPLICATION_TRANSMITTED: _("Candidature transmise : dossier réceptionné"),
-        AuditAction.APPLICATION_CANCELLED: _("Candidature annulée"),
-        AuditAction.STATUS_INCOMPLETE: _("Dossier déclaré incomplet"),
-        AuditAction.STATUS_COMPLETE: _("Dossier déclaré complet"),
-        AuditAction.PROCESSING_TYPE_VALIDATED: _("Type de traitement validé"),
-        AuditAction.DECISION_VALIDATED: _("Décision : %(decision)s", decision=decision),
-        AuditAction.APPLICATION_CONFIRMED: _("Candidature confirmée"),
-        AuditAction.APPLICATION_WITHDRAWN: _("Désistement de la candidature"),
-        AuditAction.APPLICATION_AUTO_WITHDRAWN: _(
-            "Désistement automatique : la date limite de confirmation est passée"
-        ),
-        AuditAction.WAITING_LIST_PROMOTED: _("Admission depuis la liste complémentaire"),
-    }
     try:
-        return labels[AuditAction(event["action"])]
+        label = _TIMELINE[AuditAction(event["action"])]
     except (KeyError, ValueError):
         return _("Mise à jour de votre candidature")
+    return label(piece, decision)
 
 
 def size_label(size: int | None) -> str:

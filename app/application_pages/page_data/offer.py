@@ -10,7 +10,7 @@ from datetime import date
 from app.catalog.offer import Offer, OfferCentre, OfferGroup, OfferProgramme, cached_offer
 from app.clock import today as clock_today
 from app.dossier.completeness import Completeness, dossier_completeness
-from app.sql import ReadStatement
+from app.sql import ReadStatement, one_connection
 
 
 def fold(text: str) -> str:
@@ -77,13 +77,16 @@ async def live_applications(account_id: int) -> dict[int, int]:
 async def offer_page(account_id: int, query: str) -> OfferPage:
     offer: Offer = await cached_offer()
     centres = filter_offer(offer.centres, search_words(query))
+    async with one_connection():
+        applied = await live_applications(account_id)
+        completeness = await dossier_completeness(account_id)
     return OfferPage(
         campaign=offer.campaign,
         centres=centres,
         query=query.strip(),
         found=count_programmes(centres),
-        applied=await live_applications(account_id),
-        completeness=await dossier_completeness(account_id),
+        applied=applied,
+        completeness=completeness,
     )
 
 

@@ -25,6 +25,7 @@ from app.catalog.contacts import Contact, contact_from
 from app.core.codes.applications import REVIEWED_PIECE, ActorKind, Answer, PieceStatus
 from app.core.i18n import current_language
 from app.documents.letters import letter_kind
+from app.sql import one_connection
 from app.tables.letters import LetterKind
 
 
@@ -72,11 +73,14 @@ class ListPage:
 
 
 async def list_page(account_id: int) -> ListPage:
-    """Three queries: the applications, their decisions, the account's names."""
-    views = await queries.applications_of(account_id)
-    account = await read_model.account_names(account_id)
+    """Two queries: the applications (with the account's names), their decisions; a
+    third for the names when there is no application."""
+    async with one_connection():
+        views = await queries.applications_of(account_id)
+        # Each row holds this account's names (the select joins it).
+        names = vars(views[0]) if views else await read_model.account_names(account_id)
     return ListPage(
-        who=who(account["first_name"], account["last_name"], account["login"]) if account else "",
+        who=who(names["first_name"], names["last_name"], names["login"]) if names else "",
         rows=[application_row(view) for view in views],
     )
 
@@ -247,12 +251,14 @@ def _reviewed(pieces: list[PieceView], history: dict[int, list[PieceVersion]]) -
 async def application_summary(account_id: int, application_id: int) -> Summary | None:
     """Everything the summary page shows; None when the application is not this
     account's (the page answers 404)."""
-    application = await queries.application_for(account_id, application_id)
-    if application is None:
-        return None
-    pieces = await queries.current_pieces(application_id)
-    history = await earlier_versions(application_id)
-    events = await queries.timeline(application_id)
+    async with one_connection():
+        application = await queries.application_for(account_id, application_id)
+        if application is None:
+            return None
+        pieces = await queries.current_pieces(application_id)
+        history = await earlier_versions(application_id)
+        events = await queries.timeline(application_id)
+        notes = await candidate_notes(application_id)
     decision = application.visible_decision
     return Summary(
         application=application,
@@ -265,7 +271,7 @@ async def application_summary(account_id: int, application_id: int) -> Summary |
         answer_label=answer_label(application),
         contact=application_contact_of(application),
         pieces=[piece_row(application, p, history.get(p.piece_id, [])) for p in pieces],
-        notes=await candidate_notes(application_id),
+        notes=notes,
         timeline=[TimelineEntry(e["created_at"], timeline_label(e)) for e in events],
         editable=rules.can_edit_pieces(application),
         can_transmit=rules.can_transmit(application, pieces),
