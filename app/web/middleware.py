@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from http.cookies import SimpleCookie
+import re
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import (
@@ -35,12 +34,17 @@ ADMIN_CONTENT_SECURITY_POLICY = (
 )
 
 
-@lru_cache(maxsize=1024)
+# The language cookie in the Cookie header, found without parsing every cookie nor
+# keeping the header (it holds the session id); negotiate() checks the value.
+_LANGUAGE_COOKIE_VALUE = re.compile(
+    rb"(?:^|;)\s*" + re.escape(LANGUAGE_COOKIE.encode()) + rb'="?([A-Za-z-]*)'
+)
+
+
 def _chosen_language(cookie_header: bytes) -> str | None:
-    """The language cookie's value; parsed once per distinct Cookie header (a browser
-    sends the same one on every page)."""
-    cookies = SimpleCookie(cookie_header.decode("latin-1"))
-    return cookies[LANGUAGE_COOKIE].value if LANGUAGE_COOKIE in cookies else None
+    """The language cookie's value, or None."""
+    found = _LANGUAGE_COOKIE_VALUE.search(cookie_header)
+    return found.group(1).decode("ascii") if found else None
 
 
 def language_middleware(app: ASGIApp) -> ASGIApp:
