@@ -19,6 +19,12 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LINE_BREAKS = re.compile(r"[\r\n]")
 
 
+def is_ascii_digits(value: str) -> bool:
+    """Only the digits 0 to 9: ``str.isdigit`` also accepts ``²`` or ``٣``, which
+    ``int()`` then refuses."""
+    return value.isascii() and value.isdigit()
+
+
 def is_database_id(value: int) -> bool:
     return MIN_ID <= value <= MAX_ID
 

@@ -17,6 +17,7 @@ import phonenumbers
 
 from app.core.i18n import gettext as _
 from app.dossier.lookups import Choice
+from app.input_rules import is_ascii_digits
 from app.web.forms import Form
 
 
@@ -117,7 +118,7 @@ def whole_number(form: Form, f: FieldView, *, low: int, high: int) -> int | None
     value = text(form, f)
     if not value or f.name in form.errors:
         return None
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not is_ascii_digits(value) or not low <= int(value) <= high:
         form.add_error(
             f.name,
             _(

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from app.input_rules import is_ascii_digits
+
 BEA_KEYS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 INE_LENGTH = 11
 
@@ -44,7 +46,7 @@ def normalise_ine(raw: str) -> str:
 
 
 def _ten_identical_digits(body: str) -> bool:
-    return body.isdigit() and len(set(body)) == 1
+    return is_ascii_digits(body) and len(set(body)) == 1
 
 
 def bea_key_ok(ine: str) -> bool:

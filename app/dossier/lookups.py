@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from app.core.i18n import current_language
 from app.core.i18n import gettext as _
+from app.input_rules import is_ascii_digits
 from app.tables.refdata import (
     Commune,
     Country,
@@ -164,7 +165,7 @@ async def commune_choices(departement_id: int | None) -> list[Choice]:
 async def communes_for_postal_code(postal_code: str) -> list[Choice]:
     """Communes whose postal codes include ``postal_code``; former communes have none
     of their own and take their new commune's."""
-    if not (len(postal_code) == 5 and postal_code.isdigit()):
+    if not (len(postal_code) == 5 and is_ascii_digits(postal_code)):
         return []
     candidates = await Commune.select(*_COMMUNE_COLUMNS).where(
         Commune.postal_codes.like(f"%{postal_code}%")

@@ -17,6 +17,7 @@ from app.accounts.guards import (
 )
 from app.core.i18n import N_
 from app.core.i18n import gettext as _
+from app.input_rules import is_ascii_digits
 from app.messages.candidate_mails import (
     MAX_PAGE,
     OwnResendRefusal,
@@ -51,7 +52,7 @@ REFUSED = {
 
 def _page_number(value: str) -> int:
     """A page past the last shows the last one; anything but digits, the first."""
-    if not (value.isascii() and value.isdigit()):
+    if not is_ascii_digits(value):
         return 1
     return min(int(value[:9]) if len(value) <= 9 else MAX_PAGE, MAX_PAGE)
 

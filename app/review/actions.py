@@ -18,6 +18,7 @@ from app.applications.lifecycle_base import Change, LifecycleRefused, Refusal
 from app.applications.staff_decisions import DECISION_COMMENT_MAX
 from app.core.codes.applications import Verdict
 from app.core.i18n import gettext as _
+from app.input_rules import is_ascii_digits
 from app.mail.outbox import enqueue_mails
 from app.review.application_trail import state_token
 from app.review.queue_filter import MAX_ID
@@ -41,7 +42,7 @@ def parse_id(value: str | None) -> int | None:
     """A database id typed in a form or a URL: digits, 1 to 2³¹-1; None otherwise (an
     id PostgreSQL's integer cannot hold must not reach the query)."""
     value = (value or "").strip()
-    if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+    if is_ascii_digits(value) and 0 < int(value) <= MAX_ID:
         return int(value)
     return None
 
@@ -126,7 +127,7 @@ async def decision_input(form: Form) -> dict:
     rank_text = form.values.get("decision-rang", "").strip()
     rank = None
     if verdict is Verdict.COMPLEMENTARY_LIST:
-        rank = int(rank_text) if rank_text.isascii() and rank_text.isdigit() else None
+        rank = int(rank_text) if is_ascii_digits(rank_text) else None
         if rank is None or not 1 <= rank <= 100000:
             form.add_error(
                 "decision-rang",

@@ -20,6 +20,7 @@ from enum import StrEnum
 from app.applications import lifecycle
 from app.applications.lifecycle import Actor, LifecycleRefused, Refusal
 from app.core.codes.applications import DossierStatus, Verdict
+from app.input_rules import is_ascii_digits
 from app.review.identity import StaffMember
 from app.review.scope import application_scope, may_decide, may_process
 from app.tables.applications import Application, Decision
@@ -107,7 +108,7 @@ def clean_ids(values: Iterable[str]) -> list[int]:
     seen: dict[int, None] = {}
     for value in values:
         text = value.strip() if isinstance(value, str) else ""
-        if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
+        if is_ascii_digits(text) and 0 < int(text) <= MAX_ID:
             seen.setdefault(int(text), None)
     return list(seen)
 

@@ -11,6 +11,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from app.core.codes.applications import Answer, DossierStatus, Verdict
+from app.input_rules import is_ascii_digits
 
 PAGE_SIZE = 50
 MAX_PAGE = 100_000
@@ -41,7 +42,7 @@ DEFAULT_SORT = "transmission"
 
 
 def _id(value: str | None) -> int | None:
-    if value and value.isdigit() and 0 < int(value) <= MAX_ID:
+    if value and is_ascii_digits(value) and 0 < int(value) <= MAX_ID:
         return int(value)
     return None
 
@@ -96,7 +97,7 @@ class QueueFilter:
             q=_clean_search(get("q")),
             sort=_one_of(get("tri"), SORT_COLUMNS) or DEFAULT_SORT,
             desc=get("ordre") == "desc",
-            page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1,
+            page=min(int(page), MAX_PAGE) if is_ascii_digits(page) and int(page) > 0 else 1,
         )
 
     def params(self, **changes) -> dict[str, str]:

@@ -28,6 +28,7 @@ from app.application_pages.page_data.labels import verdict_label
 from app.core.codes.applications import Verdict
 from app.core.i18n import current_language
 from app.core.i18n import gettext as _
+from app.input_rules import is_ascii_digits
 from app.mail.outbox import enqueue_mails
 from app.review import queue_labels
 from app.review.auth import staff_of, staff_required
@@ -190,7 +191,7 @@ async def _decision_entry(form: Form) -> DecisionEntry | None:
     rank = None
     if verdict is Verdict.COMPLEMENTARY_LIST:
         text = form.values.get("rang", "").strip()
-        if text.isascii() and text.isdigit() and 1 <= int(text) <= RANK_MAX:
+        if is_ascii_digits(text) and 1 <= int(text) <= RANK_MAX:
             rank = int(text)
         else:
             form.add_error(

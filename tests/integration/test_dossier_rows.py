@@ -187,9 +187,13 @@ async def test_internships_add_edit_delete(signed_in, clock):
         "employer": "CHU",
         "description": "Stage",
     }
-    assert error_messages((await post_form(http, "/dossier/stages/nouveau", bad_hours)).text) == [
-        "Le champ « Nombre d'heures/semaine » doit être un nombre entier entre 1 et 80."
-    ]
+    for hours in ("120", "3²", "٣٥"):  # "²" passes str.isdigit but not int()
+        sent = await post_form(
+            http, "/dossier/stages/nouveau", {**bad_hours, "hours_per_week": hours}
+        )
+        assert error_messages(sent.text) == [
+            "Le champ « Nombre d'heures/semaine » doit être un nombre entier entre 1 et 80."
+        ]
     form = {
         **bad_hours,
         "hours_per_week": "35",

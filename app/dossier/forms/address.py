@@ -10,6 +10,7 @@ from app.dossier import field_labels as L
 from app.dossier.fields import Fields, FieldView, choice_id, required_select, text
 from app.dossier.forms.places import country_field, in_france
 from app.dossier.lookups import communes_for_postal_code, france_id
+from app.input_rules import is_ascii_digits
 from app.web.forms import Form
 
 BLOCK = "bloc-adresse"
@@ -54,7 +55,7 @@ async def build_fields(values: dict[str, str]) -> Fields:
     if await in_france(country):
         code = _postal_code(values.get("postal_code", ""))
         communes = await communes_for_postal_code(code)
-        if len(code) == 5 and code.isdigit():
+        if len(code) == 5 and is_ascii_digits(code):
             empty = (
                 _("Sélectionnez une commune")
                 if communes

@@ -22,6 +22,7 @@ from app.dossier.school_lookups import (
     no_bac_serie_id,
     serie_choices,
 )
+from app.input_rules import is_ascii_digits
 from app.tables.dossier import Baccalaureate
 from app.web.forms import Form
 
@@ -107,7 +108,7 @@ async def _no_bac_field(make) -> FieldView:
 
 def _valid_year(value: str, today: date) -> int | None:
     value = value.strip()
-    if len(value) == 4 and value.isdigit():
+    if len(value) == 4 and is_ascii_digits(value):
         number = int(value)
         if today.year - OLDEST_BAC_YEARS <= number <= today.year:
             return number

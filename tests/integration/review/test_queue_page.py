@@ -260,6 +260,7 @@ async def test_a_manager_of_another_campaign_sees_its_campaign_only(client, worl
         "campagne=1099511627776",
         "page=99999999999999999999&tri=x;drop",
         "page=-3",
+        "campagne=%C2%B2&centre=%C2%B2&formation=%C2%B2&page=%C2%B2",  # "²" is a str.isdigit
         "q=%00%01abc&depuis=2026-13-45",
         "depuis=99999-01-01&statut=ZZ&decision=%00&reponse=x",
         "a_verifier=oui&ordre=up&q=" + "é" * 300,
