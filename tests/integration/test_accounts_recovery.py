@@ -130,7 +130,7 @@ async def test_email_change_requires_sign_in(client):
     assert response.headers["location"] == "/connexion?suivant=/compte/adresse-mail"
 
 
-async def test_sign_in_is_rate_limited_per_account_with_retry_after(client, account):
+async def test_sign_in_is_rate_limited_per_account_with_retry_after(client, account, clock):
     for _ in range(10):
         response = await post_form(
             client, "/connexion", {"identifier": account.login, "password": "Faux-2026xx"}

@@ -150,7 +150,7 @@ async def test_a_mail_on_its_way_is_not_resent(client):
     assert "déjà en cours" in page.text
 
 
-async def test_resending_is_rate_limited(client):
+async def test_resending_is_rate_limited(client, clock):
     account, _ = await new_candidate()
     mail_id = await _mail(account)
     await plant_session(client, account)

@@ -31,7 +31,7 @@ async def change(http: httpx.AsyncClient, email: str) -> httpx.Response:
     return await post_form(http, "/compte/adresse-mail", {"email": email})
 
 
-async def test_an_account_gets_three_links_an_hour(client, campaign):
+async def test_an_account_gets_three_links_an_hour(client, campaign, clock):
     account = await make_account(campaign, password_hash=hash_password(PASSWORD))
     for n in range(3):
         await signed_in_as(client, account)  # each change signs the account out
@@ -48,7 +48,7 @@ async def test_an_account_gets_three_links_an_hour(client, campaign):
     assert account.pending_email == "target2@example.fr"
 
 
-async def test_one_address_gets_three_links_an_hour_whoever_asks(app, client, campaign):
+async def test_one_address_gets_three_links_an_hour_whoever_asks(app, client, campaign, clock):
     victim = "Victim@Example.fr"
     for n in range(4):
         account = await make_account(campaign, password_hash=hash_password(PASSWORD))

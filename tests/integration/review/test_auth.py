@@ -85,7 +85,7 @@ async def test_a_deactivated_member_loses_the_desk_at_the_next_request(client):
     assert response.headers["location"].startswith("/staff/connexion")
 
 
-async def test_sign_in_attempts_are_limited_per_username(client):
+async def test_sign_in_attempts_are_limited_per_username(client, clock):
     for _ in range(10):
         assert (await sign_in(client, "someone", "Mauvais-mot-2026")).status_code == 200
     response = await sign_in(client, "someone", "Mauvais-mot-2026")
