@@ -25,6 +25,11 @@ from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 
 _inline_reads: ContextVar[bool] = ContextVar("ecesure_sqlite_inline_reads", default=False)
 
+INLINE_BUSY_TIMEOUT = 0.05
+"""Seconds a read on the event loop's thread waits for a lock (WAL recovery, a writer in
+exclusive locking mode) before handing the read to aiosqlite's thread, which waits as
+long as it must without stalling every other request of the process."""
+
 IDLE_CONNECTIONS = 16
 """Idle connections kept per process. With four, a process serving 20 requests at once
 opened and closed a connection (and its thread) for most queries: 7 % of a page's CPU
@@ -39,6 +44,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         self._max_idle = idle_connections
         self.connections_opened = 0  # for tests and benchmarks
         self.inline_reads = 0  # idem
+        self.inline_reads_handed_over = 0  # idem
         self._per_thread = threading.local()
 
     async def _connect(self) -> aiosqlite.Connection:
@@ -67,9 +73,13 @@ class PooledSQLiteEngine(SQLiteEngine):
             _inline_reads.reset(token)
 
     def _read_here(self, query: str, args: list[Any] | None) -> list[dict]:
+        """Raises ``sqlite3.OperationalError`` when the database stays locked for
+        :data:`INLINE_BUSY_TIMEOUT`."""
         connection = getattr(self._per_thread, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(**self.connection_kwargs)
+            connection = sqlite3.connect(
+                **{**self.connection_kwargs, "timeout": INLINE_BUSY_TIMEOUT}
+            )
             connection.row_factory = dict_factory
             connection.execute("PRAGMA foreign_keys = 1")
             self._per_thread.connection = connection
@@ -89,7 +99,12 @@ class PooledSQLiteEngine(SQLiteEngine):
         table: Any = None,
     ):
         if _inline_reads.get() and query.lstrip()[:6].upper() == "SELECT":
-            return self._read_here(query, args)
+            try:
+                return self._read_here(query, args)
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error):
+                    raise
+                self.inline_reads_handed_over += 1  # waits below, off the event loop
         connection = self._idle.pop() if self._idle else await self._connect()
         try:
             async with connection.execute(query, args or []) as cursor:

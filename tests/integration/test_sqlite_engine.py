@@ -83,3 +83,38 @@ async def test_a_pages_selects_run_on_the_loops_thread_and_nothing_else_does(dat
     assert inside == outside == [{"code": "C2026", "academic_year": "2026/2027"}]
     assert len(await database.run_querystring(query)) == 2
     assert database.inline_reads == before + 2  # after the block: through aiosqlite again
+
+
+async def test_a_read_the_database_locks_out_waits_off_the_event_loop(database):
+    """A page's read finding the database locked (here: another connection in exclusive
+    locking mode) hands over to aiosqlite's thread after INLINE_BUSY_TIMEOUT instead of
+    holding the event loop for sqlite3's 5 s; it returns once the lock is gone."""
+    await make_campaign(code="C2026", academic_year="2026/2027")
+    query = Campaign.select(Campaign.code).querystrings[0]
+    await database.close_idle_connections()  # exclusive locking needs no other one open
+    locker = sqlite3.connect(
+        database.connection_kwargs["database"], isolation_level=None, check_same_thread=False
+    )
+    locker.execute("PRAGMA locking_mode = EXCLUSIVE")
+    locker.execute("BEGIN EXCLUSIVE")
+    locker.execute("UPDATE campaign SET code = code")
+    locker.execute("COMMIT")  # exclusive locking mode keeps the lock after the commit
+    threading.Timer(0.5, locker.close).start()
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    handed_over = database.inline_reads_handed_over
+    try:
+        async with database.one_connection():
+            rows = await database.run_querystring(query)
+    finally:
+        ticker.cancel()
+    assert rows == [{"code": "C2026"}]
+    assert database.inline_reads_handed_over == handed_over + 1
+    assert ticks >= 20  # the loop ran while the read waited for the lock (~0.5 s)
