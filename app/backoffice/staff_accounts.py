@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass, field
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.query import WhereRaw
 
 from app.audit import record_event
 from app.backoffice.access import ADMIN_ROLES
@@ -34,6 +33,7 @@ from app.backoffice.staff_members import (
     _commission_ids,
     _replace_scopes,
     check_scopes,
+    refuse_taken,
 )
 from app.core.codes.applications import ActorKind
 from app.core.codes.staff import StaffRole, StaffTokenPurpose
@@ -173,23 +173,15 @@ async def create_staff_account(actor_user_id: int, request: NewStaff) -> StaffCr
     request, role = _clean(request)
     await _check_actor(actor_user_id, role)
     centre_ids, commission_ids = await _scope_ids(request, role)
-    await _refuse_taken(request)
+    await refuse_taken(request.username, request.email)
     unusable = await asyncio.to_thread(random_unusable_password)
     try:
         return await _create(actor_user_id, request, role, centre_ids, commission_ids, unusable)
     except Exception:
         # Two forms sent at once with the same username or address: the unique index
         # refused the second, rolled back whole; say so as the checks above would.
-        await _refuse_taken(request)
+        await refuse_taken(request.username, request.email)
         raise
-
-
-async def _refuse_taken(request: NewStaff) -> None:
-    if await BaseUser.exists().where(BaseUser.username == request.username):
-        raise StaffError(f"Identifiant : « {request.username} » est déjà utilisé.")
-    # Stored lower-cased by this form and create-staff; by hand it may not be.
-    if await BaseUser.exists().where(WhereRaw("lower(email) = {}", request.email)):
-        raise StaffError(f"Adresse mail : « {request.email} » est déjà celle d'un compte.")
 
 
 async def _create(

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from piccolo.apps.user.tables import BaseUser
+from piccolo.query import WhereRaw
 
 from app.accounts.passwords import password_problems
 from app.backoffice.access import ADMIN_ROLES
@@ -231,3 +232,15 @@ async def upsert_staff_user(
         await _replace_scopes(profile_id, StaffCentre, "centre", centre_ids)
         await _replace_scopes(profile_id, StaffCommission, "commission", commission_ids)
     return StaffUpsert(user_id, profile_id, created, password_changed)
+
+
+async def refuse_taken(username: str, email: str) -> None:
+    """:class:`StaffError` when a login already has this username or address."""
+    # One statement, one snapshot (an account committed between two made the username
+    # look free, the address taken). Emails are lower-cased here, not always by hand.
+    where = (BaseUser.username == username) | WhereRaw("lower(email) = {}", email)
+    taken = await BaseUser.select(BaseUser.username).where(where)
+    if any(row["username"] == username for row in taken):
+        raise StaffError(f"Identifiant : « {username} » est déjà utilisé.")
+    if taken:
+        raise StaffError(f"Adresse mail : « {email} » est déjà celle d'un compte.")
