@@ -85,21 +85,24 @@ async def test_a_pages_selects_run_on_the_loops_thread_and_nothing_else_does(dat
     assert database.inline_reads == before + 2  # after the block: through aiosqlite again
 
 
-async def test_a_read_the_database_locks_out_waits_off_the_event_loop(database):
+async def test_a_read_the_database_locks_out_waits_off_the_event_loop(tmp_path):
     """A page's read finding the database locked (here: another connection in exclusive
     locking mode) hands over to aiosqlite's thread after INLINE_BUSY_TIMEOUT instead of
-    holding the event loop for sqlite3's 5 s; it returns once the lock is gone."""
-    await make_campaign(code="C2026", academic_year="2026/2027")
+    holding the event loop for sqlite3's 5 s; it returns once the lock is gone.
+
+    On a database file of its own: in WAL mode, exclusive locking needs every other
+    connection of the file closed, and the suite's shared file may have one open in
+    another thread (it failed once in CI that way)."""
+    engine = PooledSQLiteEngine(path=str(tmp_path / "locked.sqlite"))
+    await engine._run_in_new_connection("CREATE TABLE campaign (id INTEGER PRIMARY KEY, code TEXT)")
+    await engine._run_in_new_connection("INSERT INTO campaign (code) VALUES ('C2026')")
     query = Campaign.select(Campaign.code).querystrings[0]
-    await database.close_idle_connections()  # exclusive locking needs no other one open
-    locker = sqlite3.connect(
-        database.connection_kwargs["database"], isolation_level=None, check_same_thread=False
-    )
+    await engine.close_idle_connections()  # exclusive locking needs no other one open
+    locker = sqlite3.connect(engine.connection_kwargs["database"], isolation_level=None)
     locker.execute("PRAGMA locking_mode = EXCLUSIVE")
     locker.execute("BEGIN EXCLUSIVE")
     locker.execute("UPDATE campaign SET code = code")
     locker.execute("COMMIT")  # exclusive locking mode keeps the lock after the commit
-    threading.Timer(0.5, locker.close).start()
     ticks = 0
 
     async def tick() -> None:
@@ -108,13 +111,19 @@ async def test_a_read_the_database_locks_out_waits_off_the_event_loop(database):
             await asyncio.sleep(0.01)
             ticks += 1
 
+    async def release_the_lock_later() -> None:
+        await asyncio.sleep(0.5)
+        locker.close()
+
     ticker = asyncio.create_task(tick())
-    handed_over = database.inline_reads_handed_over
+    releaser = asyncio.create_task(release_the_lock_later())
     try:
-        async with database.one_connection():
-            rows = await database.run_querystring(query)
+        async with engine.one_connection():
+            rows = await engine.run_querystring(query)
     finally:
         ticker.cancel()
+        await releaser
+        await engine.close_idle_connections()
     assert rows == [{"code": "C2026"}]
-    assert database.inline_reads_handed_over == handed_over + 1
+    assert engine.inline_reads_handed_over == 1
     assert ticks >= 20  # the loop ran while the read waited for the lock (~0.5 s)
