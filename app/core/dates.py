@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 
 from app.core.i18n import current_language
 from app.settings import get_settings
@@ -34,10 +34,12 @@ def long_date(value: date | None) -> str:
 
 
 def date_time(value: datetime | None) -> str:
+    """01/06/2026 14:05 in the portal's time zone, in every language: numbers only, so
+    strftime writes it (Babel's pattern formatting cost a tenth of the summary page's
+    rendering, issue 13's profile)."""
     if value is None:
         return ""
-    zone = ZoneInfo(get_settings().timezone)
-    return format_datetime(value.astimezone(zone), "dd/MM/yyyy HH:mm", locale=_locale())
+    return value.astimezone(ZoneInfo(get_settings().timezone)).strftime("%d/%m/%Y %H:%M")
 
 
 def french_date_text(value: date | datetime | None) -> str:
