@@ -9,7 +9,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_403_FORBIDDEN
 
-from app.accounts.auth import SignInRequired, current_account_id
+from app.accounts.auth import SignInRequired, candidate_required, current_account_id
 from app.accounts.sso import FIRST_SIGN_IN_PATH
 from app.clock import now
 from app.tables.accounts import CandidateAccount
@@ -60,6 +60,14 @@ async def first_sign_in_done(connection: ASGIConnection, _: BaseRouteHandler) ->
         raise FirstSignInRequired
     if isinstance(session, dict):
         session[ACCOUNT_CHECKED_KEY] = now().timestamp()  # stored with the response
+
+
+async def signed_in_candidate(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """Guard of the candidate's pages: signed in (:func:`candidate_required`), first
+    sign-in done (:func:`first_sign_in_done`). One guard rather than the two: Litestar
+    copies the route handler for each guard it runs, on every request (issue 13)."""
+    await candidate_required(connection, handler)
+    await first_sign_in_done(connection, handler)
 
 
 def to_first_sign_in(_: Request, __: Exception) -> Redirect:

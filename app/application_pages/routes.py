@@ -15,11 +15,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_404_NOT_FOUND, HTTP_409_CONFLICT
 
-from app.accounts.auth import candidate_required
 from app.accounts.guards import (
     FirstSignInRequired,
     account_id_of,
-    first_sign_in_done,
+    signed_in_candidate,
     to_first_sign_in,
 )
 from app.application_pages.forms import refusal_message
@@ -126,7 +125,7 @@ application_router = Router(
         *document_handlers,
         *letter_handlers,
     ],
-    guards=[candidate_required, first_sign_in_done],
+    guards=[signed_in_candidate],
     exception_handlers={FirstSignInRequired: to_first_sign_in},
 )
 

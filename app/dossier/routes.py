@@ -12,11 +12,10 @@ from litestar import Request, Router, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from app.accounts.auth import candidate_required
 from app.accounts.guards import (
     FirstSignInRequired,
     account_id_of,
-    first_sign_in_done,
+    signed_in_candidate,
     to_first_sign_in,
 )
 from app.clock import today
@@ -238,7 +237,7 @@ dossier_router = Router(
         internal_studies_page,
         *row_routes,
     ],
-    guards=[candidate_required, first_sign_in_done],
+    guards=[signed_in_candidate],
     exception_handlers={FirstSignInRequired: to_first_sign_in},
 )
 

@@ -8,11 +8,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from app.accounts.auth import candidate_required
 from app.accounts.guards import (
     FirstSignInRequired,
     account_id_of,
-    first_sign_in_done,
+    signed_in_candidate,
     to_first_sign_in,
 )
 from app.core.i18n import N_
@@ -100,7 +99,7 @@ async def resend(request: Request, mail_id: FromPath[int]) -> Redirect:
 messages_router = Router(
     path=MESSAGES_URL,
     route_handlers=[messages_list, message, resend],
-    guards=[candidate_required, first_sign_in_done],
+    guards=[signed_in_candidate],
     exception_handlers={FirstSignInRequired: to_first_sign_in},
 )
 

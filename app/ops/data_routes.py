@@ -13,11 +13,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 from litestar.status_codes import HTTP_410_GONE
 
-from app.accounts.auth import candidate_required, end_sessions
+from app.accounts.auth import end_sessions
 from app.accounts.guards import (
     FirstSignInRequired,
     account_id_of,
-    first_sign_in_done,
+    signed_in_candidate,
     to_first_sign_in,
 )
 from app.core.i18n import N_
@@ -203,7 +203,7 @@ async def account_deleted() -> Template:
 my_data_router = Router(
     path=MY_DATA_URL,
     route_handlers=[my_data, ask_for_archive, download_archive, delete_account, ask_the_contact],
-    guards=[candidate_required, first_sign_in_done],
+    guards=[signed_in_candidate],
     exception_handlers={FirstSignInRequired: to_first_sign_in, ArchiveGone: _gone},
 )
 
