@@ -137,12 +137,12 @@ _TEXTS = (
     "centre_city",
     "centre_email",
 )
-_VIEW_FIELDS = frozenset(f.name for f in fields(ApplicationView))
+_VIEW_FIELDS = tuple(f.name for f in fields(ApplicationView))
 
 
 def application_view(row: dict, history: list[DecisionView]) -> ApplicationView:
     """The select's aliases are the view's field names; codes become enums."""
-    values = {name: value for name, value in row.items() if name in _VIEW_FIELDS}
+    values = dict(row)
     values.update({name: boolean(row[name]) for name in _BOOLEANS})
     values.update({name: row[name] or "" for name in _TEXTS})
     values.update(
@@ -157,7 +157,9 @@ def application_view(row: dict, history: list[DecisionView]) -> ApplicationView:
         decision=history[-1] if history else None,
         decisions=tuple(history),
     )
-    return ApplicationView(**values)
+    # Positional: CPython matches keyword arguments to parameters one by one, and with
+    # 57 fields that matching took half the time of building the view (issue 13).
+    return ApplicationView(*[values[name] for name in _VIEW_FIELDS])
 
 
 async def views_where(where: str, *args: object) -> list[ApplicationView]:
