@@ -67,7 +67,7 @@ def processed_by_staff(application: ApplicationView, *, pieces_reviewed: bool) -
         pieces_reviewed
         or application.incomplete_at is not None
         or application.completed_at is not None
-        or application.decisions
+        or application.decision is not None
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from app.applications import read_model
+from app.applications import piece_read_model, read_model
 from app.applications.views import ApplicationView, DecisionView, PieceView
 from app.tables.applications import SubmittedPiece
 
@@ -41,16 +41,20 @@ async def application_views(application_ids: Iterable[int]) -> list[ApplicationV
 
 
 async def applications_of(account_id: int) -> list[ApplicationView]:
-    """ "Mes candidatures": the candidate's live applications, oldest first.
+    """ "Mes candidatures": the candidate's live applications, oldest first, each with
+    its current decision only (one query).
 
     Cancelled ones are left out, as in eCandidat: a cancellation is final.
     """
-    return await read_model.views_where(read_model.LIVE_OF_ACCOUNT, account_id)
+    return await read_model.views_with_current_decision(read_model.LIVE_OF_ACCOUNT, account_id)
 
 
 async def application_for(account_id: int, application_id: int) -> ApplicationView | None:
-    """The application if it is this candidate's (cancelled included), else None (→ 404)."""
-    views = await read_model.views_where(read_model.BY_ID_AND_ACCOUNT, application_id, account_id)
+    """The application if it is this candidate's (cancelled included), else None (→ 404),
+    with its current decision only (one query)."""
+    views = await read_model.views_with_current_decision(
+        read_model.BY_ID_AND_ACCOUNT, application_id, account_id
+    )
     return views[0] if views else None
 
 
@@ -76,7 +80,7 @@ async def current_pieces(application_id: int) -> list[PieceView]:
     programme's piece afterwards changes nothing for it (``transmit`` supersedes the
     rows of pieces the programme no longer asked).
     """
-    return await read_model.piece_views(application_id)
+    return await piece_read_model.piece_views(application_id)
 
 
 async def piece_history(application_id: int, piece_id: int) -> list[dict]:

@@ -3,8 +3,9 @@
 Each statement is written once for SQLite and PostgreSQL and compiled once per engine
 (``app.sql``): no SQL is rebuilt per request. An application with its account,
 programme, commission, centre and campaign is one joined select; its decisions a
-second one, whatever the number of applications; its pieces with their current rows
-and files one more. Nothing here writes.
+second one, whatever the number of applications (the candidate's pages join the
+current decision instead: one select). Its pieces are read by ``piece_read_model``.
+Nothing here writes.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from __future__ import annotations
 from dataclasses import fields
 from functools import lru_cache
 
-from app.applications.views import ApplicationView, DecisionView, PieceView
+from app.applications.views import ApplicationView, DecisionView
 from app.core.codes.applications import (
     ActorKind,
     Answer,
     DossierStatus,
-    PieceStatus,
     ProcessingType,
     Verdict,
 )
@@ -33,8 +33,7 @@ LEFT JOIN centre ce ON ce.id = co.centre
 LEFT JOIN campaign ca ON ca.id = ce.campaign
 """
 
-_APPLICATIONS = (
-    """
+_APPLICATION_COLUMNS = """
 SELECT a.id, a.candidate, a.programme, a.status, a.processing_type,
   a.processing_type_validated, a.created_at, a.status_changed_at, a.received_at,
   a.transmitted_at, a.completed_at, a.incomplete_at, a.cancelled_at,
@@ -56,20 +55,37 @@ SELECT a.id, a.candidate, a.programme, a.status, a.processing_type,
   ce.postal_code AS centre_postal_code, ce.city AS centre_city,
   ce.contact_email AS centre_email, ce.contact_phone AS centre_phone,
   ca.label_fr AS campaign_label, ca.academic_year AS academic_year,
-  ca.archived_at AS campaign_archived_at
-"""
-    + _FROM_APPLICATION
-)
+  ca.archived_at AS campaign_archived_at"""
 
-_DECISIONS = """
-SELECT d.id, d.application, d.decision_type, d.comment, d.rank, d.entered_at,
+_APPLICATIONS = _APPLICATION_COLUMNS + _FROM_APPLICATION
+
+_DECISION_COLUMNS = """d.id, d.application, d.decision_type, d.comment, d.rank, d.entered_at,
   d.validated, d.validated_at, t.code AS type_code, t.label_fr AS type_label_fr,
   t.label_en AS type_label_en, t.verdict AS verdict, t.show_comment AS show_comment,
-  r.label_fr AS reason_fr, r.label_en AS reason_en
-FROM decision d
+  r.label_fr AS reason_fr, r.label_en AS reason_en"""
+
+_DECISION_TYPE = """
 LEFT JOIN decision_type t ON t.id = d.decision_type
 LEFT JOIN refusal_reason r ON r.id = d.refusal_reason
 """
+
+_DECISIONS = f"SELECT {_DECISION_COLUMNS}\nFROM decision d{_DECISION_TYPE}"
+
+# The applications with their current decision only (``application.current_decision``,
+# kept with each decision written): the candidate's pages in one statement. The
+# decision's columns come after the application's, prefixed.
+_PREFIX = "cd__"
+_WITH_CURRENT_DECISION = (
+    _APPLICATION_COLUMNS
+    + ",\n  "
+    + ", ".join(
+        f"{column.split(' AS ')[0]} AS {_PREFIX}{column.split(' AS ')[-1].split('.')[-1]}"
+        for column in (c.strip() for c in _DECISION_COLUMNS.split(","))
+    )
+    + _FROM_APPLICATION
+    + "LEFT JOIN decision d ON d.id = a.current_decision"
+    + _DECISION_TYPE
+)
 
 # Which applications a read is about, on the aliases a (application) and c (candidate).
 BY_ID = "a.id = {}"
@@ -86,6 +102,11 @@ def _statements(where: str) -> tuple[ReadStatement, ReadStatement]:
         f" LEFT JOIN candidate c ON c.id = a.candidate WHERE {where}) ORDER BY d.id"
     )
     return applications, decisions
+
+
+@lru_cache(maxsize=16)
+def _with_current_decision(where: str) -> ReadStatement:
+    return ReadStatement(f"{_WITH_CURRENT_DECISION} WHERE {where} ORDER BY a.id")
 
 
 def ids_in(count: int) -> str:
@@ -140,8 +161,12 @@ _TEXTS = (
 _VIEW_FIELDS = tuple(f.name for f in fields(ApplicationView))
 
 
-def application_view(row: dict, history: list[DecisionView]) -> ApplicationView:
-    """The select's aliases are the view's field names; codes become enums."""
+def application_view(
+    row: dict, history: list[DecisionView], *, history_read: bool = True
+) -> ApplicationView:
+    """The select's aliases are the view's field names; codes become enums. Without
+    ``history_read``, ``history`` holds the current decision only and ``decisions``
+    is None."""
     values = dict(row)
     values.update({name: boolean(row[name]) for name in _BOOLEANS})
     values.update({name: row[name] or "" for name in _TEXTS})
@@ -155,7 +180,7 @@ def application_view(row: dict, history: list[DecisionView]) -> ApplicationView:
         processing_type=ProcessingType(row["processing_type"]),
         answer=Answer(row["answer"]) if row["answer"] else None,
         decision=history[-1] if history else None,
-        decisions=tuple(history),
+        decisions=tuple(history) if history_read else None,
     )
     # Positional: CPython matches keyword arguments to parameters one by one, and with
     # 57 fields that matching took half the time of building the view (issue 13).
@@ -175,6 +200,19 @@ async def views_where(where: str, *args: object) -> list[ApplicationView]:
     return [application_view(row, history[row["id"]]) for row in rows]
 
 
+async def views_with_current_decision(where: str, *args: object) -> list[ApplicationView]:
+    """The applications matching ``where``, oldest first, each with its current decision
+    only (``decisions`` is None: not read): one query, for the candidate's pages."""
+    views = []
+    for row in await _with_current_decision(where).rows(*args):
+        current = {
+            name[len(_PREFIX) :]: value for name, value in row.items() if name.startswith(_PREFIX)
+        }
+        decision = decision_view(current) if current["id"] is not None else None
+        views.append(application_view(row, [decision] if decision else [], history_read=False))
+    return views
+
+
 async def decision_rows(application_ids: list[int]) -> list[DecisionView]:
     """The decisions of these applications, oldest first."""
     statement = _decisions_of(len(application_ids))
@@ -185,76 +223,6 @@ async def decision_rows(application_ids: list[int]) -> list[DecisionView]:
 def _decisions_of(count: int) -> ReadStatement:
     where = "d.application IN (" + ", ".join(["{}"] * count) + ")"
     return ReadStatement(f"{_DECISIONS} WHERE {where} ORDER BY d.id")
-
-
-# Until the application is transmitted, it asks the programme's pieces, less those
-# restricted to another processing type; once transmitted, the pieces of its own
-# current rows (see ``queries.current_pieces``).
-_PIECES = ReadStatement("""
-SELECT rp.id AS piece_id, rp.code AS code, rp.label_fr AS label_fr,
-  rp.label_en AS label_en, rp.position AS position, rp.common AS common,
-  rp.unique_per_application AS unique_per_application, rp.conditional AS conditional,
-  sp.id AS submitted_id, sp.status AS status, sp.comment AS comment, sp.file AS file_id,
-  sp.changed_at AS changed_at, f.original_name AS file_name, f.size_bytes AS file_size,
-  f.content_type AS content_type
-FROM application a
-JOIN required_piece rp ON (
-  (a.transmitted_at IS NULL
-   AND rp.id IN (SELECT pp.piece FROM programme_piece pp WHERE pp.programme = a.programme)
-   AND (rp.processing_type IS NULL OR rp.processing_type = a.processing_type))
-  OR (a.transmitted_at IS NOT NULL
-   AND rp.id IN (SELECT s.piece FROM submitted_piece s
-                 WHERE s.application = a.id AND s.superseded_at IS NULL)))
-LEFT JOIN submitted_piece sp
-  ON sp.application = a.id AND sp.piece = rp.id AND sp.superseded_at IS NULL
-LEFT JOIN stored_file f ON f.id = sp.file
-WHERE a.id = {}
-ORDER BY rp.position, rp.id
-""")
-
-
-def _piece(row: dict) -> PieceView:
-    base = {
-        "piece_id": row["piece_id"],
-        "code": row["code"],
-        "label_fr": row["label_fr"],
-        "label_en": row["label_en"] or "",
-        "position": row["position"],
-        "common": boolean(row["common"]),
-        "unique_per_application": boolean(row["unique_per_application"]),
-        "conditional": boolean(row["conditional"]),
-    }
-    if row["submitted_id"] is None:
-        return PieceView(**base, status=PieceStatus.WAITING)
-    return PieceView(
-        **base,
-        status=PieceStatus(row["status"]),
-        comment=row["comment"] or "",
-        submitted_id=row["submitted_id"],
-        file_id=row["file_id"],
-        file_name=row["file_name"] or "",
-        file_size=row["file_size"],
-        content_type=row["content_type"] or "",
-        changed_at=row["changed_at"],
-    )
-
-
-async def piece_views(application_id: int) -> list[PieceView]:
-    return [_piece(row) for row in await _PIECES.rows(application_id)]
-
-
-_EARLIER_ROWS = ReadStatement("""
-SELECT sp.id, sp.piece, sp.file, sp.status, sp.comment, sp.changed_at, sp.changed_by,
-  f.original_name AS file_name, f.size_bytes AS file_size
-FROM submitted_piece sp LEFT JOIN stored_file f ON f.id = sp.file
-WHERE sp.application = {} AND sp.superseded_at IS NOT NULL
-ORDER BY sp.id DESC
-""")
-
-
-async def earlier_piece_rows(application_id: int) -> list[dict]:
-    """The superseded rows of every piece of the application, newest first."""
-    return await _EARLIER_ROWS.rows(application_id)
 
 
 _TIMELINE = ReadStatement("""

@@ -98,8 +98,9 @@ class ApplicationView:
     decision: DecisionView | None = None
     """The latest decision, validated or not: staff's truth. Candidates see
     :attr:`visible_decision`."""
-    decisions: tuple[DecisionView, ...] = field(default=())
-    """The whole history, oldest first."""
+    decisions: tuple[DecisionView, ...] | None = field(default=())
+    """The whole history, oldest first. None when it was not read: the candidate's pages
+    read the current decision only (:attr:`decision`)."""
     answered_by: str | None = None
     """Who answered (``ActorKind``): "system" for an automatic withdrawal."""
     # Whom to write to: the commission's details, each falling back to the centre's.

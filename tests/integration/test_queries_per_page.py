@@ -65,8 +65,8 @@ async def counts_with(client, world, redis, applications: int) -> dict[str, int]
 
 
 BUDGET = {
-    "/candidatures": 2,  # applications (with the account's names), their decisions
-    "/candidatures/{first}": 6,  # applications, decisions, pieces, earlier pieces, timeline, notes
+    "/candidatures": 1,  # applications (with the account's names and current decisions)
+    "/candidatures/{first}": 5,  # the application, pieces, earlier pieces, timeline, notes
     "/dossier": 1,  # the dossier's rows, counts and reference ids (app.dossier.read_model)
     "/candidatures/nouvelle": 2,  # live applications + the dossier's rows
 }
@@ -83,14 +83,14 @@ async def test_queries_per_candidate_page_stay_within_budget_and_do_not_grow(
     assert one == BUDGET
 
 
-# An upload checks the piece it is for (the application, its current pieces) before
-# storing the file, then stores it and gives it to the piece in one transaction; the
-# summary (earlier versions, timeline, notes) is read by the page it leads to, not here
+# An upload checks the piece it is for (the application with its current decision, its
+# current pieces) before storing the file, then stores it and gives it to the piece in
+# one transaction; the summary (earlier versions, timeline, notes) is read by the page it leads to, not here
 # too: on deadline day each candidate sends several. PostgreSQL takes row locks that
 # SQLite's write lock makes needless: three more statements. (Reading the whole summary
 # first cost three more on each.) One of them keeps the application's count of pieces
 # to check (``application.pieces_to_review``, the desk's sort) in step.
-UPLOAD_BUDGET = {"sqlite": 12, "postgres": 15}
+UPLOAD_BUDGET = {"sqlite": 11, "postgres": 14}
 
 
 async def test_an_upload_reads_the_piece_it_is_for_not_the_whole_summary(

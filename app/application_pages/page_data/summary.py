@@ -18,7 +18,7 @@ from app.application_pages.page_data.labels import (
     timeline_label,
 )
 from app.applications import lifecycle_rules as rules
-from app.applications import queries, read_model
+from app.applications import piece_read_model, queries, read_model
 from app.applications.lifecycle_base import Refusal
 from app.applications.queries import ApplicationView, DecisionView, PieceView
 from app.catalog.contacts import Contact, contact_from
@@ -73,8 +73,8 @@ class ListPage:
 
 
 async def list_page(account_id: int) -> ListPage:
-    """Two queries: the applications (with the account's names), their decisions; a
-    third for the names when there is no application."""
+    """One query: the applications (with the account's names and current decisions); a
+    second for the names when there is no application."""
     async with one_connection():
         views = await queries.applications_of(account_id)
         # Each row holds this account's names (the select joins it).
@@ -193,7 +193,7 @@ def _file(file_id: int | None, name: str | None, size: int | None) -> FileView |
 
 async def earlier_versions(application_id: int) -> dict[int, list[PieceVersion]]:
     """Required piece id → its superseded rows, newest first (one query for all)."""
-    rows = await read_model.earlier_piece_rows(application_id)
+    rows = await piece_read_model.earlier_piece_rows(application_id)
     history: dict[int, list[PieceVersion]] = {}
     for row in rows:
         if row["file"] is None and row["status"] == PieceStatus.WAITING:
