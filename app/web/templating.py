@@ -3,7 +3,8 @@
 Pages get one environment per language (:func:`page_environments`): each translates
 the constant ``_("…")`` / ``gettext("…")`` calls of a template when it compiles it,
 so a rendered page holds them as text instead of calling gettext on every render
-(about a third of a page's CPU before, issue 13). Calls with variables or keywords
+(about a third of a page's CPU before, issue 13); a constant with keyword variables
+is translated then too, and formatted at render time. Calls with a variable message
 stay runtime calls, and ``make messages`` extracts from the same template sources.
 """
 
@@ -44,7 +45,9 @@ def static_version(path: str) -> str:
 class _ConstantGettext(NodeTransformer):
     """Replaces ``_("constant")`` by its translation, as Jinja's newstyle gettext
     would render it: the text formatted with no variables (``%%`` becomes ``%``),
-    marked safe when autoescaping. Anything else is left to run at render time."""
+    marked safe when autoescaping. ``_("constant %(name)s", name=value)`` becomes the
+    translation formatted with its variables at render time (``Markup % {…}`` escapes
+    them, as newstyle gettext does). Anything else is left to run at render time."""
 
     def __init__(self, language: str) -> None:
         self.translations = translations_for(language)
@@ -57,13 +60,23 @@ class _ConstantGettext(NodeTransformer):
             and len(node.args) == 1
             and isinstance(node.args[0], nodes.Const)
             and isinstance(node.args[0].value, str)
-            and not node.kwargs
             and node.dyn_args is None
             and node.dyn_kwargs is None
         ):
             return node
+        text = self.translations.gettext(node.args[0].value)
+        if node.kwargs:
+            variables = [
+                nodes.Pair(nodes.Const(kwarg.key), kwarg.value, lineno=node.lineno)
+                for kwarg in node.kwargs
+            ]
+            return nodes.Mod(
+                nodes.MarkSafeIfAutoescape(nodes.Const(text), lineno=node.lineno),
+                nodes.Dict(variables, lineno=node.lineno),
+                lineno=node.lineno,
+            )
         try:
-            text = self.translations.gettext(node.args[0].value) % {}
+            text = text % {}
         except (KeyError, TypeError, ValueError):
             return node  # a placeholder without its variable: fails at render time, as before
         return nodes.MarkSafeIfAutoescape(nodes.Const(text), lineno=node.lineno)

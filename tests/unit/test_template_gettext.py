@@ -17,6 +17,10 @@ SOURCES = {
     "markup.html": "<p>{{ _('A < B & C') }}</p>",
     "expression.html": '<p>{{ _("Mes candidatures") ~ name }}|{{ name|default(_("Mes candidatures")) }}</p>',
     "variables.html": '<p>{{ _("Bonjour %(name)s", name=name) }}</p>',
+    "translated_variables.html": (
+        '<p>{{ _("Du %(start)s au %(end)s", start=name, end=n) }}</p>'
+        '<p>{{ _("Voir ma candidature") ~ _("pour « %(query)s ».", query=name) }}</p>'
+    ),
     "variable_message.html": "<p>{{ _(message) }}</p>",
     "missing_variable.html": '<p>{{ _("Bonjour %(name)s") }}</p>',
     "plural.html": '<p>{{ ngettext("%(num)d ligne saisie", "%(num)d lignes saisies", n) }}</p>',
@@ -42,11 +46,14 @@ def test_a_template_renders_as_with_gettext_at_render_time(name, language):
     assert render(folded, name, language) == render(make_environment(), name, language)
 
 
-def test_constants_are_translated_in_the_compiled_code():
+@pytest.mark.parametrize(
+    ("name", "translation"),
+    [("constant.html", "My applications"), ("translated_variables.html", "From %(start)s to")],
+)
+def test_constants_are_translated_in_the_compiled_code(name, translation):
     english = page_environments()["en"]
-    english.loader = DictLoader(SOURCES)
-    code = english.compile(SOURCES["constant.html"], raw=True)
-    assert "My applications" in code
+    code = english.compile(SOURCES[name], raw=True)
+    assert translation in code
     assert "gettext" not in code
 
 
@@ -57,6 +64,11 @@ def test_constants_are_translated_in_the_compiled_code():
         ("percent.html", "<p>100 % en ligne</p>", "<p>100 % en ligne</p>"),
         ("markup.html", "<p>A < B & C</p>", "<p>A < B & C</p>"),
         ("variables.html", "<p>Bonjour &lt;b&gt;Zoé&lt;/b&gt;</p>", None),
+        (
+            "translated_variables.html",
+            "<p>Du &lt;b&gt;Zoé&lt;/b&gt; au 3</p><p>Voir ma candidaturepour « &lt;b&gt;Zoé&lt;/b&gt; ».</p>",
+            "<p>From &lt;b&gt;Zoé&lt;/b&gt; to 3</p><p>View my applicationfor “&lt;b&gt;Zoé&lt;/b&gt;”.</p>",
+        ),
         ("plural.html", "<p>3 lignes saisies</p>", None),
     ],
 )
