@@ -126,9 +126,11 @@ class PieceRow:
 
 
 @dataclass(frozen=True)
-class TimelineEntry:
+class DatedEntry:
+    """A line of the summary's timeline or of its Bloc-notes."""
+
     at: datetime
-    label: str
+    text: str
 
 
 @dataclass
@@ -143,8 +145,8 @@ class Summary:
     answer_label: str
     contact: Contact
     pieces: list[PieceRow]
-    notes: list[dict]
-    timeline: list[TimelineEntry]
+    notes: list[DatedEntry]
+    timeline: list[DatedEntry]
     editable: bool
     can_transmit: bool
     can_cancel: bool
@@ -235,9 +237,10 @@ def piece_row(
     )
 
 
-async def candidate_notes(application_id: int) -> list[dict]:
+async def candidate_notes(application_id: int) -> list[DatedEntry]:
     """The candidate's own Bloc-notes entries, oldest first (staff notes stay staff's)."""
-    return await read_model.candidate_note_rows(application_id)
+    rows = await read_model.candidate_note_rows(application_id)
+    return [DatedEntry(row["created_at"], row["message"]) for row in rows]
 
 
 def _reviewed(pieces: list[PieceView], history: dict[int, list[PieceVersion]]) -> bool:
@@ -272,7 +275,7 @@ async def application_summary(account_id: int, application_id: int) -> Summary |
         contact=application_contact_of(application),
         pieces=[piece_row(application, p, history.get(p.piece_id, [])) for p in pieces],
         notes=notes,
-        timeline=[TimelineEntry(e["created_at"], timeline_label(e)) for e in events],
+        timeline=[DatedEntry(e["created_at"], timeline_label(e)) for e in events],
         editable=rules.can_edit_pieces(application),
         can_transmit=rules.can_transmit(application, pieces),
         can_cancel=rules.can_cancel(application, pieces_reviewed=_reviewed(pieces, history)),
