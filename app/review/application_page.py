@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.application_pages.page_data.application_dossier import Dossier, dossier_of
+from app.application_pages.page_data.application_list import who
 from app.application_pages.page_data.labels import (
     decision_label,
     dossier_status_label,
     processing_type_label,
 )
-from app.application_pages.page_data.summary import who
 from app.applications import queries
 from app.applications.queries import ApplicationView, DecisionView
 from app.applications.staff_decisions import DECIDED_STATUSES

@@ -66,7 +66,7 @@ async def counts_with(client, world, redis, applications: int) -> dict[str, int]
 
 BUDGET = {
     "/candidatures": 1,  # applications (with the account's names and current decisions)
-    "/candidatures/{first}": 5,  # the application, pieces, earlier pieces, timeline, notes
+    "/candidatures/{first}": 4,  # the application, pieces, earlier pieces, timeline + notes
     "/dossier": 1,  # the dossier's rows, counts and reference ids (app.dossier.read_model)
     "/candidatures/nouvelle": 2,  # live applications + the dossier's rows
 }

@@ -2,11 +2,12 @@
 
 The lifecycle's queries (``app.applications.queries``) give the application, its
 pieces, decision and timeline; this package adds what only the pages need: the offer
-filtered by a search (``offer``), the labels (``labels``), the table, the summary with
+filtered by a search (``offer``), the labels (``labels``), the table (``application_list``), the summary with
 piece history, contact address and notes (``summary``), and the file of a piece
 (``piece_files``).
 """
 
+from app.application_pages.page_data.application_list import ListPage, list_page
 from app.application_pages.page_data.offer import (
     OfferedProgramme,
     OfferPage,
@@ -15,13 +16,7 @@ from app.application_pages.page_data.offer import (
     offered_programme,
 )
 from app.application_pages.page_data.piece_files import piece_file
-from app.application_pages.page_data.summary import (
-    ListPage,
-    PieceRow,
-    Summary,
-    application_summary,
-    list_page,
-)
+from app.application_pages.page_data.summary import PieceRow, Summary, application_summary
 
 __all__ = [
     "ListPage",

@@ -20,6 +20,7 @@ from jinja2 import Environment
 
 from app import clock
 from app.application_pages.page_data.application_dossier import Dossier, dossier_of
+from app.application_pages.page_data.application_list import who
 from app.application_pages.page_data.labels import (
     answer_label,
     decision_details,
@@ -28,7 +29,7 @@ from app.application_pages.page_data.labels import (
     piece_status_label,
     processing_type_label,
 )
-from app.application_pages.page_data.summary import application_contact_of, who
+from app.application_pages.page_data.summary import application_contact_of
 from app.applications import queries
 from app.applications.queries import ApplicationView
 from app.catalog.contacts import Contact

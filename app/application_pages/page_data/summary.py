@@ -1,13 +1,13 @@
-"""The candidate's applications: the "Mes candidatures" table and one application's
-summary. Never another candidate's rows."""
+"""One application's summary ("Récapitulatif de votre candidature"), for the
+candidate it belongs to only."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from app.application_pages.page_data.application_list import who
 from app.application_pages.page_data.labels import (
-    answer_badge,
     answer_label,
     decision_details,
     decision_label,
@@ -22,70 +22,11 @@ from app.applications import piece_read_model, queries, read_model
 from app.applications.lifecycle_base import Refusal
 from app.applications.queries import ApplicationView, DecisionView, PieceView
 from app.catalog.contacts import Contact, contact_from
-from app.core.codes.applications import REVIEWED_PIECE, ActorKind, Answer, PieceStatus
+from app.core.codes.applications import REVIEWED_PIECE, ActorKind, PieceStatus
 from app.core.i18n import current_language
 from app.documents.letters import letter_kind
 from app.sql import one_connection
 from app.tables.letters import LetterKind
-
-
-@dataclass(frozen=True)
-class ApplicationRow:
-    id: int
-    programme_label: str
-    return_deadline: date
-    processing_type: str
-    processing_validated: bool
-    status: str
-    decision: str
-    centre_label: str
-    cancelled: bool
-    answer: str = ""
-    """ "Désistement", "Désistement automatique", "Confirmée" or "" (no answer)."""
-    withdrawn: bool = False
-
-
-def application_row(view: ApplicationView) -> ApplicationRow:
-    return ApplicationRow(
-        id=view.id,
-        programme_label=view.programme_label,
-        return_deadline=view.return_deadline,
-        processing_type=processing_type_label(view.processing_type),
-        processing_validated=view.processing_type_validated,
-        status=dossier_status_label(view.status),
-        decision=decision_label(view.visible_decision),
-        centre_label=view.centre_label,
-        cancelled=view.cancelled_at is not None,
-        answer=answer_badge(view),
-        withdrawn=view.answer is Answer.WITHDRAWN,
-    )
-
-
-def who(first_name: str, last_name: str, login: str) -> str:
-    """ "CAMILLE DUPONT (T0000012)": the guide's heading of the candidate's pages."""
-    return f"{first_name.upper()} {last_name.upper()} ({login})"
-
-
-@dataclass(frozen=True)
-class ListPage:
-    who: str
-    rows: list[ApplicationRow]
-
-
-async def list_page(account_id: int) -> ListPage:
-    """One query: the applications (with the account's names and current decisions); a
-    second for the names when there is no application."""
-    async with one_connection():
-        views = await queries.applications_of(account_id)
-        # Each row holds this account's names (the select joins it).
-        names = vars(views[0]) if views else await read_model.account_names(account_id)
-    return ListPage(
-        who=who(names["first_name"], names["last_name"], names["login"]) if names else "",
-        rows=[application_row(view) for view in views],
-    )
-
-
-# --- the application's summary ("Récapitulatif de votre candidature") ------------------
 
 
 @dataclass(frozen=True)
@@ -237,10 +178,14 @@ def piece_row(
     )
 
 
-async def candidate_notes(application_id: int) -> list[DatedEntry]:
-    """The candidate's own Bloc-notes entries, oldest first (staff notes stay staff's)."""
-    rows = await read_model.candidate_note_rows(application_id)
-    return [DatedEntry(row["created_at"], row["message"]) for row in rows]
+async def timeline_and_notes(application_id: int) -> tuple[list[DatedEntry], list[DatedEntry]]:
+    """The timeline's lines and the candidate's own Bloc-notes entries (staff notes stay
+    staff's), each oldest first."""
+    events, notes = await read_model.timeline_and_note_rows(application_id)
+    return (
+        [DatedEntry(event["created_at"], timeline_label(event)) for event in events],
+        [DatedEntry(note["created_at"], note["message"]) for note in notes],
+    )
 
 
 def _reviewed(pieces: list[PieceView], history: dict[int, list[PieceVersion]]) -> bool:
@@ -260,8 +205,7 @@ async def application_summary(account_id: int, application_id: int) -> Summary |
             return None
         pieces = await queries.current_pieces(application_id)
         history = await earlier_versions(application_id)
-        events = await queries.timeline(application_id)
-        notes = await candidate_notes(application_id)
+        timeline, notes = await timeline_and_notes(application_id)
     decision = application.visible_decision
     return Summary(
         application=application,
@@ -275,7 +219,7 @@ async def application_summary(account_id: int, application_id: int) -> Summary |
         contact=application_contact_of(application),
         pieces=[piece_row(application, p, history.get(p.piece_id, [])) for p in pieces],
         notes=notes,
-        timeline=[DatedEntry(e["created_at"], timeline_label(e)) for e in events],
+        timeline=timeline,
         editable=rules.can_edit_pieces(application),
         can_transmit=rules.can_transmit(application, pieces),
         can_cancel=rules.can_cancel(application, pieces_reviewed=_reviewed(pieces, history)),
