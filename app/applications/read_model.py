@@ -74,14 +74,14 @@ _DECISIONS = f"SELECT {_DECISION_COLUMNS}\nFROM decision d{_DECISION_TYPE}"
 # The applications with their current decision only (``application.current_decision``,
 # kept with each decision written): the candidate's pages in one statement. The
 # decision's columns come after the application's, prefixed.
-_PREFIX = "cd__"
+_CURRENT_DECISION_COLUMNS = {  # the decision's name → its alias in the select
+    (name := column.split(" AS ")[-1].split(".")[-1]): (column.split(" AS ")[0], f"cd__{name}")
+    for column in (c.strip() for c in _DECISION_COLUMNS.split(","))
+}
 _WITH_CURRENT_DECISION = (
     _APPLICATION_COLUMNS
     + ",\n  "
-    + ", ".join(
-        f"{column.split(' AS ')[0]} AS {_PREFIX}{column.split(' AS ')[-1].split('.')[-1]}"
-        for column in (c.strip() for c in _DECISION_COLUMNS.split(","))
-    )
+    + ", ".join(f"{column} AS {alias}" for column, alias in _CURRENT_DECISION_COLUMNS.values())
     + _FROM_APPLICATION
     + "LEFT JOIN decision d ON d.id = a.current_decision"
     + _DECISION_TYPE
@@ -182,9 +182,13 @@ def application_view(
         decision=history[-1] if history else None,
         decisions=tuple(history) if history_read else None,
     )
-    # Positional: CPython matches keyword arguments to parameters one by one, and with
-    # 57 fields that matching took half the time of building the view (issue 13).
-    return ApplicationView(*[values[name] for name in _VIEW_FIELDS])
+    # Not through __init__: with 57 fields, matching keyword arguments to parameters and
+    # the frozen dataclass's object.__setattr__ per field were three quarters of the
+    # 28 us a view cost (issue 13); the view has no __post_init__ and no slots. A
+    # field the select lacks raises KeyError here.
+    view = object.__new__(ApplicationView)
+    view.__dict__.update({name: values[name] for name in _VIEW_FIELDS})
+    return view
 
 
 async def views_where(where: str, *args: object) -> list[ApplicationView]:
@@ -205,10 +209,11 @@ async def views_with_current_decision(where: str, *args: object) -> list[Applica
     only (``decisions`` is None: not read): one query, for the candidate's pages."""
     views = []
     for row in await _with_current_decision(where).rows(*args):
-        current = {
-            name[len(_PREFIX) :]: value for name, value in row.items() if name.startswith(_PREFIX)
-        }
-        decision = decision_view(current) if current["id"] is not None else None
+        decision = None
+        if row["cd__id"] is not None:
+            decision = decision_view(
+                {name: row[alias] for name, (_, alias) in _CURRENT_DECISION_COLUMNS.items()}
+            )
         views.append(application_view(row, [decision] if decision else [], history_read=False))
     return views
 
