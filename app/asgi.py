@@ -189,10 +189,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 exclude=[ADMIN_PATHS, STATIC_PATHS, STAFF_PATHS],  # the desk has its own cookie
                 read_along=(VERSION_KEY,),  # one round trip for the session and the offer's version
             ).middleware,
+            clean_request_input,  # last: the session is loaded when it refuses
         ],
         stores={"sessions": ResilientRedisStore(redis, namespace="ecesure:session")},
         exception_handlers={**EXCEPTION_HANDLERS, SignInRequired: redirect_to_sign_in},
-        guards=[clean_request_input],
         before_request=offer_of_request,
         lifespan=[database_pool],
         state=State(
