@@ -35,7 +35,7 @@ CHUNK = 500  # applications per read and per transaction
 
 AWAITING_ANSWER = f"""
 SELECT a.id FROM application a
-JOIN decision d ON d.id = (SELECT MAX(d2.id) FROM decision d2 WHERE d2.application = a.id)
+JOIN decision d ON d.id = a.current_decision
 JOIN decision_type dt ON dt.id = d.decision_type
 JOIN programme p ON p.id = a.programme
 JOIN commission cm ON cm.id = p.commission

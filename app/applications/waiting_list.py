@@ -24,10 +24,11 @@ from app.tables.catalog import DecisionType, Programme
 log = structlog.get_logger(__name__)
 
 
-# The current decision is the latest one (highest id), as in ``queries.decisions_of``.
+# The current decision is the latest one (highest id), kept in
+# ``application.current_decision`` (``latest_decision``).
 WAITING_LIST = f"""
 SELECT a.id FROM application a
-JOIN decision d ON d.id = (SELECT MAX(d2.id) FROM decision d2 WHERE d2.application = a.id)
+JOIN decision d ON d.id = a.current_decision
 JOIN decision_type dt ON dt.id = d.decision_type
 WHERE a.programme = {{}} AND a.cancelled_at IS NULL AND a.answer IS NULL
   AND d.validated = {{}} AND dt.verdict = '{Verdict.COMPLEMENTARY_LIST.value}'
