@@ -71,13 +71,21 @@ LEFT JOIN refusal_reason r ON r.id = d.refusal_reason
 
 _DECISIONS = f"SELECT {_DECISION_COLUMNS}\nFROM decision d{_DECISION_TYPE}"
 
+
+def _prefixed(columns: str) -> dict[str, tuple[str, str]]:
+    """Each column's name (its alias, else its own) → (its expression, ``cd__`` + name)."""
+    prefixed = {}
+    for column in columns.split(","):
+        expression, _, alias = column.strip().partition(" AS ")
+        name = alias or expression.split(".")[-1]
+        prefixed[name] = (expression, f"cd__{name}")
+    return prefixed
+
+
 # The applications with their current decision only (``application.current_decision``,
 # kept with each decision written): the candidate's pages in one statement. The
 # decision's columns come after the application's, prefixed.
-_CURRENT_DECISION_COLUMNS = {  # the decision's name → its alias in the select
-    (name := column.split(" AS ")[-1].split(".")[-1]): (column.split(" AS ")[0], f"cd__{name}")
-    for column in (c.strip() for c in _DECISION_COLUMNS.split(","))
-}
+_CURRENT_DECISION_COLUMNS = _prefixed(_DECISION_COLUMNS)
 _WITH_CURRENT_DECISION = (
     _APPLICATION_COLUMNS
     + ",\n  "
