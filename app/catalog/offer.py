@@ -45,6 +45,9 @@ class OfferCentre:
 class Offer:
     campaign: dict | None
     centres: list[OfferCentre]
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
+    """What pages derive from this copy of the offer and keep (the offer page's rendered
+    centres): it goes with the copy, so a reload or a staff edit starts it empty."""
 
 
 async def active_campaign() -> dict | None:

@@ -4,11 +4,13 @@ applications and the dossier's completeness."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from app.catalog.offer import Offer, OfferCentre, OfferGroup, OfferProgramme, cached_offer
 from app.clock import today as clock_today
+from app.core.i18n import current_language
 from app.dossier.completeness import Completeness, dossier_completeness
 from app.sql import ReadStatement, one_connection
 
@@ -60,6 +62,27 @@ class OfferPage:
     """Programme id → the candidate's live application to it."""
     completeness: Completeness
     today: date = field(default_factory=clock_today)
+    shared_branches: dict | None = None
+    """The offer copy's ``derived`` when the page shows the whole offer (no search)."""
+
+    def branch(self, centre: OfferCentre, render: Callable[[OfferCentre, OfferPage], str]) -> str:
+        """A centre's part of the page, ``render(centre, self)``: a dozen rows of table
+        each (a third of the page's CPU, issue 13). It is kept with the offer copy and
+        shared by every candidate when it shows nothing of theirs, that is when none of
+        their applications is in the centre (a row then links to it). Everything else a
+        centre shows depends on the language, the day and whether the dossier is
+        complete: the key."""
+        if self.shared_branches is None or any(
+            programme.id in self.applied
+            for group in centre.groups
+            for programme in group.programmes
+        ):
+            return render(centre, self)
+        key = ("offer_branch", current_language.get(), centre.id, self.today, self.completeness.ok)
+        html = self.shared_branches.get(key)
+        if html is None:
+            html = self.shared_branches[key] = render(centre, self)
+        return html
 
 
 _LIVE_APPLICATIONS = ReadStatement(
@@ -76,7 +99,8 @@ async def live_applications(account_id: int) -> dict[int, int]:
 
 async def offer_page(account_id: int, query: str) -> OfferPage:
     offer: Offer = await cached_offer()
-    centres = filter_offer(offer.centres, search_words(query))
+    words = search_words(query)
+    centres = filter_offer(offer.centres, words)
     async with one_connection():
         applied = await live_applications(account_id)
         completeness = await dossier_completeness(account_id)
@@ -87,6 +111,7 @@ async def offer_page(account_id: int, query: str) -> OfferPage:
         found=count_programmes(centres),
         applied=applied,
         completeness=completeness,
+        shared_branches=None if words else offer.derived,
     )
 
 
