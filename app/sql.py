@@ -59,7 +59,8 @@ class ReadStatement:
         if len(args) != self._arity:
             raise TypeError(f"{self._arity} arguments expected, {len(args)} given")
         response = await _engine().run_querystring(_Compiled(self, args))
-        return [dict(row) for row in response]
+        # asyncpg answers records; SQLite's engine answers dicts already, each its own.
+        return [row if type(row) is dict else dict(row) for row in response]
 
 
 class _Compiled(QueryString):
