@@ -103,7 +103,8 @@ async def timeline(application_id: int) -> list[dict]:
     ``data`` (for pieces: ``piece_id``, ``piece_label_fr``/``_en``, ``status``,
     ``comment``; for decisions: ``verdict``, ``label_fr``/``_en``).
     """
-    return await read_model.timeline_rows(application_id)
+    events, _notes = await read_model.timeline_and_note_rows(application_id)
+    return events
 
 
 __all__ = [

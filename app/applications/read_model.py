@@ -238,20 +238,15 @@ def _decisions_of(count: int) -> ReadStatement:
     return ReadStatement(f"{_DECISIONS} WHERE {where} ORDER BY d.id")
 
 
-_TIMELINE_EVENTS = """
+# The summary's timeline and the candidate's Bloc-notes in one round trip.
+_TIMELINE_AND_NOTES = ReadStatement("""
 SELECT 'event' AS kind, id, created_at, actor_kind, action, data, NULL AS message
 FROM audit_event WHERE application_id = {} AND visible_to_candidate = {}
-"""
-_TIMELINE = ReadStatement(_TIMELINE_EVENTS + "ORDER BY created_at, id")
-# The summary's timeline and the candidate's Bloc-notes in one round trip.
-_TIMELINE_AND_NOTES = ReadStatement(
-    _TIMELINE_EVENTS
-    + """UNION ALL
+UNION ALL
 SELECT 'note', id, created_at, NULL, NULL, NULL, message
 FROM note WHERE application = {} AND author_kind = {}
 ORDER BY created_at, id
-"""
-)
+""")
 
 
 def _event(row: dict) -> dict:
@@ -259,14 +254,10 @@ def _event(row: dict) -> dict:
     return row
 
 
-async def timeline_rows(application_id: int) -> list[dict]:
-    """What the candidate may see of the application's audit trail, oldest first."""
-    return [_event(row) for row in await _TIMELINE.rows(application_id, True)]
-
-
 async def timeline_and_note_rows(application_id: int) -> tuple[list[dict], list[dict]]:
-    """The timeline (as :func:`timeline_rows`) and the candidate's own notes (``id``,
-    ``created_at``, ``message``), each oldest first: one query."""
+    """What the candidate may see of the application's audit trail (``action``,
+    ``created_at``, ``actor_kind``, ``data`` decoded) and the candidate's own notes
+    (``id``, ``created_at``, ``message``), each oldest first: one query."""
     rows = await _TIMELINE_AND_NOTES.rows(
         application_id, True, application_id, ActorKind.CANDIDATE.value
     )
