@@ -30,7 +30,7 @@ DEFAULT_BACKEND = "demo"
 
 @dataclass(frozen=True, kw_only=True)
 class Place:
-    """Where a birth or a bac took place; the same three codes locate both."""
+    """Where a birth, a bac or an address is; the same three codes locate each."""
 
     country_cog: str
     """INSEE COG code of the country (``99100`` = France)."""
@@ -66,15 +66,14 @@ class Identity:
     mobile: str = ""
 
 
-@dataclass(frozen=True)
-class PostalAddress:
-    country_cog: str
+@dataclass(frozen=True, kw_only=True)
+class PostalAddress(Place):
+    """The postal address (``departement_code`` stays ``""``: the commune locates it)."""
+
     line1: str
     line2: str = ""
     line3: str = ""
     postal_code: str = ""
-    commune_insee: str = ""
-    """In France: the commune's INSEE code; ``""`` abroad."""
     foreign_city: str = ""
     """Abroad: the city; ``""`` in France."""
 

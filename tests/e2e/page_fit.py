@@ -1,6 +1,6 @@
 """Whether a page fits its window, as the browser lays it out (issue 14): the elements
 passing the window's right edge, the boxes that scroll sideways, axe's WCAG 2.1 A and
-AA violations; and a full-page screenshot for a person to look at."""
+AA violations; and, on request, a full-page screenshot for a person to look at."""
 
 from __future__ import annotations
 
@@ -66,9 +66,9 @@ async def first_cell_label(page: Page, path: str) -> str:
 
 class Visit:
     """Measures each page shown and collects what does not fit or, at 1280 px, fails
-    axe; saves a screenshot of each in ``folder``, named after ``size``."""
+    axe; saves a screenshot of each in ``folder`` (when given), named after ``size``."""
 
-    def __init__(self, page: Page, size: str, folder: Path) -> None:
+    def __init__(self, page: Page, size: str, folder: Path | None) -> None:
         self.page, self.size, self.folder = page, size, folder
         self.problems: list[str] = []
 
@@ -81,10 +81,11 @@ class Visit:
         if found["scrollWidth"] > found["innerWidth"]:
             self.problems.append(f"{what}: page {found['scrollWidth']} px wide")
         self.problems += [f"{what}: {offender}" for offender in found["offenders"]]
-        file_name = re.sub(r"[^a-z0-9]+", "-", what.lower()).strip("-") or "accueil"
-        await self.page.screenshot(
-            path=self.folder / f"{self.size}-{file_name}.png", full_page=True
-        )
+        if self.folder is not None:
+            file_name = re.sub(r"[^a-z0-9]+", "-", what.lower()).strip("-") or "accueil"
+            await self.page.screenshot(
+                path=self.folder / f"{self.size}-{file_name}.png", full_page=True
+            )
         if self.size == "1280":
             results = await Axe().run(self.page, options=WCAG_AA)
             self.problems += [
