@@ -4,7 +4,8 @@ Each statement is written once for SQLite and PostgreSQL and compiled once per e
 (``app.sql``): no SQL is rebuilt per request. An application with its account,
 programme, commission, centre and campaign is one joined select; its decisions a
 second one, whatever the number of applications (the candidate's pages join the
-current decision instead: one select). Its pieces are read by ``piece_read_model``.
+current decision instead: one select). Its pieces are read by ``piece_read_model``,
+"Mes candidatures" by ``list_read_model``.
 Nothing here writes.
 """
 
@@ -86,13 +87,17 @@ def _prefixed(columns: str) -> dict[str, tuple[str, str]]:
 # kept with each decision written): the candidate's pages in one statement. The
 # decision's columns come after the application's, prefixed.
 _CURRENT_DECISION_COLUMNS = _prefixed(_DECISION_COLUMNS)
+CURRENT_DECISION_SELECT = ", ".join(
+    f"{column} AS {alias}" for column, alias in _CURRENT_DECISION_COLUMNS.values()
+)
+"""The current decision's columns (``current_decision_of``), on :data:`CURRENT_DECISION_JOIN`."""
+CURRENT_DECISION_JOIN = "LEFT JOIN decision d ON d.id = a.current_decision" + _DECISION_TYPE
 _WITH_CURRENT_DECISION = (
     _APPLICATION_COLUMNS
     + ",\n  "
-    + ", ".join(f"{column} AS {alias}" for column, alias in _CURRENT_DECISION_COLUMNS.values())
+    + CURRENT_DECISION_SELECT
     + _FROM_APPLICATION
-    + "LEFT JOIN decision d ON d.id = a.current_decision"
-    + _DECISION_TYPE
+    + CURRENT_DECISION_JOIN
 )
 
 # Which applications a read is about, on the aliases a (application) and c (candidate).
@@ -212,16 +217,21 @@ async def views_where(where: str, *args: object) -> list[ApplicationView]:
     return [application_view(row, history[row["id"]]) for row in rows]
 
 
+def current_decision_of(row: dict) -> DecisionView | None:
+    """The current decision of a row selected with :data:`CURRENT_DECISION_SELECT`."""
+    if row["cd__id"] is None:
+        return None
+    return decision_view(
+        {name: row[alias] for name, (_, alias) in _CURRENT_DECISION_COLUMNS.items()}
+    )
+
+
 async def views_with_current_decision(where: str, *args: object) -> list[ApplicationView]:
     """The applications matching ``where``, oldest first, each with its current decision
     only (``decisions`` is None: not read): one query, for the candidate's pages."""
     views = []
     for row in await _with_current_decision(where).rows(*args):
-        decision = None
-        if row["cd__id"] is not None:
-            decision = decision_view(
-                {name: row[alias] for name, (_, alias) in _CURRENT_DECISION_COLUMNS.items()}
-            )
+        decision = current_decision_of(row)
         views.append(application_view(row, [decision] if decision else [], history_read=False))
     return views
 
@@ -263,13 +273,3 @@ async def timeline_and_note_rows(application_id: int) -> tuple[list[dict], list[
     )
     events = [_event(row) for row in rows if row["kind"] == "event"]
     return events, [row for row in rows if row["kind"] == "note"]
-
-
-_ACCOUNT_NAMES = ReadStatement(
-    "SELECT first_name, last_name, login FROM candidate_account WHERE id = {}"
-)
-
-
-async def account_names(account_id: int) -> dict | None:
-    rows = await _ACCOUNT_NAMES.rows(account_id)
-    return rows[0] if rows else None

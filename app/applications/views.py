@@ -116,9 +116,7 @@ class ApplicationView:
 
     @property
     def visible_decision(self) -> DecisionView | None:
-        """What the candidate sees: the latest decision once it is validated; while a
-        newer one is only entered, "En attente" (None)."""
-        return self.decision if self.decision and self.decision.validated else None
+        return visible_decision(self.decision)
 
     @property
     def live(self) -> bool:
@@ -142,6 +140,12 @@ class ApplicationView:
             delay_days=self.confirmation_delay_days,
             programme_date=self.confirmation_date,
         )
+
+
+def visible_decision(latest: DecisionView | None) -> DecisionView | None:
+    """What the candidate sees: the latest decision once it is validated; while a newer
+    one is only entered, "En attente" (None)."""
+    return latest if latest and latest.validated else None
 
 
 @dataclass(frozen=True)

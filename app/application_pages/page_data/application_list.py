@@ -11,10 +11,10 @@ from app.application_pages.page_data.labels import (
     dossier_status_label,
     processing_type_label,
 )
-from app.applications import queries, read_model
-from app.applications.queries import ApplicationView
+from app.applications import deadlines, list_read_model
+from app.applications.views import visible_decision
 from app.core.codes.applications import Answer
-from app.sql import one_connection
+from app.sql import boolean, one_connection
 
 
 @dataclass(frozen=True)
@@ -33,19 +33,23 @@ class ApplicationRow:
     withdrawn: bool = False
 
 
-def application_row(view: ApplicationView) -> ApplicationRow:
+def application_row(row: dict) -> ApplicationRow:
+    """A row of ``list_read_model.live_list_rows``."""
+    answer = Answer(row["answer"]) if row["answer"] else None
     return ApplicationRow(
-        id=view.id,
-        programme_label=view.programme_label,
-        return_deadline=view.return_deadline,
-        processing_type=processing_type_label(view.processing_type),
-        processing_validated=view.processing_type_validated,
-        status=dossier_status_label(view.status),
-        decision=decision_label(view.visible_decision),
-        centre_label=view.centre_label,
-        cancelled=view.cancelled_at is not None,
-        answer=answer_badge(view),
-        withdrawn=view.answer is Answer.WITHDRAWN,
+        id=row["id"],
+        programme_label=row["programme_label"],
+        return_deadline=deadlines.return_deadline(
+            override=row["return_date_override"], programme_return_date=row["return_date"]
+        ),
+        processing_type=processing_type_label(row["processing_type"]),
+        processing_validated=boolean(row["processing_type_validated"]),
+        status=dossier_status_label(row["status"]),
+        decision=decision_label(visible_decision(row["decision"])),
+        centre_label=row["centre_label"],
+        cancelled=row["cancelled_at"] is not None,
+        answer=answer_badge(answer, row["answered_by"]),
+        withdrawn=answer is Answer.WITHDRAWN,
     )
 
 
@@ -61,13 +65,13 @@ class ListPage:
 
 
 async def list_page(account_id: int) -> ListPage:
-    """One query: the applications (with the account's names and current decisions); a
-    second for the names when there is no application."""
+    """One query: the live applications (with the account's names and current
+    decisions); a second for the names when there is no application."""
     async with one_connection():
-        views = await queries.applications_of(account_id)
+        rows = await list_read_model.live_list_rows(account_id)
         # Each row holds this account's names (the select joins it).
-        names = vars(views[0]) if views else await read_model.account_names(account_id)
+        names = rows[0] if rows else await list_read_model.account_names(account_id)
     return ListPage(
         who=who(names["first_name"], names["last_name"], names["login"]) if names else "",
-        rows=[application_row(view) for view in views],
+        rows=[application_row(row) for row in rows],
     )

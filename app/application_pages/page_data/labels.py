@@ -76,13 +76,13 @@ def answer_label(application: ApplicationView) -> str:
     return ""
 
 
-def answer_badge(application: ApplicationView) -> str:
+def answer_badge(answer: Answer | None, answered_by: str | None) -> str:
     """The answer in a word, for the "Mes candidatures" table."""
-    if application.answer is Answer.WITHDRAWN and application.answered_by == ActorKind.SYSTEM:
+    if answer is Answer.WITHDRAWN and answered_by == ActorKind.SYSTEM:
         return _("Désistement automatique")
-    if application.answer is Answer.WITHDRAWN:
+    if answer is Answer.WITHDRAWN:
         return _("Désistement")
-    if application.answer is Answer.CONFIRMED:
+    if answer is Answer.CONFIRMED:
         return _("Confirmée")
     return ""
 
