@@ -23,6 +23,8 @@ from typing import Any
 import aiosqlite
 from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 
+import app.sqlite_converters  # noqa: F401  (registers the faster converters)
+
 _inline_reads: ContextVar[bool] = ContextVar("ecesure_sqlite_inline_reads", default=False)
 
 INLINE_BUSY_TIMEOUT = 0.05
