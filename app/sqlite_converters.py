@@ -16,13 +16,7 @@ from __future__ import annotations
 import datetime
 import sqlite3
 
-from piccolo.engine.sqlite import (
-    convert_boolean_out,
-    convert_int_out,
-    convert_timestamptz_out,
-)
-
-_UTC = datetime.UTC
+from piccolo.engine.sqlite import convert_int_out
 
 
 def int_out(value: bytes) -> int:
@@ -36,7 +30,7 @@ def int_out(value: bytes) -> int:
 
 def timestamptz_out(value: bytes) -> datetime.datetime:
     """A TIMESTAMPTZ column's value: Piccolo stores UTC in ISO format."""
-    return datetime.datetime.fromisoformat(value.decode()).replace(tzinfo=_UTC)
+    return datetime.datetime.fromisoformat(value.decode()).replace(tzinfo=datetime.UTC)
 
 
 def boolean_out(value: bytes) -> bool:
@@ -44,11 +38,6 @@ def boolean_out(value: bytes) -> bool:
 
 
 FASTER = {"INTEGER": int_out, "TIMESTAMPTZ": timestamptz_out, "BOOLEAN": boolean_out}
-PICCOLO = {
-    "INTEGER": convert_int_out,
-    "TIMESTAMPTZ": convert_timestamptz_out,
-    "BOOLEAN": convert_boolean_out,
-}
 
 for _declared_type, _converter in FASTER.items():
     sqlite3.register_converter(_declared_type, _converter)

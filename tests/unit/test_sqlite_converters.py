@@ -8,8 +8,19 @@ from datetime import UTC, datetime
 from decimal import InvalidOperation
 
 import pytest
+from piccolo.engine.sqlite import (
+    convert_boolean_out,
+    convert_int_out,
+    convert_timestamptz_out,
+)
 
-from app.sqlite_converters import FASTER, PICCOLO
+from app.sqlite_converters import FASTER
+
+PICCOLO = {
+    "INTEGER": convert_int_out,
+    "TIMESTAMPTZ": convert_timestamptz_out,
+    "BOOLEAN": convert_boolean_out,
+}
 
 INTEGERS = [
     b"0",
