@@ -17,6 +17,7 @@ create databases: scripts/create-test-database.sh).
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
@@ -87,6 +88,12 @@ os.environ["BASE_URL"] = "http://testserver.local"
 os.environ["OFFER_CACHE_SECONDS"] = "0"  # tests change the catalogue and look at once
 os.environ["GC_FREEZE"] = "0"  # an app for each test: a full collection each time is slow
 os.environ.pop("SECRET_KEY", None)
+
+
+# httpx logs every request at INFO, through Litestar's queued handler: a record still in
+# the queue when a capsys test ends was written to its closed stream ("Logging error"
+# in the output of one run in two). The tests read the portal's own logs (structlog).
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def pytest_unconfigure(config):
