@@ -3,17 +3,14 @@ to every candidate (``OfferPage.branch``): never what belongs to one candidate."
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import pytest
 
-from app.asgi import create_app
 from app.catalog.offer_cache import catalogue_changed
-from app.settings import get_settings
 from app.tables.catalog import Programme
 from tests.factories import make_commission, make_programme
-from tests.fixtures.web import post_form
+from tests.fixtures.web import keeps_the_offer, post_form
 from tests.integration.test_application_pages import (
     application_id_from,
     apply_to,
@@ -25,10 +22,7 @@ from tests.integration.test_application_pages import (
 OFFER = "/candidatures/nouvelle"
 
 
-@pytest.fixture
-async def app(redis):
-    """The offer copy kept as in production (other tests reload it on every request)."""
-    return create_app(dataclasses.replace(get_settings(), offer_cache_seconds=300))
+pytestmark = keeps_the_offer
 
 
 @pytest.fixture

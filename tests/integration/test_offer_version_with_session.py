@@ -4,14 +4,9 @@ with Redis down the page still renders from the process's copy."""
 
 from __future__ import annotations
 
-import dataclasses
-
-import pytest
-
-from app.asgi import create_app
 from app.catalog.offer_cache import VERSION_KEY, catalogue_changed
-from app.settings import get_settings
 from app.tables.catalog import Programme
+from tests.fixtures.web import keeps_the_offer
 from tests.integration.test_application_pages import (
     new_applicant,
     world,  # noqa: F401  (fixture)
@@ -20,9 +15,7 @@ from tests.integration.test_application_pages import (
 RENAMED = "CESURE RENOMMEE SANS ATTENDRE"
 
 
-@pytest.fixture
-async def app(redis):
-    return create_app(dataclasses.replace(get_settings(), offer_cache_seconds=300))
+pytestmark = keeps_the_offer
 
 
 async def test_a_staff_edit_shows_at_once_on_a_signed_in_page(client, world, redis):  # noqa: F811

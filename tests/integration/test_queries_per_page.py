@@ -10,16 +10,12 @@ fewer, never raise it without a reason.
 
 from __future__ import annotations
 
-import dataclasses
-
-import pytest
 from piccolo.engine import engine_finder
 
-from app.asgi import create_app
 from app.catalog.offer_cache import catalogue_changed
-from app.settings import get_settings
 from tests.factories import make_programme
 from tests.fixtures.files import PDF
+from tests.fixtures.web import keeps_the_offer
 from tests.integration.test_application_pages import (
     application_id_from,
     apply_to,
@@ -28,10 +24,7 @@ from tests.integration.test_application_pages import (
     world,  # noqa: F401  (fixture)
 )
 
-
-@pytest.fixture
-async def app(redis):
-    return create_app(dataclasses.replace(get_settings(), offer_cache_seconds=300))
+pytestmark = keeps_the_offer
 
 
 PAGES = ("/candidatures", "/candidatures/{first}", "/dossier", "/candidatures/nouvelle")
