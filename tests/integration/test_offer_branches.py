@@ -56,6 +56,7 @@ async def test_a_candidates_application_is_never_shown_to_another(
     assert len(kept_branches(app)) == 1  # the centre, as every candidate sees it
     application_id = application_id_from(await apply_to(client, world.programme.id))
     mine = (await client.get(OFFER)).text
+    assert len(kept_branches(app)) == 2  # and as those who applied to that programme see it
     assert f'href="/candidatures/{application_id}"' in mine
     assert rows_of(mine)["GESTION CESURE FSI L1 (ANNEE)"] == (
         "Voir ma candidature GESTION CESURE FSI L1 (ANNEE)"
@@ -63,13 +64,33 @@ async def test_a_candidates_application_is_never_shown_to_another(
 
     await new_applicant(client)  # another candidate, same browser
     theirs = (await client.get(OFFER)).text
-    assert len(kept_branches(app)) == 1  # served from what was kept
+    assert len(kept_branches(app)) == 2  # served from what was kept
     assert f"/candidatures/{application_id}" not in theirs
     assert rows_of(theirs)["GESTION CESURE FSI L1 (ANNEE)"] == (
         "Candidater : GESTION CESURE FSI L1 (ANNEE)"
     )
     await first.become()
     assert f'href="/candidatures/{application_id}"' in (await client.get(OFFER)).text
+
+
+async def test_two_candidates_applied_to_one_programme_each_see_their_own_application(
+    app,
+    client,
+    world,  # noqa: F811
+    second_programme,
+):
+    await new_applicant(client)
+    first = application_id_from(await apply_to(client, world.programme.id))
+    await new_applicant(client)
+    second = application_id_from(await apply_to(client, world.programme.id))
+    theirs = (await client.get(OFFER)).text
+    assert len(kept_branches(app)) == 1  # the centre as both see it, rendered once
+    assert f'href="/candidatures/{second}"' in theirs
+    assert f"/candidatures/{first}" not in theirs
+    assert rows_of(theirs) == {
+        "CESURE FSI L2 (SEMESTRE)": "Candidater : CESURE FSI L2 (SEMESTRE)",
+        "GESTION CESURE FSI L1 (ANNEE)": "Voir ma candidature GESTION CESURE FSI L1 (ANNEE)",
+    }
 
 
 async def test_an_incomplete_dossier_and_another_language_get_their_own_rows(

@@ -3,6 +3,7 @@ applications and the dossier's completeness."""
 
 from __future__ import annotations
 
+import secrets
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -68,21 +69,42 @@ class OfferPage:
     def branch(self, centre: OfferCentre, render: Callable[[OfferCentre, OfferPage], str]) -> str:
         """A centre's part of the page, ``render(centre, self)``: a dozen rows of table
         each (a third of the page's CPU, issue 13). It is kept with the offer copy and
-        shared by every candidate when it shows nothing of theirs, that is when none of
-        their applications is in the centre (a row then links to it). Everything else a
-        centre shows depends on the language, the day and whether the dossier is
-        complete: the key."""
-        if self.shared_branches is None or any(
-            programme.id in self.applied
+        shared by every candidate. What a centre shows depends on the language, the day,
+        whether the dossier is complete and which of its programmes the candidate applied
+        to: the key. The link to each of those applications is kept with a marker in
+        place of its id, which is put back for each candidate."""
+        if self.shared_branches is None:
+            return render(centre, self)
+        applied = tuple(
+            programme.id
             for group in centre.groups
             for programme in group.programmes
-        ):
-            return render(centre, self)
-        key = ("offer_branch", current_language.get(), centre.id, self.today, self.completeness.ok)
-        html = self.shared_branches.get(key)
-        if html is None:
-            html = self.shared_branches[key] = render(centre, self)
+            if programme.id in self.applied
+        )
+        key = (current_language.get(), centre.id, self.today, self.completeness.ok, applied)
+        kept = self.shared_branches.get(key)
+        if kept is None:
+            if len(self.shared_branches) >= KEPT_BRANCHES:
+                return render(centre, self)
+            marker = secrets.token_hex(8)
+            markers = {programme_id: _stand_in(marker, programme_id) for programme_id in applied}
+            html = render(centre, replace(self, applied=markers))
+            kept = self.shared_branches[key] = (html, marker)
+        html, marker = kept
+        for programme_id in applied:
+            html = html.replace(_stand_in(marker, programme_id), str(self.applied[programme_id]))
         return html
+
+
+def _stand_in(marker: str, programme_id: int) -> str:
+    """What a kept centre holds in place of the id of the application to a programme
+    (closed by a dot: programme 5's must not be the start of programme 55's)."""
+    return f"application-{marker}-{programme_id}."
+
+
+KEPT_BRANCHES = 1000
+"""Rendered centres kept with one copy of the offer (it is reloaded every
+OFFER_CACHE_SECONDS): each set of applied programmes of a centre is one more."""
 
 
 _LIVE_APPLICATIONS = ReadStatement(
