@@ -11,7 +11,11 @@ from dataclasses import dataclass
 from app.core.i18n import gettext as _
 from app.dossier import field_labels as L
 from app.dossier.field_labels import Section
-from app.dossier.read_model import DossierRows, dossier_rows
+from app.dossier.read_model import (
+    DossierRows,
+    dossier_rows,
+    dossier_rows_and_live_applications,
+)
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,15 @@ class ReferenceIds:
 async def dossier_completeness(account_id: int) -> Completeness:
     """What is still missing in identity, address and bac before applying (one query)."""
     return completeness_of_rows(await dossier_rows(account_id))
+
+
+async def completeness_and_live_applications(
+    account_id: int,
+) -> tuple[Completeness, dict[int, int]]:
+    """:func:`dossier_completeness` and the account's applications not cancelled
+    (programme id → application id), in one query: what the offer page shows."""
+    rows, live = await dossier_rows_and_live_applications(account_id)
+    return completeness_of_rows(rows), live
 
 
 def completeness_of_rows(rows: DossierRows | None) -> Completeness:

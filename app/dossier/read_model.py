@@ -44,11 +44,11 @@ COUNTED = {
 """Rows per section of the dossier (live applications: not cancelled)."""
 
 
-def _columns(alias: str, table: type[Table]) -> str:
-    return ", ".join(
+def _columns(alias: str, table: type[Table]) -> list[str]:
+    return [
         f"{alias}.{name} AS {alias}__{name}"
         for name in (column._meta.db_column_name for column in table._meta.columns)
-    )
+    ]
 
 
 def _count(name: str, table: type[Table]) -> str:
@@ -58,16 +58,19 @@ def _count(name: str, table: type[Table]) -> str:
     )
 
 
-_DOSSIER = ReadStatement(
-    f"""
-SELECT acc.login AS account_login, acc.email AS account_email,
-  acc.pending_email AS account_pending_email,
-  {", ".join(_columns(alias, table) for alias, table in _PREFIXES.items())},
-  com.name AS ad__commune_name, cty.name_fr AS ad__country_name,
-  s.label AS b__serie_label,
-  {", ".join(_count(name, table) for name, table in COUNTED.items())},
-  (SELECT id FROM {Country._meta.tablename} WHERE cog_code = {{}}) AS ref_france,
-  (SELECT id FROM {BacSerie._meta.tablename} WHERE code = {{}}) AS ref_no_bac
+_DOSSIER_COLUMNS = [
+    "acc.login AS account_login",
+    "acc.email AS account_email",
+    "acc.pending_email AS account_pending_email",
+    *(column for alias, table in _PREFIXES.items() for column in _columns(alias, table)),
+    "com.name AS ad__commune_name",
+    "cty.name_fr AS ad__country_name",
+    "s.label AS b__serie_label",
+    *(_count(name, table) for name, table in COUNTED.items()),
+    f"(SELECT id FROM {Country._meta.tablename} WHERE cog_code = {{}}) AS ref_france",
+    f"(SELECT id FROM {BacSerie._meta.tablename} WHERE code = {{}}) AS ref_no_bac",
+]
+_DOSSIER_FROM = f"""
 FROM {CandidateAccount._meta.tablename} acc
 LEFT JOIN {Candidate._meta.tablename} c ON c.account = acc.id
 LEFT JOIN {Address._meta.tablename} ad ON ad.id = c.address
@@ -77,6 +80,17 @@ LEFT JOIN {Baccalaureate._meta.tablename} b ON b.candidate = c.id
 LEFT JOIN {BacSerie._meta.tablename} s ON s.id = b.serie
 WHERE acc.id = {{}}
 """
+_DOSSIER = ReadStatement(f"SELECT {', '.join(_DOSSIER_COLUMNS)} {_DOSSIER_FROM}")
+
+# The offer page also needs the candidate's live applications (programme → application):
+# they come as more rows of the same statement, NULL in every column of the dossier
+# (one round trip instead of two; a join would repeat the dossier's columns per row).
+_NO_DOSSIER = ", ".join(["NULL"] * len(_DOSSIER_COLUMNS))
+_DOSSIER_AND_LIVE_APPLICATIONS = ReadStatement(
+    f"SELECT NULL AS live_application, NULL AS live_programme, {', '.join(_DOSSIER_COLUMNS)}"
+    f" {_DOSSIER_FROM} UNION ALL SELECT a.id, a.programme, {_NO_DOSSIER}"
+    f" FROM {Application._meta.tablename} a JOIN {Candidate._meta.tablename} c"
+    " ON c.id = a.candidate WHERE c.account = {} AND a.cancelled_at IS NULL"
 )
 
 
@@ -117,9 +131,27 @@ def _part(row: dict, prefix: str) -> dict | None:
 async def dossier_rows(account_id: int) -> DossierRows | None:
     """The account's dossier rows in one query; None when there is no such account."""
     rows = await _DOSSIER.rows(FRANCE_COG, NO_BAC_CODE, account_id)
-    if not rows:
-        return None
-    row = rows[0]
+    return _dossier_of(rows[0]) if rows else None
+
+
+async def dossier_rows_and_live_applications(
+    account_id: int,
+) -> tuple[DossierRows | None, dict[int, int]]:
+    """:func:`dossier_rows` and the account's applications not cancelled (programme id →
+    application id), in one query."""
+    rows = await _DOSSIER_AND_LIVE_APPLICATIONS.rows(
+        FRANCE_COG, NO_BAC_CODE, account_id, account_id
+    )
+    dossier = next((_dossier_of(row) for row in rows if row["live_application"] is None), None)
+    live = {
+        row["live_programme"]: row["live_application"]
+        for row in rows
+        if row["live_application"] is not None
+    }
+    return dossier, live
+
+
+def _dossier_of(row: dict) -> DossierRows:
     return DossierRows(
         account={
             "login": row["account_login"],

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from app.catalog.offer_cache import catalogue_changed
+from app.dossier.read_model import dossier_rows, dossier_rows_and_live_applications
 from app.tables.catalog import Programme
 from tests.factories import make_commission, make_programme
 from tests.fixtures.web import keeps_the_offer, post_form
@@ -126,3 +127,27 @@ async def test_a_staff_edit_of_the_offer_shows_on_the_next_page(
     page = (await client.get(OFFER)).text
     assert "CESURE RENOMMEE" in page
     assert not re.search(r"GESTION CESURE FSI L1", page)
+
+
+async def test_the_dossier_and_the_live_applications_come_in_one_statement(
+    client,
+    world,  # noqa: F811
+    second_programme,
+):
+    someone = await new_applicant(client)
+    account_id = someone.account.id
+    assert await dossier_rows_and_live_applications(account_id) == (
+        await dossier_rows(account_id),
+        {},
+    )
+    kept = application_id_from(await apply_to(client, world.programme.id))
+    cancelled = application_id_from(await apply_to(client, second_programme.id))
+    await post_form(client, f"/candidatures/{cancelled}/annuler", {})
+    dossier, live = await dossier_rows_and_live_applications(account_id)
+    assert live == {world.programme.id: kept}
+    assert dossier == await dossier_rows(account_id)
+    assert dossier.counts["live_applications"] == 1
+    assert rows_of((await client.get(OFFER)).text)["CESURE FSI L2 (SEMESTRE)"] == (
+        "Candidater : CESURE FSI L2 (SEMESTRE)"
+    )
+    assert await dossier_rows_and_live_applications(10**9) == (None, {})

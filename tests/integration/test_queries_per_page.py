@@ -61,7 +61,7 @@ BUDGET = {
     "/candidatures": 1,  # applications (with the account's names and current decisions)
     "/candidatures/{first}": 4,  # the application, pieces, earlier pieces, timeline + notes
     "/dossier": 1,  # the dossier's rows, counts and reference ids (app.dossier.read_model)
-    "/candidatures/nouvelle": 2,  # live applications + the dossier's rows
+    "/candidatures/nouvelle": 1,  # the dossier's rows and the live applications
 }
 
 

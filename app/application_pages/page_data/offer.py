@@ -12,8 +12,8 @@ from datetime import date
 from app.catalog.offer import Offer, OfferCentre, OfferGroup, OfferProgramme, cached_offer
 from app.clock import today as clock_today
 from app.core.i18n import current_language
-from app.dossier.completeness import Completeness, dossier_completeness
-from app.sql import ReadStatement, one_connection
+from app.dossier.completeness import Completeness, completeness_and_live_applications
+from app.sql import one_connection
 
 
 def fold(text: str) -> str:
@@ -107,25 +107,12 @@ KEPT_BRANCHES = 1000
 OFFER_CACHE_SECONDS): each set of applied programmes of a centre is one more."""
 
 
-_LIVE_APPLICATIONS = ReadStatement(
-    "SELECT a.id, a.programme FROM application a JOIN candidate c ON c.id = a.candidate"
-    " WHERE c.account = {} AND a.cancelled_at IS NULL"
-)
-
-
-async def live_applications(account_id: int) -> dict[int, int]:
-    """Programme id → application id, for the applications not cancelled."""
-    rows = await _LIVE_APPLICATIONS.rows(account_id)
-    return {row["programme"]: row["id"] for row in rows}
-
-
 async def offer_page(account_id: int, query: str) -> OfferPage:
     offer: Offer = await cached_offer()
     words = search_words(query)
     centres = filter_offer(offer.centres, words)
     async with one_connection():
-        applied = await live_applications(account_id)
-        completeness = await dossier_completeness(account_id)
+        completeness, applied = await completeness_and_live_applications(account_id)
     return OfferPage(
         campaign=offer.campaign,
         centres=centres,
@@ -143,13 +130,15 @@ async def offer_branch(account_id: int, centre_id: int) -> OfferPage | None:
     centres = [centre for centre in offer.centres if centre.id == centre_id]
     if not centres:
         return None
+    async with one_connection():
+        completeness, applied = await completeness_and_live_applications(account_id)
     return OfferPage(
         campaign=offer.campaign,
         centres=centres,
         query="",
         found=count_programmes(centres),
-        applied=await live_applications(account_id),
-        completeness=await dossier_completeness(account_id),
+        applied=applied,
+        completeness=completeness,
     )
 
 
