@@ -8,12 +8,12 @@ from collections.abc import Awaitable, Callable
 import structlog
 from litestar import Request
 from litestar.background_tasks import BackgroundTask
-from litestar.response import Template
 from litestar.status_codes import HTTP_200_OK
 from redis.asyncio import Redis
 
 from app.accounts.account_outcomes import Outcome
 from app.mail.outbox import enqueue_mails
+from app.web.templating import Template
 
 log = structlog.get_logger(__name__)
 

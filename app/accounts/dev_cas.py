@@ -27,7 +27,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from redis.asyncio import Redis
 
 from app.accounts.cas_client import CAS_NAMESPACE, DEV_CAS_PATH, STUDENT_NUMBER_ATTRIBUTE
@@ -35,6 +35,7 @@ from app.accounts.student_records import DEMO_STUDENTS_PATH, DemoStudentRecords
 from app.core.i18n import gettext as _
 from app.settings import get_settings
 from app.web.forms import Form, read_form
+from app.web.templating import Template
 
 TICKET_PREFIX = "ST-"
 TICKET_TTL_SECONDS = 5 * 60

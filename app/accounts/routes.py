@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from app.accounts import credentials, service
@@ -27,6 +27,7 @@ from app.settings import get_settings
 from app.web.forms import Form, read_form
 from app.web.ratelimit import RESEND, SIGN_IN, SIGN_UP, check_rate
 from app.web.redirects import local_path
+from app.web.templating import Template
 
 AFTER_SIGN_IN = "/dossier"
 

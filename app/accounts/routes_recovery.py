@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from litestar import Request, get, post
 from litestar.params import FromPath
-from litestar.response import Template
 
 from app.accounts import credentials, email_change
 from app.accounts.account_outcomes import AccountRefused
@@ -23,6 +22,7 @@ from app.web.ratelimit import (
     RECOVERY,
     check_rate,
 )
+from app.web.templating import Template
 
 
 async def _forgot(request: Request, kind: str, send) -> Template:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
     HTTP_403_FORBIDDEN,
@@ -31,6 +31,7 @@ from app.mail.outbox import enqueue_mails
 from app.settings import get_settings
 from app.web.forms import Form, read_form
 from app.web.ratelimit import RESEND, check_rate
+from app.web.templating import Template
 
 DOSSIER_PATH = "/dossier"
 # The dossier overview shows its confirmations from this query ("enregistre").

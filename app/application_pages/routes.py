@@ -12,7 +12,7 @@ from __future__ import annotations
 from litestar import Request, Router, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_404_NOT_FOUND, HTTP_409_CONFLICT
 
 from app.accounts.guards import (
@@ -37,6 +37,7 @@ from app.applications import lifecycle
 from app.applications.lifecycle import Refusal
 from app.catalog.contacts import programme_contact
 from app.web.forms import read_form
+from app.web.templating import Template
 
 OFFER_URL = f"{APPLICATIONS_URL}/nouvelle"
 

@@ -12,7 +12,7 @@ from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from app.accounts.guards import account_id_of
@@ -32,6 +32,7 @@ from app.applications.lifecycle import Actor, Change
 from app.applications.notes import NoteRefused, add_candidate_note
 from app.core.dates import short_date
 from app.core.i18n import gettext as _
+from app.web.templating import Template
 
 
 @get("/{application_id:int}", name="application")

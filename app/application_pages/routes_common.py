@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from litestar import Request
 from litestar.exceptions import NotFoundException
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_409_CONFLICT
 
 from app.accounts.guards import account_id_of
@@ -17,6 +17,7 @@ from app.applications.lifecycle import Actor, Change, LifecycleRefused, Refusal
 from app.dossier.field_labels import section_title
 from app.mail.outbox import enqueue_mails
 from app.web.forms import Form
+from app.web.templating import Template
 
 APPLICATIONS_URL = "/candidatures"
 

@@ -13,7 +13,7 @@ from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE, HTTP_422_UNPROCESSABLE_ENTITY
 from litestar.types import Receive, Scope, Send
 
@@ -42,6 +42,7 @@ from app.documents.storage import (
 from app.settings import get_settings
 from app.web.forms import Form
 from app.web.inputs import is_database_id
+from app.web.templating import Template
 
 PIECE_PATH = "/{application_id:int}/pieces/{piece_id:int}"
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from litestar import Request, get
-from litestar.response import Template
 
 from app.catalog.offer import cached_offer
 from app.clock import today
+from app.web.templating import Template
 
 
 @get("/", name="home")

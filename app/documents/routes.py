@@ -10,11 +10,11 @@ from __future__ import annotations
 from litestar import Request, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Template
 
 from app.documents.letter_codes import normalised, printed
 from app.documents.verification import verify
 from app.web.ratelimit import Limit, check_rate
+from app.web.templating import Template
 
 VERIFY = Limit("verify_letter", per_ip=60, per_account=60, window_seconds=600)
 

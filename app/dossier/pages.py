@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from litestar.response import Template
 from litestar.status_codes import HTTP_403_FORBIDDEN
 
 from app.core.i18n import N_
 from app.core.i18n import gettext as _
 from app.dossier.field_labels import section_title
 from app.web.forms import Form
+from app.web.templating import Template
 
 
 class Mode(StrEnum):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from litestar import Request, Router, get, post
 from litestar.params import FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 
 from app.accounts.guards import (
     FirstSignInRequired,
@@ -30,6 +30,7 @@ from app.dossier.pages import Mode, dossier_page, mode_of, refused, saved_messag
 from app.dossier.queries import address_of, bac_of, has_live_application, internal_studies_of
 from app.dossier.routes_rows import row_routes
 from app.web.forms import Form, read_form
+from app.web.templating import Template
 
 IDENTITY_URL = "/dossier/informations-personnelles"
 ADDRESS_URL = "/dossier/adresse"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 
 from app.accounts.guards import account_id_of
 from app.clock import today
@@ -25,6 +25,7 @@ from app.dossier.forms import row_sections as forms
 from app.dossier.pages import Mode, dossier_page, mode_of, refused, saved_message
 from app.dossier.school_lookups import diploma_label
 from app.web.forms import Form, read_form
+from app.web.templating import Template
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ import re
 from litestar import get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Template
 from markupsafe import Markup, escape
 
 from app.mail.sink import html_part, list_messages, read_message, text_part
+from app.web.templating import Template
 
 URL_PATTERN = re.compile(r"https?://[^\s<>\"']+")
 TRAILING_PUNCTUATION = ".,;:!?)]}»"

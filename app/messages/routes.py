@@ -6,7 +6,7 @@ from __future__ import annotations
 from litestar import Request, Router, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 
 from app.accounts.guards import (
     FirstSignInRequired,
@@ -27,6 +27,7 @@ from app.messages.candidate_mails import (
 )
 from app.messages.resend import enqueue_resent
 from app.web.ratelimit import Limit, check_rate
+from app.web.templating import Template
 
 MESSAGES_URL = "/messages"
 # Each request sends a mail: a few an hour per account, so that the button cannot

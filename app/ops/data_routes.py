@@ -10,7 +10,7 @@ from litestar import Request, Router, get, post
 from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath, FromQuery
-from litestar.response import File, Redirect, Template
+from litestar.response import File, Redirect
 from litestar.status_codes import HTTP_410_GONE
 
 from app.accounts.auth import end_sessions
@@ -45,6 +45,7 @@ from app.settings import get_settings
 from app.tables.accounts import CandidateAccount
 from app.web.forms import Form, read_form
 from app.web.ratelimit import Limit, check_rate
+from app.web.templating import Template
 
 log = structlog.get_logger(__name__)
 

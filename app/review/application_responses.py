@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from litestar import Request
 from litestar.exceptions import NotFoundException
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_403_FORBIDDEN, HTTP_422_UNPROCESSABLE_ENTITY
 
 from app.applications.lifecycle_base import Refusal
@@ -20,6 +20,7 @@ from app.review.auth import scoped_application, staff_of
 from app.review.duplicates import duplicate_panel
 from app.review.identity import StaffMember
 from app.web.forms import Form, read_form
+from app.web.templating import Template
 
 BASE = "/candidatures/{application_id:int}"
 PIECE = BASE + "/pieces/{piece_id:int}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from litestar import Request, Router, get
-from litestar.response import Template
 
 from app.review.application_responses import ActionForbidden, forbidden
 from app.review.auth import (
@@ -26,6 +25,7 @@ from app.review.routes_letters import letter_routes
 from app.review.routes_mail_templates import mail_template_handlers
 from app.review.routes_queue import queue_handlers
 from app.web.sessions import RotatingSessionConfig
+from app.web.templating import Template
 
 
 @get("/", name="staff_home", guards=[staff_required])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from litestar import Request, get, post
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 
 from app.accounts.forms import check_new_password
 from app.backoffice.staff_links import LinkState, link_state, set_password_with_link
@@ -20,6 +20,7 @@ from app.core.i18n import gettext as _
 from app.review.auth import sign_in_staff
 from app.web.forms import Form, read_form
 from app.web.ratelimit import Limit, check_rate
+from app.web.templating import Template
 
 STAFF_ACTIVATION = Limit("staff-activation", per_ip=20, per_account=10, window_seconds=900)
 PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}

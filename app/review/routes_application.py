@@ -10,7 +10,7 @@ from __future__ import annotations
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from app.application_pages.page_data.piece_files import scoped_piece_file
@@ -47,6 +47,7 @@ from app.review.routes_application_decisions import (
 )
 from app.review.scope import may_process
 from app.web.forms import read_form
+from app.web.templating import Template
 
 NOTE_MAX = 255  # Note.message
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from litestar import Request, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from app.applications import lifecycle
@@ -30,6 +30,7 @@ from app.review.auth import staff_required
 from app.review.scope import may_decide, may_process
 from app.tables.applications import Decision
 from app.web.forms import read_form
+from app.web.templating import Template
 
 # --- decisions --------------------------------------------------------------------------
 

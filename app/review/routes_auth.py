@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from litestar import Request, get, post
 from litestar.params import FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 
 from app.core.i18n import gettext as _
 from app.review.auth import sign_in_staff, staff_user_id
 from app.review.identity import authenticate_staff
 from app.web.forms import Form, read_form
 from app.web.ratelimit import Limit, check_rate
+from app.web.templating import Template
 
 STAFF_SIGN_IN = Limit("staff-signin", per_ip=30, per_account=10, window_seconds=900)
 HOME = "/staff/"

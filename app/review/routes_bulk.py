@@ -22,7 +22,7 @@ from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 
 from app.application_pages.page_data.labels import verdict_label
 from app.core.codes.applications import Verdict
@@ -49,6 +49,7 @@ from app.review.queue_filter import QueueFilter
 from app.review.queue_query import queue_ids
 from app.review.routes_queue import QUEUE_URL, scoped_filter
 from app.web.forms import Form, checked_form
+from app.web.templating import Template
 
 BULK_URL = f"{QUEUE_URL}/lot"
 RESULT_KEY = "ecesure:staff-bulk:"

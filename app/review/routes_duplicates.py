@@ -11,7 +11,7 @@ from __future__ import annotations
 from litestar import Request, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_403_FORBIDDEN
 
 from app.core.i18n import gettext as _
@@ -21,6 +21,7 @@ from app.review.auth import scoped_application, staff_of, staff_required
 from app.review.duplicates import may_dismiss, visible_duplicate
 from app.tables.applications import Application
 from app.web.forms import read_form
+from app.web.templating import Template
 
 BASE = "/candidatures/{application_id:int}"
 

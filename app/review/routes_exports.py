@@ -8,7 +8,7 @@ take the queue's own query parameters plus ``colonnes=`` (repeated). Without
 from __future__ import annotations
 
 from litestar import Request, get
-from litestar.response import Stream, Template
+from litestar.response import Stream
 
 from app import clock
 from app.core.i18n import gettext as _
@@ -33,6 +33,7 @@ from app.review.exports import (
 from app.review.queue_filter import QueueFilter
 from app.review.queue_query import queue_page, queue_rows
 from app.web.forms import Form
+from app.web.templating import Template
 
 CHOICE_MARK = "choix"  # sent by the page's form: an empty choice is then an error
 

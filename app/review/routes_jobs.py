@@ -18,7 +18,7 @@ from litestar import Request, get, post
 from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 
 from app.clock import now
 from app.core.actor import Actor
@@ -37,6 +37,7 @@ from app.review.actions import flash, parse_id, pop_flash
 from app.review.auth import staff_of, staff_required
 from app.review.identity import ALL_CENTRES
 from app.settings import get_settings
+from app.web.templating import Template
 
 JOBS_URL = "/staff/ops/jobs"
 POLL_SECONDS = 5

@@ -6,12 +6,13 @@ from __future__ import annotations
 from litestar import Request, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Response, Template
+from litestar.response import Response
 
 from app.documents.letter_pdf import letters_pdf
 from app.documents.serving import STAFF_FILE_CSP, file_headers
 from app.review.auth import staff_of, staff_required
 from app.review.letters import programme_letters
+from app.web.templating import Template
 
 
 @get(

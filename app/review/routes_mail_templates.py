@@ -14,13 +14,14 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath
-from litestar.response import Response, Template
+from litestar.response import Response
 
 from app.core.code_labels import MAIL_CODE
 from app.core.codes.mail import MailCode
 from app.mail.outbox import MailTemplateMissing
 from app.mail.samples import LANGUAGES, Preview, preview
 from app.review.auth import staff_of, staff_required
+from app.web.templating import Template
 
 PREVIEWS_URL = "/modeles-mails"
 # The framed HTML part: nothing but its own markup and inline styles.

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 
 from litestar import get
 from litestar.plugins.htmx import HTMXRequest
-from litestar.response import Template
 
 from app.core.codes.staff import StaffRole
 from app.core.i18n import current_language
@@ -26,6 +25,7 @@ from app.review.queue_filter import PAGE_SIZE, QueueFilter
 from app.review.queue_query import QueuePage, queue_page
 from app.review.scope import programme_scope
 from app.tables.catalog import Campaign, Centre, Commission, Programme
+from app.web.templating import Template
 
 QUEUE_URL = "/staff/candidatures"
 RESULTS_ID = "queue-results"

@@ -8,8 +8,9 @@ from __future__ import annotations
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import ClientException, HTTPException, ValidationException
-from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from app.web.templating import Template
 
 log = structlog.get_logger(__name__)
 

@@ -8,11 +8,12 @@ from typing import Annotated
 from litestar import get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 
 from app.core.i18n import LANGUAGE_COOKIE, LANGUAGES
 from app.settings import get_settings
 from app.web.redirects import local_path
+from app.web.templating import Template
 
 
 @dataclass
