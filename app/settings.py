@@ -115,6 +115,8 @@ class Settings:
     letter_requires_confirmation: bool = False
     """The admission letter is offered only once the candidate has confirmed (otherwise
     as soon as the favourable decision is validated)."""
+    jobs_refresh_seconds: int = 5
+    """How often the ops jobs page (/staff/ops/jobs) reloads its panel (2 at least)."""
     offer_cache_seconds: float = 5.0
     """The most a process keeps the offer tree; admin edits show at once anyway (a
     catalogue version in Redis, see app/catalog/offer_cache.py)."""
@@ -231,6 +233,9 @@ def load_settings() -> Settings:
     if language not in {"fr", "en"}:
         raise RuntimeError(f"DEFAULT_LANGUAGE must be 'fr' or 'en', not {language!r}")
     hosts = tuple(h.strip() for h in _env("ADMIN_ALLOWED_HOSTS", "").split(",") if h.strip())
+    jobs_refresh = _env_int("JOBS_REFRESH_SECONDS", 5)
+    if jobs_refresh < 2:
+        raise RuntimeError(f"JOBS_REFRESH_SECONDS must be 2 or more, not {jobs_refresh}")
     return Settings(
         env=env,
         var_dir=var_dir,
@@ -260,6 +265,7 @@ def load_settings() -> Settings:
         student_records=_env("STUDENT_RECORDS", "demo"),
         letter_requires_confirmation=_env_bool("LETTER_REQUIRES_CONFIRMATION", False),
         offer_cache_seconds=float(_env("OFFER_CACHE_SECONDS", "5")),
+        jobs_refresh_seconds=jobs_refresh,
         privacy_contact=_env("PRIVACY_CONTACT", Settings.privacy_contact),
         privacy_contact_email=_env("PRIVACY_CONTACT_EMAIL", Settings.privacy_contact_email),
         data_export_hours=_env_int("DATA_EXPORT_HOURS", 72),

@@ -40,7 +40,6 @@ from app.settings import get_settings
 from app.web.templating import Template
 
 JOBS_URL = "/staff/ops/jobs"
-POLL_SECONDS = 5
 
 
 async def ops_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
@@ -71,7 +70,7 @@ async def _panel_context(request: Request) -> dict:
         "failed_mails": failed,
         "failed_total": failed_total,
         "purges": await recent_purges(),
-        "poll_seconds": POLL_SECONDS,
+        "poll_seconds": get_settings().jobs_refresh_seconds,
         "checked_at": moment,
     }
 

@@ -93,6 +93,10 @@ async def delete_children_first():
     await BaseUser.delete(force=True)
 
 
+JOBS_REFRESH_SECONDS = 2
+"""The live server's jobs page refreshes every 2 s (5 by default)."""
+
+
 @pytest.fixture(scope="session")
 def live_server(database) -> Iterator[str]:
     """Base URL of the app served by uvicorn. ``database`` has migrated the schema the
@@ -116,7 +120,13 @@ def live_server(database) -> Iterator[str]:
         process = subprocess.Popen(
             command,
             cwd=PROJECT_ROOT,
-            env={**os.environ, "BASE_URL": base_url},  # links and CAS service URLs
+            # BASE_URL: links and CAS service URLs; the jobs page's refresh: its test waits
+            # for one
+            env={
+                **os.environ,
+                "BASE_URL": base_url,
+                "JOBS_REFRESH_SECONDS": str(JOBS_REFRESH_SECONDS),
+            },
             stdout=log,
             stderr=subprocess.STDOUT,
         )

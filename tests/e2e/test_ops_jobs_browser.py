@@ -13,14 +13,14 @@ from arq.worker import FailedJobs
 from playwright.async_api import Expect
 
 from app.core.codes.staff import StaffRole
+from tests.e2e.conftest import JOBS_REFRESH_SECONDS
 from tests.e2e.test_review_journey_browser import new_page, wcag_violations
 from tests.factories_staff import STAFF_PASSWORD, make_staff
 from tests.integration.test_ops_jobs import EXPLODE
 
-POLL_SECONDS = 5
 expect = Expect()
-# one poll (5 s) plus a busy machine's slack
-expect.set_options(timeout=(POLL_SECONDS + 10) * 1000)
+# one refresh plus a busy machine's slack
+expect.set_options(timeout=(JOBS_REFRESH_SECONDS + 10) * 1000)
 
 
 async def sign_in(page) -> None:
@@ -44,6 +44,11 @@ async def test_a_failed_job_appears_within_one_refresh_and_relancer_runs_it(
     try:
         await sign_in(page)
         await expect(page.get_by_text("Alerte : aucun worker n'est en vie.")).to_be_visible()
+        await expect(
+            page.get_by_text(
+                f"Cette page se met à jour toute seule toutes les {JOBS_REFRESH_SECONDS} secondes."
+            )
+        ).to_be_visible()
         assert await wcag_violations(page) == []
         # A marker on the page's window: it survives the refresh only if the page was
         # not reloaded.

@@ -82,6 +82,19 @@ def test_unknown_env_value_is_refused(monkeypatch):
         load_settings()
 
 
+@pytest.mark.parametrize(("value", "seconds"), [("", 5), ("2", 2), ("30", 30)])
+def test_the_jobs_page_refreshes_every_few_seconds(monkeypatch, value, seconds):
+    monkeypatch.setenv("JOBS_REFRESH_SECONDS", value)
+    assert load_settings().jobs_refresh_seconds == seconds
+
+
+@pytest.mark.parametrize("value", ["1", "0", "-5"])
+def test_a_jobs_page_refreshing_faster_than_every_two_seconds_is_refused(monkeypatch, value):
+    monkeypatch.setenv("JOBS_REFRESH_SECONDS", value)
+    with pytest.raises(RuntimeError, match=f"JOBS_REFRESH_SECONDS must be 2 or more, not {value}"):
+        load_settings()
+
+
 async def test_offer_is_cached_for_the_configured_delay(monkeypatch, settings_override):
     from app.catalog import offer as offer_module
 
