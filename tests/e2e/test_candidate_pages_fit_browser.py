@@ -167,3 +167,31 @@ async def test_every_candidate_page_fits_the_window(browser, server, world, scre
         browser, server, world.account, world.ids, size, screenshots
     )
     assert problems == [], "\n".join(problems)
+
+
+async def test_the_check_names_what_overflows_and_what_axe_refuses(browser, server):
+    """The check above can fail: a page given a too-wide block and an image without a
+    text alternative gets both named."""
+    page, _ = await new_page(browser, server, javascript=True)
+    try:
+        await page.set_viewport_size(VIEWPORTS["1280"])
+        await page.goto("/accessibilite")
+        await page.evaluate(
+            """() => {
+              const wide = document.createElement("div");
+              wide.id = "trop-large";
+              wide.style.width = "1500px";
+              wide.textContent = "x";
+              document.querySelector("main").append(wide, document.createElement("img"));
+            }"""
+        )
+        visit = Visit(page, "1280", None)
+        await visit.check("piège")
+    finally:
+        await page.context.close()
+    page_width = visit.problems[0]
+    assert page_width.startswith("piège: page ") and page_width.endswith(" px wide")
+    assert visit.problems[1:] == [
+        f"piège: body > main#contenu.wrap > div#trop-large (right edge {page_width.split()[2]})",
+        "piège: axe image-alt [['img']]",
+    ]

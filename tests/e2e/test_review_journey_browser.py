@@ -22,6 +22,7 @@ from app.documents.storage import store_upload
 from app.refdata.load import load_reference_data
 from app.tables.applications import Application, Decision, SubmittedPiece
 from tests.e2e.conftest import REPORT_CSP_VIOLATIONS
+from tests.e2e.page_fit import WCAG_AA
 from tests.factories import (
     make_account,
     make_campaign,
@@ -143,15 +144,8 @@ async def new_page(browser, server: str, *, javascript: bool) -> tuple[Page, lis
     return page, problems
 
 
-# The issue asks for WCAG 2.1 AA: every rule of those levels, whatever its impact.
-WCAG_21_AA = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
-
-
 async def wcag_violations(page: Page) -> list:
-    results = await Axe().run(page, options=WCAG_21_AA)
+    results = await Axe().run(page, options=WCAG_AA)
     return [
         (v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]])
         for v in results.response["violations"]
