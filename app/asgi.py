@@ -20,6 +20,7 @@ from piccolo.engine import engine_finder
 from app.accounts.auth import SignInRequired, redirect_to_sign_in, signed_in
 from app.accounts.routes import account_routes
 from app.accounts.sso_routes import sso_routes
+from app.application_pages.page_data.summary_page import KeptSummaries
 from app.application_pages.routes import application_routes
 from app.backoffice.admin import create_admin_app
 from app.catalog.offer import new_offer_cache, remember_campaign
@@ -200,6 +201,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "redis": redis,
                 "settings": settings,
                 "offer_cache": new_offer_cache(settings.offer_cache_seconds),
+                "kept_summaries": KeptSummaries(),
                 # the worker's cron schedule, for the jobs dashboard (app.review.routes_jobs)
                 "cron_jobs": list(WorkerSettings.cron_jobs),
             }

@@ -13,6 +13,7 @@ connection pool, query logging and the query count of the tests all apply.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager, nullcontext
 from functools import cache
 from typing import Any
@@ -56,11 +57,15 @@ class ReadStatement:
         return compiled
 
     async def rows(self, *args: Any) -> list[dict[str, Any]]:
+        # asyncpg answers records; SQLite's engine answers dicts already, each its own.
+        return [row if type(row) is dict else dict(row) for row in await self.records(*args)]
+
+    async def records(self, *args: Any) -> list[Mapping[str, Any]]:
+        """The rows as the driver answers them: dicts (SQLite) or asyncpg's records,
+        read by column name, compared by value, not to be changed."""
         if len(args) != self._arity:
             raise TypeError(f"{self._arity} arguments expected, {len(args)} given")
-        response = await _engine().run_querystring(_Compiled(self, args))
-        # asyncpg answers records; SQLite's engine answers dicts already, each its own.
-        return [row if type(row) is dict else dict(row) for row in response]
+        return await _engine().run_querystring(_Compiled(self, args))
 
 
 class _Compiled(QueryString):

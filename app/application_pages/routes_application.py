@@ -24,6 +24,7 @@ from app.application_pages.routes_common import (
     candidate,
     change_then_summary,
     done,
+    rows_or_404,
     summary_or_404,
     summary_page,
 )
@@ -39,23 +40,24 @@ from app.web.templating import Template
 async def summary(
     request: Request, application_id: FromPath[int], fait: FromQuery[str | None] = None
 ) -> Template:
-    return summary_page(await summary_or_404(request, application_id), done_text=done_message(fait))
+    rows = await rows_or_404(request, application_id)
+    return summary_page(request, rows, done_text=done_message(fait))
 
 
 @post("/{application_id:int}/notes")
 async def add_note(request: Request, application_id: FromPath[int]) -> Template | Redirect:
     form, message = await read_note(request)
     if not form.ok:
-        s = await summary_or_404(request, application_id)
-        return summary_page(s, form=form, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+        rows = await rows_or_404(request, application_id)
+        return summary_page(request, rows, form=form, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
     try:
         note = await add_candidate_note(
             account_id=account_id_of(request), application_id=application_id, message=message
         )
     except NoteRefused as refused:
         form.add_error(NOTE_FIELD, note_message(refused.problem))
-        s = await summary_or_404(request, application_id)
-        return summary_page(s, form=form, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+        rows = await rows_or_404(request, application_id)
+        return summary_page(request, rows, form=form, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
     if note is None:
         raise NotFoundException
     return done(application_id, "note", "#bloc-notes")

@@ -12,7 +12,8 @@ from litestar.status_codes import HTTP_409_CONFLICT
 
 from app.accounts.guards import account_id_of
 from app.application_pages.forms import ACCEPTED_TYPES, formats_hint, refusal_message
-from app.application_pages.page_data import Summary, application_summary
+from app.application_pages.page_data import Summary, SummaryRows, summary_of, summary_rows
+from app.application_pages.page_data.summary_page import KeptSummaries, SummaryPage
 from app.applications.lifecycle import Actor, Change, LifecycleRefused, Refusal
 from app.dossier.field_labels import section_title
 from app.mail.outbox import enqueue_mails
@@ -86,35 +87,43 @@ async def change_then_summary(
     return done(application_id, done_key, anchor)
 
 
-async def summary_or_404(request: Request, application_id: int) -> Summary:
-    summary = await application_summary(account_id_of(request), application_id)
-    if summary is None:
+async def rows_or_404(request: Request, application_id: int) -> SummaryRows:
+    rows = await summary_rows(account_id_of(request), application_id)
+    if rows is None:
         raise NotFoundException
-    return summary
+    return rows
+
+
+async def summary_or_404(request: Request, application_id: int) -> Summary:
+    return summary_of(await rows_or_404(request, application_id))
 
 
 def summary_page(
-    summary: Summary,
+    request: Request,
+    rows: SummaryRows,
     *,
     status_code: int = 200,
     form: Form | None = None,
     done_text: str = "",
     refusal: str = "",
 ) -> Template:
-    return applications_page(
-        "summary",
-        status_code=status_code,
-        s=summary,
+    kept: KeptSummaries = request.app.state.kept_summaries
+    page = SummaryPage(
+        rows,
+        formats_hint=formats_hint(),
+        accepted_types=ACCEPTED_TYPES,
         form=form,
         done=done_text,
         refusal=refusal,
-        formats_hint=formats_hint(),
-        accepted_types=ACCEPTED_TYPES,
+        kept=kept,
     )
+    return applications_page("summary", status_code=status_code, page=page)
 
 
 async def refused_page(request: Request, application_id: int, reason: Refusal) -> Template:
     """The summary as it is now, with why the action was refused (409: the state of
     the application did not allow it)."""
-    summary = await summary_or_404(request, application_id)
-    return summary_page(summary, status_code=HTTP_409_CONFLICT, refusal=refusal_message(reason))
+    rows = await rows_or_404(request, application_id)
+    return summary_page(
+        request, rows, status_code=HTTP_409_CONFLICT, refusal=refusal_message(reason)
+    )

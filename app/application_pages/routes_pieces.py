@@ -28,7 +28,7 @@ from app.application_pages.routes_common import (
     candidate,
     change_then_summary,
     refused_page,
-    summary_or_404,
+    rows_or_404,
     summary_page,
 )
 from app.applications import lifecycle
@@ -116,8 +116,8 @@ async def upload_piece(
     except UploadRefused as refused:
         form = Form()
         form.add_error(file_field(piece_id), upload_message(refused.reason, piece.label))
-        s = await summary_or_404(request, application_id)
-        return summary_page(s, form=form, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+        rows = await rows_or_404(request, application_id)
+        return summary_page(request, rows, form=form, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
     call = lifecycle.submit_piece(
         application_id=application_id, piece_id=piece_id, file_id=file_id, actor=candidate(request)
     )

@@ -1,8 +1,10 @@
 """An application's pieces as the candidate's pages and the lifecycle read them, as
 plain SQL compiled once per engine (``app.sql``): the pieces it asks for, each with its
-current row and file, and the rows they replaced."""
+current row and file (``summary_read_model`` adds the rows they replaced)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from app.applications.views import PieceView
 from app.core.codes.applications import PieceStatus
@@ -11,13 +13,14 @@ from app.sql import ReadStatement, boolean
 # Until the application is transmitted, it asks the programme's pieces, less those
 # restricted to another processing type; once transmitted, the pieces of its own
 # current rows (see ``queries.current_pieces``).
-_PIECES = ReadStatement("""
-SELECT rp.id AS piece_id, rp.code AS code, rp.label_fr AS label_fr,
+PIECE_COLUMNS = """rp.id AS piece_id, rp.code AS code, rp.label_fr AS label_fr,
   rp.label_en AS label_en, rp.position AS position, rp.common AS common,
   rp.unique_per_application AS unique_per_application, rp.conditional AS conditional,
   sp.id AS submitted_id, sp.status AS status, sp.comment AS comment, sp.file AS file_id,
   sp.changed_at AS changed_at, f.original_name AS file_name, f.size_bytes AS file_size,
-  f.content_type AS content_type
+  f.content_type AS content_type"""
+
+PIECES_OF_APPLICATION = """
 FROM application a
 JOIN required_piece rp ON (
   (a.transmitted_at IS NULL
@@ -29,12 +32,15 @@ JOIN required_piece rp ON (
 LEFT JOIN submitted_piece sp
   ON sp.application = a.id AND sp.piece = rp.id AND sp.superseded_at IS NULL
 LEFT JOIN stored_file f ON f.id = sp.file
-WHERE a.id = {}
-ORDER BY rp.position, rp.id
-""")
+WHERE a.id = {}"""
+"""The pieces application ``{}`` asks for, each with its current row (``sp``) and file."""
+
+_PIECES = ReadStatement(
+    f"SELECT {PIECE_COLUMNS} {PIECES_OF_APPLICATION} ORDER BY rp.position, rp.id"
+)
 
 
-def _piece(row: dict) -> PieceView:
+def piece_view(row: Mapping) -> PieceView:
     base = {
         "piece_id": row["piece_id"],
         "code": row["code"],
@@ -61,18 +67,4 @@ def _piece(row: dict) -> PieceView:
 
 
 async def piece_views(application_id: int) -> list[PieceView]:
-    return [_piece(row) for row in await _PIECES.rows(application_id)]
-
-
-_EARLIER_ROWS = ReadStatement("""
-SELECT sp.id, sp.piece, sp.file, sp.status, sp.comment, sp.changed_at, sp.changed_by,
-  f.original_name AS file_name, f.size_bytes AS file_size
-FROM submitted_piece sp LEFT JOIN stored_file f ON f.id = sp.file
-WHERE sp.application = {} AND sp.superseded_at IS NOT NULL
-ORDER BY sp.id DESC
-""")
-
-
-async def earlier_piece_rows(application_id: int) -> list[dict]:
-    """The superseded rows of every piece of the application, newest first."""
-    return await _EARLIER_ROWS.rows(application_id)
+    return [piece_view(row) for row in await _PIECES.rows(application_id)]

@@ -11,6 +11,7 @@ Nothing here writes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import fields
 from functools import lru_cache
 
@@ -226,14 +227,24 @@ def current_decision_of(row: dict) -> DecisionView | None:
     )
 
 
+async def records_with_current_decision(where: str, *args: object) -> list[Mapping]:
+    """The applications matching ``where``, oldest first, each joined to its current
+    decision, as the driver answers them (:func:`view_with_current_decision` reads
+    one): one query."""
+    return await _with_current_decision(where).records(*args)
+
+
+def view_with_current_decision(row: Mapping) -> ApplicationView:
+    """A row of :func:`records_with_current_decision` (``decisions`` is None: not read)."""
+    decision = current_decision_of(row)
+    return application_view(row, [decision] if decision else [], history_read=False)
+
+
 async def views_with_current_decision(where: str, *args: object) -> list[ApplicationView]:
     """The applications matching ``where``, oldest first, each with its current decision
-    only (``decisions`` is None: not read): one query, for the candidate's pages."""
-    views = []
-    for row in await _with_current_decision(where).rows(*args):
-        decision = current_decision_of(row)
-        views.append(application_view(row, [decision] if decision else [], history_read=False))
-    return views
+    only: one query, for the candidate's pages."""
+    rows = await records_with_current_decision(where, *args)
+    return [view_with_current_decision(row) for row in rows]
 
 
 async def decision_rows(application_ids: list[int]) -> list[DecisionView]:

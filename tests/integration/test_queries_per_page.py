@@ -59,7 +59,7 @@ async def counts_with(client, world, redis, applications: int) -> dict[str, int]
 
 BUDGET = {
     "/candidatures": 1,  # applications (with the account's names and current decisions)
-    "/candidatures/{first}": 4,  # the application, pieces, earlier pieces, timeline + notes
+    "/candidatures/{first}": 2,  # the application; its pieces, replaced pieces, timeline, notes
     "/dossier": 1,  # the dossier's rows, counts and reference ids (app.dossier.read_model)
     "/candidatures/nouvelle": 1,  # the dossier's rows and the live applications
 }

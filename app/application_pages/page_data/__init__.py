@@ -16,7 +16,13 @@ from app.application_pages.page_data.offer import (
     offered_programme,
 )
 from app.application_pages.page_data.piece_files import piece_file
-from app.application_pages.page_data.summary import PieceRow, Summary, application_summary
+from app.application_pages.page_data.summary import (
+    PieceRow,
+    Summary,
+    SummaryRows,
+    summary_of,
+    summary_rows,
+)
 
 __all__ = [
     "ListPage",
@@ -24,10 +30,12 @@ __all__ = [
     "OfferedProgramme",
     "PieceRow",
     "Summary",
-    "application_summary",
+    "SummaryRows",
     "list_page",
     "offer_branch",
     "offer_page",
     "offered_programme",
     "piece_file",
+    "summary_of",
+    "summary_rows",
 ]

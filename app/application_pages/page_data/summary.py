@@ -3,6 +3,7 @@ candidate it belongs to only."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,14 +19,15 @@ from app.application_pages.page_data.labels import (
     timeline_label,
 )
 from app.applications import lifecycle_rules as rules
-from app.applications import piece_read_model, queries, read_model
+from app.applications import piece_read_model, read_model
 from app.applications.lifecycle_base import Refusal
 from app.applications.queries import ApplicationView, DecisionView, PieceView
+from app.applications.summary_read_model import summary_part_rows
 from app.catalog.contacts import Contact, contact_from
 from app.core.codes.applications import REVIEWED_PIECE, ActorKind, PieceStatus
 from app.core.i18n import current_language
 from app.documents.letters import letter_kind
-from app.sql import one_connection
+from app.sql import json_value, one_connection
 from app.tables.letters import LetterKind
 
 
@@ -134,20 +136,20 @@ def _file(file_id: int | None, name: str | None, size: int | None) -> FileView |
     return FileView(file_id, name or "", size_label(size)) if file_id else None
 
 
-async def earlier_versions(application_id: int) -> dict[int, list[PieceVersion]]:
-    """Required piece id → its superseded rows, newest first (one query for all)."""
-    rows = await piece_read_model.earlier_piece_rows(application_id)
+def earlier_versions(rows: list[Mapping]) -> dict[int, list[PieceVersion]]:
+    """Required piece id → its replaced rows, newest first (``rows``: the ``earlier``
+    rows of ``summary_read_model``, oldest first)."""
     history: dict[int, list[PieceVersion]] = {}
-    for row in rows:
-        if row["file"] is None and row["status"] == PieceStatus.WAITING:
+    for row in reversed(rows):
+        if row["file_id"] is None and row["status"] == PieceStatus.WAITING:
             continue  # the empty state a piece starts from tells nothing
-        history.setdefault(row["piece"], []).append(
+        history.setdefault(row["piece_id"], []).append(
             PieceVersion(
-                id=row["id"],
+                id=row["submitted_id"],
                 changed_at=row["changed_at"],
                 status_label=piece_status_label(row["status"]),
                 comment=row["comment"] or "",
-                file=_file(row["file"], row["file_name"], row["file_size"]),
+                file=_file(row["file_id"], row["file_name"], row["file_size"]),
                 reviewed=row["changed_by"] == ActorKind.STAFF and row["status"] in REVIEWED_PIECE,
             )
         )
@@ -178,14 +180,18 @@ def piece_row(
     )
 
 
-async def timeline_and_notes(application_id: int) -> tuple[list[DatedEntry], list[DatedEntry]]:
+def timeline_and_notes(rows: list[Mapping]) -> tuple[list[DatedEntry], list[DatedEntry]]:
     """The timeline's lines and the candidate's own Bloc-notes entries (staff notes stay
-    staff's), each oldest first."""
-    events, notes = await read_model.timeline_and_note_rows(application_id)
-    return (
-        [DatedEntry(event["created_at"], timeline_label(event)) for event in events],
-        [DatedEntry(note["created_at"], note["message"]) for note in notes],
-    )
+    staff's), each oldest first (``rows``: the ``timeline`` rows of
+    ``summary_read_model``)."""
+    timeline, notes = [], []
+    for row in rows:
+        if row["kind"] == "event":
+            event = {**row, "data": json_value(row["data"])}
+            timeline.append(DatedEntry(row["changed_at"], timeline_label(event)))
+        else:
+            notes.append(DatedEntry(row["changed_at"], row["message"]))
+    return timeline, notes
 
 
 def _reviewed(pieces: list[PieceView], history: dict[int, list[PieceVersion]]) -> bool:
@@ -196,16 +202,39 @@ def _reviewed(pieces: list[PieceView], history: dict[int, list[PieceVersion]]) -
     )
 
 
-async def application_summary(account_id: int, application_id: int) -> Summary | None:
-    """Everything the summary page shows; None when the application is not this
-    account's (the page answers 404)."""
+@dataclass(frozen=True)
+class SummaryRows:
+    """What the summary page reads, as the database answered it. The page is a function
+    of these rows, the language, the day and the settings: equal rows, same page
+    (``summary_page.KeptSummaries`` relies on it)."""
+
+    application: Mapping
+    """The application joined to its account, programme, contact and current decision."""
+    parts: list[Mapping]
+    """Its pieces, their replaced rows, its timeline and notes (``summary_read_model``)."""
+
+    def part(self, name: str) -> list[Mapping]:
+        return [row for row in self.parts if row["part"] == name]
+
+
+async def summary_rows(account_id: int, application_id: int) -> SummaryRows | None:
+    """The rows of the summary; None when the application is not this account's (the
+    page answers 404). Two queries on one connection."""
     async with one_connection():
-        application = await queries.application_for(account_id, application_id)
-        if application is None:
+        found = await read_model.records_with_current_decision(
+            read_model.BY_ID_AND_ACCOUNT, application_id, account_id
+        )
+        if not found:
             return None
-        pieces = await queries.current_pieces(application_id)
-        history = await earlier_versions(application_id)
-        timeline, notes = await timeline_and_notes(application_id)
+        return SummaryRows(found[0], await summary_part_rows(application_id))
+
+
+def summary_of(rows: SummaryRows) -> Summary:
+    """Everything the summary page shows, from its rows."""
+    application = read_model.view_with_current_decision(rows.application)
+    pieces = [piece_read_model.piece_view(row) for row in rows.part("piece")]
+    history = earlier_versions(rows.part("earlier"))
+    timeline, notes = timeline_and_notes(rows.part("timeline"))
     decision = application.visible_decision
     return Summary(
         application=application,
