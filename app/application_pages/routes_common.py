@@ -11,7 +11,7 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_409_CONFLICT
 
 from app.accounts.guards import account_id_of
-from app.application_pages.forms import ACCEPTED_TYPES, formats_hint, refusal_message
+from app.application_pages.forms import refusal_message
 from app.application_pages.page_data import Summary, SummaryRows, summary_of, summary_rows
 from app.application_pages.page_data.summary_page import KeptSummaries, SummaryPage
 from app.applications.lifecycle import Actor, Change, LifecycleRefused, Refusal
@@ -110,8 +110,6 @@ def summary_page(
     kept: KeptSummaries = request.app.state.kept_summaries
     page = SummaryPage(
         rows,
-        formats_hint=formats_hint(),
-        accepted_types=ACCEPTED_TYPES,
         form=form,
         done=done_text,
         refusal=refusal,

@@ -21,6 +21,7 @@ from functools import cached_property
 
 from markupsafe import Markup
 
+from app.application_pages.forms import ACCEPTED_TYPES, formats_hint
 from app.application_pages.page_data.summary import Summary, SummaryRows, summary_of
 from app.clock import today as clock_today
 from app.core.i18n import current_language
@@ -72,17 +73,22 @@ class SummaryPage:
     """What summary.html renders: the rows, and what the request adds to them."""
 
     rows: SummaryRows
-    formats_hint: str
-    accepted_types: str
     form: Form | None = None
     done: str = ""
     refusal: str = ""
     kept: KeptSummaries | None = None
     """None: rendered every time. A page with a form's errors or a message is."""
 
+    accepted_types = ACCEPTED_TYPES
+
     @cached_property
     def summary(self) -> Summary:
         return summary_of(self.rows)
+
+    @property
+    def formats_hint(self) -> str:
+        """Read by the body's macro: a kept body does not ask for it."""
+        return formats_hint()
 
     def body(self, render: Render, csrf_input: str) -> Markup:
         if self.kept is None or self.form is not None or self.done or self.refusal:
