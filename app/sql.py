@@ -13,7 +13,7 @@ connection pool, query logging and the query count of the tests all apply.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from contextlib import AbstractAsyncContextManager, nullcontext
 from functools import cache
 from typing import Any
@@ -81,6 +81,14 @@ class _Compiled(QueryString):
 
     def __str__(self) -> str:  # what the engine logs with log_queries
         return self._statement.template.format(*(repr(arg) for arg in self._args))
+
+
+def database_version() -> Hashable | None:
+    """A value equal to one read before only if nothing was committed to the database
+    in between (SQLite: ``PooledSQLiteEngine.data_version``); None where the engine
+    cannot tell (PostgreSQL)."""
+    read = getattr(_engine(), "data_version", None)
+    return None if read is None else read()
 
 
 def boolean(value: Any) -> bool:

@@ -13,6 +13,7 @@ WAL once, so readers do not wait for a writer and a writer does not wait for rea
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
@@ -26,6 +27,7 @@ from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 import app.sqlite_converters  # noqa: F401  (registers the faster converters)
 
 _inline_reads: ContextVar[bool] = ContextVar("ecesure_sqlite_inline_reads", default=False)
+_READERS = itertools.count(1)
 
 INLINE_BUSY_TIMEOUT = 0.05
 """Seconds a read on the event loop's thread waits for a lock (WAL recovery, a writer in
@@ -74,9 +76,8 @@ class PooledSQLiteEngine(SQLiteEngine):
         finally:
             _inline_reads.reset(token)
 
-    def _read_here(self, query: str, args: list[Any] | None) -> list[dict]:
-        """Raises ``sqlite3.OperationalError`` when the database stays locked for
-        :data:`INLINE_BUSY_TIMEOUT`."""
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's connection for reads on the event loop (it never writes)."""
         connection = getattr(self._per_thread, "connection", None)
         if connection is None:
             connection = sqlite3.connect(
@@ -85,7 +86,22 @@ class PooledSQLiteEngine(SQLiteEngine):
             connection.row_factory = dict_factory
             connection.execute("PRAGMA foreign_keys = 1")
             self._per_thread.connection = connection
+            self._per_thread.serial = next(_READERS)
             self.connections_opened += 1
+        return connection
+
+    def data_version(self) -> tuple[int, int]:
+        """Equal to the value read before only if no connection has committed a change
+        to the database since (SQLite's ``PRAGMA data_version``, read on this thread's
+        reader, which never writes: any other connection of any process counts). The
+        reader's serial keeps two readers' values apart."""
+        row = self._reader().execute("PRAGMA data_version").fetchone()
+        return self._per_thread.serial, row["data_version"]
+
+    def _read_here(self, query: str, args: list[Any] | None) -> list[dict]:
+        """Raises ``sqlite3.OperationalError`` when the database stays locked for
+        :data:`INLINE_BUSY_TIMEOUT`."""
+        connection = self._reader()
         self.inline_reads += 1
         cursor = connection.execute(query, args or [])
         try:

@@ -23,6 +23,7 @@ from app.application_pages.routes_common import (
     applications_page,
     candidate,
     change_then_summary,
+    current_summary_page,
     done,
     rows_or_404,
     summary_or_404,
@@ -40,8 +41,7 @@ from app.web.templating import Template
 async def summary(
     request: Request, application_id: FromPath[int], fait: FromQuery[str | None] = None
 ) -> Template:
-    rows = await rows_or_404(request, application_id)
-    return summary_page(request, rows, done_text=done_message(fait))
+    return await current_summary_page(request, application_id, done_message(fait))
 
 
 @post("/{application_id:int}/notes")

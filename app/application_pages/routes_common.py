@@ -3,7 +3,7 @@ and its refusal, the summary page."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 
 from litestar import Request
 from litestar.exceptions import NotFoundException
@@ -13,10 +13,11 @@ from litestar.status_codes import HTTP_409_CONFLICT
 from app.accounts.guards import account_id_of
 from app.application_pages.forms import refusal_message
 from app.application_pages.page_data import Summary, SummaryRows, summary_of, summary_rows
-from app.application_pages.page_data.summary_page import KeptSummaries, SummaryPage
+from app.application_pages.page_data.summary_page import KeptPage, KeptSummaries, SummaryPage
 from app.applications.lifecycle import Actor, Change, LifecycleRefused, Refusal
 from app.dossier.field_labels import section_title
 from app.mail.outbox import enqueue_mails
+from app.sql import database_version
 from app.web.forms import Form
 from app.web.templating import Template
 
@@ -106,16 +107,31 @@ def summary_page(
     form: Form | None = None,
     done_text: str = "",
     refusal: str = "",
+    version: Hashable | None = None,
 ) -> Template:
-    kept: KeptSummaries = request.app.state.kept_summaries
     page = SummaryPage(
         rows,
         form=form,
         done=done_text,
         refusal=refusal,
-        kept=kept,
+        kept=request.app.state.kept_summaries,
+        version=version,
     )
     return applications_page("summary", status_code=status_code, page=page)
+
+
+async def current_summary_page(request: Request, application_id: int, done_text: str) -> Template:
+    """The summary as it is now: its kept body when nothing was committed to the
+    database since its rows were read (SQLite can tell), else read and rendered
+    (``KeptSummaries``), with the confirmation ``done_text`` if any."""
+    kept: KeptSummaries = request.app.state.kept_summaries
+    version = database_version()  # before the rows: a commit after it is seen next time
+    if not done_text:
+        body = kept.unchanged(application_id, account_id_of(request), version)
+        if body is not None:
+            return applications_page("summary", page=KeptPage(body, kept))
+    rows = await rows_or_404(request, application_id)
+    return summary_page(request, rows, done_text=done_text, version=version)
 
 
 async def refused_page(request: Request, application_id: int, reason: Refusal) -> Template:

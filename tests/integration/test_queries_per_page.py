@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from piccolo.engine import engine_finder
 
+from app.application_pages.page_data.summary_page import KeptSummaries
 from app.catalog.offer_cache import catalogue_changed
 from tests.factories import make_programme
 from tests.fixtures.files import PDF
@@ -66,14 +67,35 @@ BUDGET = {
 
 
 async def test_queries_per_candidate_page_stay_within_budget_and_do_not_grow(
+    app,
     client,
     world,  # noqa: F811
     redis,
 ):
+    app.state.kept_summaries = KeptSummaries(size=0)  # the summary's reads, every time
     one = await counts_with(client, world, redis, 1)
     twenty = await counts_with(client, world, redis, 20)
     assert twenty == one
     assert one == BUDGET
+
+
+async def test_a_kept_summary_reads_nothing_while_sqlite_saw_no_commit(
+    app,
+    client,
+    world,  # noqa: F811
+):
+    """On SQLite, a summary whose rows were read after the database's last commit is
+    served without reading them again (``PRAGMA data_version``, not an engine query);
+    PostgreSQL cannot tell, so its summary reads its two statements every time."""
+    app.state.kept_summaries = KeptSummaries()
+    await new_applicant(client)
+    application_id = application_id_from(await apply_to(client, world.programme.id))
+    path = f"/candidatures/{application_id}"
+    await client.get(path)
+    engine = engine_finder()
+    assert await queries_of(client, path) == (0 if engine.engine_type == "sqlite" else 2)
+    await upload(client, application_id, world.pieces[0].id, "cv.pdf", PDF)  # a commit
+    assert await queries_of(client, path) == 2
 
 
 # An upload checks the piece it is for (the application with its current decision, its

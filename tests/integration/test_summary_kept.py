@@ -96,10 +96,10 @@ async def test_another_candidate_gets_404_for_a_kept_summary(
     world,  # noqa: F811
 ):
     application_id = application_id_from(await apply_to(camille.http, world.programme.id))
-    app.state.kept_summaries = kept = KeptSummaries()
-    assert (await camille.http.get(f"/candidatures/{application_id}")).status_code == 200
-    assert len(kept) == 1
     async with running(app) as stranger:
-        await new_applicant(stranger)
+        await new_applicant(stranger)  # before the page is kept: no commit after it
+        app.state.kept_summaries = kept = KeptSummaries()
+        assert (await camille.http.get(f"/candidatures/{application_id}")).status_code == 200
+        assert len(kept) == 1
         response = await stranger.get(f"/candidatures/{application_id}")
         assert response.status_code == 404

@@ -24,7 +24,7 @@ class Page(SummaryPage):
 
 def rows(application_id: int, status: str = "attente") -> SummaryRows:
     return SummaryRows(
-        application={"id": application_id, "status": status},
+        application={"id": application_id, "account_id": 40 + application_id, "status": status},
         parts=[{"part": "piece", "piece_id": 7, "status": "transmise"}],
     )
 
@@ -49,7 +49,7 @@ def test_a_kept_body_is_served_again_with_each_requests_token():
     assert first == f"<p>the summary attente fr</p><form>{CSRF_A}</form>"
     assert second == f"<p>the summary attente fr</p><form>{CSRF_B}</form>"
     # What is kept holds neither token: a marker no session's token equals.
-    [(_, _, body)] = kept._kept.values()
+    [(_, _, body, _)] = kept._kept.values()
     assert "token-a" not in body and "token-b" not in body
     assert re.fullmatch(
         r'<p>.*</p><form><input type="hidden" name="_csrf_token" value="[0-9a-f]{32}" /></form>',
@@ -93,3 +93,30 @@ def test_the_least_recently_shown_body_goes_first():
     assert render.calls == 3
     Page(rows(2), kept=kept).body(render, CSRF_A)
     assert render.calls == 4
+
+
+def test_the_kept_body_is_served_unread_only_while_the_database_saw_no_commit():
+    kept, render = KeptSummaries(), Renders()
+    with time_machine.travel(datetime(2026, 6, 15, 10, tzinfo=UTC), tick=False) as clock:
+        Page(rows(1), kept=kept, version=(1, 7)).body(render, CSRF_A)
+        body = kept.unchanged(1, 41, (1, 7))
+        assert body is not None
+        assert (
+            kept.with_token(body, CSRF_B) == f"<p>the summary attente fr</p><form>{CSRF_B}</form>"
+        )
+        assert kept.unchanged(1, 41, (1, 8)) is None  # a commit since
+        assert kept.unchanged(1, 41, (2, 7)) is None  # another reader's count
+        assert kept.unchanged(1, 41, None) is None  # PostgreSQL: cannot tell
+        assert kept.unchanged(1, 99, (1, 7)) is None  # not this account's application
+        assert kept.unchanged(2, 42, (1, 7)) is None  # nothing kept for it
+        token = current_language.set("en")
+        try:
+            assert kept.unchanged(1, 41, (1, 7)) is None
+        finally:
+            current_language.reset(token)
+        # Rows read again after a commit, and equal: kept with the newer version.
+        Page(rows(1), kept=kept, version=(1, 8)).body(render, CSRF_A)
+        assert render.calls == 1
+        assert kept.unchanged(1, 41, (1, 8)) == body
+        clock.move_to(datetime(2026, 6, 15, 22, 30, tzinfo=UTC))  # the next day in Paris
+        assert kept.unchanged(1, 41, (1, 8)) is None

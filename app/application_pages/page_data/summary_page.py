@@ -8,16 +8,20 @@ them and served again while the database answers the same rows: nothing to
 invalidate, a change of any row (a piece, a decision, a staff edit of the programme's
 contact) is a new page. Only the CSRF token differs from one session to the next: the
 body is kept with a marker in its place.
+
+SQLite can also tell that nothing at all was committed since the rows were read
+(``app.sql.database_version``): the kept body is then served without reading them.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -34,18 +38,45 @@ Render = Callable[[Summary, "SummaryPage", str], str]
 """The body's macro: (summary, page, the CSRF input) → HTML."""
 
 
+class _Kept(NamedTuple):
+    today: date
+    rows: SummaryRows
+    body: str
+    version: Hashable | None
+    """The database's version read before the rows (``app.sql.database_version``)."""
+
+
 class KeptSummaries:
     """One process's kept bodies (``app.state.kept_summaries``)."""
 
     def __init__(self, size: int = KEPT_SUMMARIES) -> None:
         self.size = size
-        self._kept: OrderedDict[tuple[int, str], tuple[date, SummaryRows, str]] = OrderedDict()
+        self._kept: OrderedDict[tuple[int, str], _Kept] = OrderedDict()
         # A hidden input no session's token can equal: the body holds it in place of
         # the token it was rendered with.
         self._marker = f'<input type="hidden" name="_csrf_token" value="{secrets.token_hex(16)}" />'
 
     def __len__(self) -> int:
         return len(self._kept)
+
+    def unchanged(
+        self, application_id: int, account_id: int, version: Hashable | None
+    ) -> str | None:
+        """The kept body of this account's application when nothing was committed to the
+        database since its rows were read (``version``; None: the engine cannot tell), on
+        the same day, in this request's language: no need to read the rows again."""
+        key = (application_id, current_language.get())
+        kept = self._kept.get(key)
+        if (
+            version is None
+            or kept is None
+            or kept.version != version
+            or kept.rows.application["account_id"] != account_id
+            or kept.today != clock_today()
+        ):
+            return None
+        self._kept.move_to_end(key)
+        return kept.body
 
     def body(self, page: SummaryPage, render: Render) -> str:
         """The body of ``page`` in this request's language and day, with the marker for
@@ -54,11 +85,11 @@ class KeptSummaries:
         key = (rows.application["id"], current_language.get())
         today = clock_today()
         kept = self._kept.get(key)
-        if kept is not None and kept[0] == today and kept[1] == rows:
-            self._kept.move_to_end(key)
-            return kept[2]
-        html = str(render(page.summary, page, self._marker))
-        self._kept[key] = (today, rows, html)
+        if kept is not None and kept.today == today and kept.rows == rows:
+            html = kept.body
+        else:
+            html = str(render(page.summary, page, self._marker))
+        self._kept[key] = _Kept(today, rows, html, page.version)
         self._kept.move_to_end(key)
         if len(self._kept) > self.size:
             self._kept.popitem(last=False)
@@ -78,6 +109,8 @@ class SummaryPage:
     refusal: str = ""
     kept: KeptSummaries | None = None
     """None: rendered every time. A page with a form's errors or a message is."""
+    version: Hashable | None = None
+    """The database's version read before the rows."""
 
     accepted_types = ACCEPTED_TYPES
 
@@ -95,3 +128,15 @@ class SummaryPage:
             return Markup(render(self.summary, self, csrf_input))
         body = self.kept.body(self, render)
         return self.kept.with_token(body, csrf_input)
+
+
+@dataclass
+class KeptPage:
+    """What summary.html renders when the database has not changed since the kept body's
+    rows were read (``KeptSummaries.unchanged``)."""
+
+    kept_body: str
+    kept: KeptSummaries
+
+    def body(self, render: Render, csrf_input: str) -> Markup:
+        return self.kept.with_token(self.kept_body, csrf_input)
