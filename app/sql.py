@@ -83,12 +83,27 @@ class _Compiled(QueryString):
         return self._statement.template.format(*(repr(arg) for arg in self._args))
 
 
-def database_version() -> Hashable | None:
+_POSTGRESQL_SNAPSHOT = ReadStatement("SELECT pg_current_snapshot()::text AS snapshot")
+
+
+async def database_version() -> Hashable | None:
     """A value equal to one read before only if nothing was committed to the database
-    in between (SQLite: ``PooledSQLiteEngine.data_version``); None where the engine
-    cannot tell (PostgreSQL)."""
-    read = getattr(_engine(), "data_version", None)
-    return None if read is None else read()
+    in between; None where the engine cannot tell.
+
+    SQLite: ``PRAGMA data_version`` on the event loop's reader
+    (``PooledSQLiteEngine.data_version``), no query. PostgreSQL: the current snapshot
+    (``xmin:xmax:ids in progress``), one query: a transaction that writes takes an id,
+    so its commit either removes that id from the list or came after a newer id was
+    taken; read-only transactions take none and change nothing.
+    """
+    engine = _engine()
+    read = getattr(engine, "data_version", None)
+    if read is not None:
+        return read()
+    if engine.engine_type == "postgres":
+        [row] = await _POSTGRESQL_SNAPSHOT.records()
+        return row["snapshot"]
+    return None
 
 
 def boolean(value: Any) -> bool:

@@ -122,10 +122,10 @@ def summary_page(
 
 async def current_summary_page(request: Request, application_id: int, done_text: str) -> Template:
     """The summary as it is now: its kept body when nothing was committed to the
-    database since its rows were read (SQLite can tell), else read and rendered
+    database since its rows were read, else read and rendered
     (``KeptSummaries``), with the confirmation ``done_text`` if any."""
     kept: KeptSummaries = request.app.state.kept_summaries
-    version = database_version()  # before the rows: a commit after it is seen next time
+    version = await database_version()  # before the rows: a later commit is seen next time
     if not done_text:
         body = kept.unchanged(application_id, account_id_of(request), version)
         if body is not None:

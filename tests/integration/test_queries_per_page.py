@@ -14,6 +14,7 @@ from piccolo.engine import engine_finder
 
 from app.application_pages.page_data.summary_page import KeptSummaries
 from app.catalog.offer_cache import catalogue_changed
+from app.sql import database_version
 from tests.factories import make_programme
 from tests.fixtures.files import PDF
 from tests.fixtures.web import keeps_the_offer
@@ -76,26 +77,38 @@ async def test_queries_per_candidate_page_stay_within_budget_and_do_not_grow(
     one = await counts_with(client, world, redis, 1)
     twenty = await counts_with(client, world, redis, 20)
     assert twenty == one
-    assert one == BUDGET
+    # PostgreSQL reads the database's version with a query (SQLite, with a pragma).
+    version = 0 if engine_finder().engine_type == "sqlite" else 1
+    assert one == {**BUDGET, "/candidatures/{first}": BUDGET["/candidatures/{first}"] + version}
 
 
-async def test_a_kept_summary_reads_nothing_while_sqlite_saw_no_commit(
+async def test_a_kept_summary_reads_only_the_database_version_while_nothing_was_committed(
     app,
     client,
     world,  # noqa: F811
 ):
-    """On SQLite, a summary whose rows were read after the database's last commit is
-    served without reading them again (``PRAGMA data_version``, not an engine query);
-    PostgreSQL cannot tell, so its summary reads its two statements every time."""
+    """A summary whose rows were read after the database's last commit is served without
+    reading them again: SQLite tells it without a query (``PRAGMA data_version``),
+    PostgreSQL in one (its current snapshot)."""
     app.state.kept_summaries = KeptSummaries()
     await new_applicant(client)
     application_id = application_id_from(await apply_to(client, world.programme.id))
     path = f"/candidatures/{application_id}"
-    await client.get(path)
-    engine = engine_finder()
-    assert await queries_of(client, path) == (0 if engine.engine_type == "sqlite" else 2)
+    if engine_finder().engine_type == "sqlite":
+        await client.get(path)
+        assert await queries_of(client, path) == 0
+    else:
+        # The other test processes write to their own databases of the same server, and
+        # any transaction that writes moves the snapshot: only a snapshot that did not
+        # move from the first request to the end of the second promises one query.
+        before = await database_version()
+        await client.get(path)
+        queries = await queries_of(client, path)
+        after = await database_version()
+        assert queries == 1 if after == before else queries in (1, 3), (queries, before, after)
     await upload(client, application_id, world.pieces[0].id, "cv.pdf", PDF)  # a commit
-    assert await queries_of(client, path) == 2
+    read = await queries_of(client, path)
+    assert read == (2 if engine_finder().engine_type == "sqlite" else 3)
 
 
 # An upload checks the piece it is for (the application with its current decision, its

@@ -9,8 +9,9 @@ invalidate, a change of any row (a piece, a decision, a staff edit of the progra
 contact) is a new page. Only the CSRF token differs from one session to the next: the
 body is kept with a marker in its place.
 
-SQLite can also tell that nothing at all was committed since the rows were read
-(``app.sql.database_version``): the kept body is then served without reading them.
+When nothing at all was committed to the database since the rows were read
+(``app.sql.database_version``: SQLite's data version, PostgreSQL's snapshot), the kept
+body is served without reading them again.
 """
 
 from __future__ import annotations
