@@ -125,8 +125,9 @@ async def current_summary_page(request: Request, application_id: int, done_text:
     database since its rows were read, else read and rendered
     (``KeptSummaries``), with the confirmation ``done_text`` if any."""
     kept: KeptSummaries = request.app.state.kept_summaries
-    version = await database_version()  # before the rows: a later commit is seen next time
+    version = None  # a page with a message is not kept (``SummaryPage.body``)
     if not done_text:
+        version = await database_version()  # before the rows: a later commit moves it
         body = kept.unchanged(application_id, account_id_of(request), version)
         if body is not None:
             return applications_page("summary", page=KeptPage(body, kept))
