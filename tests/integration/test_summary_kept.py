@@ -4,6 +4,9 @@ afresh, every change shown at once whoever made it, each session's own CSRF toke
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+import pytest
 
 from app.application_pages.page_data.summary_page import KeptSummaries
 from app.applications import lifecycle
@@ -29,13 +32,29 @@ def form_tokens(html: str) -> set[str]:
     return set(re.findall(r'name="_csrf_token" value="([^"]+)"', html))
 
 
+@dataclass
+class Applied:
+    application_id: int
+    url: str
+
+
+@pytest.fixture
+async def applied(
+    camille,  # noqa: F811
+    world,  # noqa: F811
+) -> Applied:
+    """Camille's application to the world's programme (its summary's address)."""
+    application_id = application_id_from(await apply_to(camille.http, world.programme.id))
+    return Applied(application_id, f"/candidatures/{application_id}")
+
+
 async def test_a_kept_summary_is_the_page_rendered_afresh_and_follows_every_change(
     app,
+    applied,
     camille,  # noqa: F811
     world,  # noqa: F811
 ):
-    application_id = application_id_from(await apply_to(camille.http, world.programme.id))
-    url = f"/candidatures/{application_id}"
+    application_id, url = applied.application_id, applied.url
     piece = world.pieces[0]
     await upload(camille.http, application_id, piece.id, "cv.pdf", PDF)
     app.state.kept_summaries = kept = KeptSummaries()
@@ -68,11 +87,10 @@ async def test_a_kept_summary_is_the_page_rendered_afresh_and_follows_every_chan
 
 async def test_each_session_gets_the_kept_body_with_its_own_token(
     app,
+    applied,
     camille,  # noqa: F811
-    world,  # noqa: F811
 ):
-    application_id = application_id_from(await apply_to(camille.http, world.programme.id))
-    url = f"/candidatures/{application_id}"
+    url = applied.url
     app.state.kept_summaries = kept = KeptSummaries()
     first = (await camille.http.get(url)).text
     async with running(app) as other_browser:
@@ -92,14 +110,13 @@ async def test_each_session_gets_the_kept_body_with_its_own_token(
 
 async def test_another_candidate_gets_404_for_a_kept_summary(
     app,
+    applied,
     camille,  # noqa: F811
-    world,  # noqa: F811
 ):
-    application_id = application_id_from(await apply_to(camille.http, world.programme.id))
     async with running(app) as stranger:
         await new_applicant(stranger)  # before the page is kept: no commit after it
         app.state.kept_summaries = kept = KeptSummaries()
-        assert (await camille.http.get(f"/candidatures/{application_id}")).status_code == 200
+        assert (await camille.http.get(applied.url)).status_code == 200
         assert len(kept) == 1
-        response = await stranger.get(f"/candidatures/{application_id}")
+        response = await stranger.get(applied.url)
         assert response.status_code == 404
