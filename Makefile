@@ -1,6 +1,6 @@
 # eCésure — the two commands a newcomer needs:
 #   make run    set up everything and run the portal (web + worker + dev mail sink)
-#   make test   install what the tests need and run the suite on SQLite and PostgreSQL
+#   make test   install what the tests need, run the suite on SQLite, then its database tests on PostgreSQL
 
 # The first of Python 3.11, 3.12, 3.13 that runs (a pyenv shim may exist and not run).
 PYTHON ?= $(shell for p in python3.11 python3.12 python3.13; do $$p -c "" 2>/dev/null && { echo $$p; break; }; done)
@@ -11,7 +11,13 @@ TEST_POSTGRES_URL ?= postgres://ecesure:ecesure@127.0.0.1:5432/ecesure_tests
 # Test processes (pytest-xdist): each has its own SQLite file or PostgreSQL database
 # (<name>_gw0, <name>_gw1), Redis database and mail sink (tests/conftest.py). 0: one process.
 TEST_WORKERS ?= 2
-PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
+# PYTHONDONTWRITEBYTECODE (set on some machines) would make each test process rewrite the
+# asserts of every test module again: ~5 s per process (docs/benchmarks.md, "Test suite").
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
+# The PostgreSQL run: the tests whose outcome can depend on the database. Pure tests and
+# browser tests (what Chromium shows and does) run once, in the SQLite run; the same
+# server paths are tested on PostgreSQL through HTTP (README, "Tests").
+POSTGRES_TESTS := database and not browser
 
 .PHONY: run test test-sqlite test-postgres setup lint messages clean
 
@@ -40,7 +46,7 @@ test-sqlite: $(STAMP)
 test-postgres: $(STAMP)
 	@echo "=== eCésure test suite on PostgreSQL ($(TEST_POSTGRES_URL)) ==="
 	bash scripts/create-test-database.sh '$(TEST_POSTGRES_URL)'
-	DATABASE_URL='$(TEST_POSTGRES_URL)' $(PYTEST)
+	DATABASE_URL='$(TEST_POSTGRES_URL)' $(PYTEST) -m '$(POSTGRES_TESTS)'
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

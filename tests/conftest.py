@@ -120,3 +120,15 @@ pytest_plugins = [
     "tests.fixtures.mail",
     "tests.fixtures.worker",
 ]
+
+
+def pytest_collection_modifyitems(items):
+    """Each test is marked by the layers it crosses, so that a run can choose them:
+    ``browser`` (Chromium drives the live server), ``database`` (it reads or writes the
+    test database)."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
+        if "database" in names:
+            item.add_marker(pytest.mark.database)
