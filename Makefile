@@ -16,7 +16,7 @@ TEST_WORKERS ?= 2
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 # The PostgreSQL run: the tests whose outcome can depend on the database. Pure tests and
 # browser tests (what Chromium shows and does) run once, in the SQLite run; the same
-# server paths are tested on PostgreSQL through HTTP (README, "Tests").
+# server paths are tested on PostgreSQL through HTTP (README, "The two commands").
 POSTGRES_TESTS := database and not browser
 
 .PHONY: run test test-sqlite test-postgres setup lint messages clean

@@ -122,10 +122,11 @@ pytest_plugins = [
 ]
 
 
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects by these marks
 def pytest_collection_modifyitems(items):
-    """Each test is marked by the layers it crosses, so that a run can choose them:
-    ``browser`` (Chromium drives the live server), ``database`` (it reads or writes the
-    test database)."""
+    """Each test is marked by the layers it crosses, so that a run can choose them
+    (``make test-postgres``): ``browser`` (Chromium drives the live server), ``database``
+    (it uses the migrated test database)."""
     for item in items:
         names = getattr(item, "fixturenames", ())
         if "browser" in names:
